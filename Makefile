@@ -1,0 +1,38 @@
+# Two commands: `make run` (demo on http://127.0.0.1:8000, SQLite) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
+
+.PHONY: run test install setup demo browser clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Database, content pack, admin account: safe to run again, duplicates nothing.
+setup: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_content
+	$(BIN)/python manage.py ensure_admin
+
+run: setup
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Browser tests drive Debian's chromium; install it where we may (CI, root).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; \
+	  else echo "Für die Browser-Tests bitte Debians chromium installieren: sudo apt-get install chromium"; exit 1; fi; }
+
+test: install browser
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) db.sqlite3 var static_collected media

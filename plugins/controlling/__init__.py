@@ -1,0 +1,26 @@
+"""Controlling und Evaluation (MEP chapter 5.4): annual review talks, media concepts, licence use."""
+
+from __future__ import annotations
+
+from portal.engine.hookspecs import hookimpl
+from plugins.controlling import compute
+
+
+@hookimpl
+def mep_tables():
+    return [compute.ANNUAL_REVIEWS, compute.LICENCES]
+
+
+@hookimpl
+def mep_validate(dataset):
+    return compute.problems(dataset)
+
+
+@hookimpl
+def mep_figure_catalog():
+    return list(compute.CATALOG)
+
+
+@hookimpl
+def mep_figures(dataset):
+    return compute.figures(dataset)

@@ -1,0 +1,260 @@
+"""Annual review talks, media concepts and licence use (MEP chapter 5.4 Controlling und Evaluation).
+
+The plan names the annual review talks (Jahresbilanzgespräche) as its
+strategic parameter, the schools' media concepts as its pedagogical one and
+the use of licences as a technical one.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from portal.engine.dataset import Column, DataSet, Problem, TableSpec
+from portal.engine.figures import Figure, FigureInfo
+
+ANNUAL_REVIEWS = TableSpec(
+    name="annual_reviews",
+    description="Das Jahresbilanzgespräch einer Schule in einem Jahr.",
+    columns=(
+        Column(
+            "school_id",
+            "text",
+            references=("schools", "school_id"),
+            description="Schule; je Schule und Jahr höchstens eine Zeile",
+        ),
+        Column("year", "year", description="Jahr, für das das Gespräch vorgesehen ist"),
+        Column(
+            "held_on",
+            "date",
+            required=False,
+            description="Tag des Gesprächs; leer = nicht geführt",
+        ),
+        Column(
+            "media_concept_submitted",
+            "bool",
+            description="true, wenn das schulische Medienkonzept in diesem Jahr vorliegt",
+        ),
+    ),
+)
+
+LICENCES = TableSpec(
+    name="licences",
+    description="Eine Lizenz und ihre Nutzung.",
+    columns=(
+        Column("licence", "text", unique=True, description="Name der Lizenz"),
+        Column("seats", "int", min=0, description="Erworbene Lizenzplätze"),
+        Column("active_users", "int", min=0, description="Aktive Nutzende im Erhebungszeitraum"),
+    ),
+)
+
+# A licence used by fewer active users than this share of its seats is named in the summary.
+LOW_UTILISATION_PCT = 50.0
+
+REVIEW_COVERAGE = FigureInfo(
+    "controlling.review_coverage", "Jahresbilanzgespräche nach Schulform und Jahr", "chart"
+)
+MEDIA_CONCEPTS = FigureInfo("controlling.media_concepts", "Stand der schulischen Medienkonzepte", "table")
+LICENCE_UTILISATION = FigureInfo("controlling.licence_utilisation", "Auslastung der Lizenzen", "chart")
+CATALOG = (REVIEW_COVERAGE, MEDIA_CONCEPTS, LICENCE_UTILISATION)
+
+
+def problems(dataset: DataSet) -> list[Problem]:
+    """A school with two rows for the same year."""
+    reviews = dataset.table(ANNUAL_REVIEWS.name)
+    if reviews is None:
+        return []
+    keys = pd.DataFrame(
+        {"school_id": reviews["school_id"].to_numpy(), "year": reviews["year"].astype("int64").to_numpy()}
+    )
+    first_line = keys.reset_index().groupby(["school_id", "year"])["index"].transform("min") + 2
+    found = []
+    for position in keys.duplicated().to_numpy().nonzero()[0]:
+        school, year = keys.iloc[position]
+        found.append(
+            Problem(
+                f"{ANNUAL_REVIEWS.name}.csv",
+                position + 2,
+                "year",
+                f"Für die Schule {school} steht das Jahr {year} schon in Zeile "
+                f"{first_line.iloc[position]}.",
+            )
+        )
+    return found
+
+
+def figures(dataset: DataSet) -> list[Figure]:
+    """Every controlling figure whose table is in the data set."""
+    result = []
+    reviews = dataset.table(ANNUAL_REVIEWS.name)
+    if reviews is not None:
+        schools = dataset.tables["schools"]
+        result.append(review_coverage(reviews, schools))
+        result.append(media_concepts(reviews, schools))
+    licences = dataset.table(LICENCES.name)
+    if licences is not None:
+        result.append(licence_utilisation(licences))
+    return result
+
+
+def review_coverage(reviews: pd.DataFrame, schools: pd.DataFrame) -> Figure:
+    """Share of schools whose annual review was held, per year and school type.
+
+    Columns: ``year, school_type, schools, reviews_held, coverage_pct``; one row
+    per year of annual_reviews and school type of schools.csv. The base is every
+    school of the type, so a school without a row counts as not held.
+    """
+    held = _per_school_type(reviews, schools, reviews["held_on"].notna(), "reviews_held")
+    data = held
+    data["coverage_pct"] = _pct(data["reviews_held"], data["schools"])
+
+    totals = data.groupby("year")[["schools", "reviews_held"]].sum()
+    if totals.empty:
+        summary = "Es wurden keine Jahresbilanzgespräche erfasst."
+    else:
+        year = int(totals.index[-1])
+        count, base = int(totals.iloc[-1]["reviews_held"]), int(totals.iloc[-1]["schools"])
+        summary = (
+            f"{year} fanden an {_de(count)} von {_de(base)} Schulen "
+            f"({_de(_pct_value(count, base), 1)} %) Jahresbilanzgespräche statt"
+        )
+        if len(totals) > 1:
+            before = totals.iloc[-2]
+            share = _pct_value(int(before["reviews_held"]), int(before["schools"]))
+            summary += f" ({int(totals.index[-2])}: {_de(share, 1)} %)"
+        summary += "."
+    return _figure(REVIEW_COVERAGE, summary, data)
+
+
+def media_concepts(reviews: pd.DataFrame, schools: pd.DataFrame) -> Figure:
+    """Media concepts submitted in the latest year of annual_reviews, per school type.
+
+    Columns: ``year, school_type, schools, submitted, missing, submitted_pct``;
+    a school without a row for that year counts as missing.
+    """
+    years = reviews["year"].astype("int64")
+    latest = reviews[years == years.max()] if len(reviews) else reviews
+    submitted = latest["media_concept_submitted"].astype(bool)
+    data = _per_school_type(latest, schools, submitted, "submitted")
+    data["missing"] = data["schools"] - data["submitted"]
+    data["submitted_pct"] = _pct(data["submitted"], data["schools"])
+
+    if data.empty:
+        summary = "Es wurden keine Medienkonzepte erfasst."
+    else:
+        year = int(data["year"].iloc[0])
+        count, base = int(data["submitted"].sum()), int(data["schools"].sum())
+        summary = (
+            f"{year} lag an {_de(count)} von {_de(base)} Schulen "
+            f"({_de(_pct_value(count, base), 1)} %) ein Medienkonzept vor"
+        )
+        summary += f"; es fehlen noch {_de(base - count)}." if count < base else "."
+    return _figure(MEDIA_CONCEPTS, summary, data)
+
+
+def licence_utilisation(licences: pd.DataFrame) -> Figure:
+    """Active users per seat for each licence, highest use first.
+
+    Columns: ``licence, seats, active_users, utilisation_pct`` (empty where a
+    licence has no seats). Use above 100 % is shown as it is, not refused.
+    """
+    data = pd.DataFrame(
+        {
+            "licence": licences["licence"].astype(str).to_numpy(),
+            "seats": licences["seats"].astype("int64").to_numpy(),
+            "active_users": licences["active_users"].astype("int64").to_numpy(),
+        }
+    )
+    data["utilisation_pct"] = _pct(data["active_users"], data["seats"])
+    data = data.sort_values(
+        ["utilisation_pct", "licence"], ascending=[False, True], na_position="last", ignore_index=True
+    )
+
+    seats, users = int(data["seats"].sum()), int(data["active_users"].sum())
+    if data.empty:
+        summary = "Es wurden keine Lizenzen erfasst."
+    else:
+        summary = (
+            f"Von {_de(seats)} Plätzen in {_count(len(data), 'Lizenz', 'Lizenzen')} werden "
+            f"{_de(users)} aktiv genutzt"
+        )
+        if seats:
+            summary += f" ({_de(_pct_value(users, seats), 1)} %)"
+        low = data.loc[data["utilisation_pct"] < LOW_UTILISATION_PCT, "licence"].tolist()
+        over = data.loc[data["utilisation_pct"] > 100, "licence"].tolist()
+        if low:
+            summary += f"; unter {_de(LOW_UTILISATION_PCT)} % genutzt: {_join(low)}"
+        if over:
+            summary += f"; mehr aktive Nutzende als Plätze: {_join(over)}"
+        summary += "."
+    return _figure(LICENCE_UTILISATION, summary, data)
+
+
+def _per_school_type(
+    rows: pd.DataFrame, schools: pd.DataFrame, flag: pd.Series, name: str
+) -> pd.DataFrame:
+    """Schools per type and, per year of ``rows``, the distinct schools where ``flag`` holds."""
+    school_types = schools["school_type"].drop_duplicates()
+    school_types = school_types.iloc[_school_type_order(school_types)].tolist()
+    base = schools.groupby("school_type").size()
+    years = sorted(rows["year"].astype("int64").unique().tolist())
+    data = pd.DataFrame(
+        [(year, school_type) for year in years for school_type in school_types],
+        columns=["year", "school_type"],
+    ).astype({"year": "int64", "school_type": object})
+    data["schools"] = data["school_type"].map(base).astype("int64")
+
+    marked = pd.DataFrame(
+        {"school_id": rows["school_id"].to_numpy(), "year": rows["year"].astype("int64").to_numpy()}
+    )[flag.to_numpy()].drop_duplicates()
+    marked["school_type"] = marked["school_id"].map(schools.set_index("school_id")["school_type"])
+    counts = marked.groupby(["year", "school_type"]).size()
+    keys = pd.MultiIndex.from_frame(data[["year", "school_type"]])
+    data[name] = counts.reindex(keys, fill_value=0).to_numpy().astype("int64")
+    return data
+
+
+def _figure(info: FigureInfo, summary: str, data: pd.DataFrame) -> Figure:
+    return Figure(key=info.key, title=info.title, kind=info.kind, summary=summary, data=data)
+
+
+def _pct(count: pd.Series, base: pd.Series) -> pd.Series:
+    """``count`` in percent of ``base``, to one decimal; empty where the base is 0."""
+    return (100 * count / base.where(base > 0)).astype("float64").round(1)
+
+
+def _pct_value(count: int, base: int) -> float:
+    return 100 * count / base if base else 0.0
+
+
+SCHOOL_TYPES = (
+    "Grundschule",
+    "Hauptschule",
+    "Realschule",
+    "Sekundarschule",
+    "Gesamtschule",
+    "Gymnasium",
+    "Förderschule",
+    "Berufskolleg",
+    "Weiterbildungskolleg",
+    "Klinikschule",
+)
+
+
+def _school_type_order(types: pd.Series) -> list[int]:
+    """Positions that put school types in the contract's order."""
+    rank = {name: index for index, name in enumerate(SCHOOL_TYPES)}
+    return sorted(range(len(types)), key=lambda i: (rank.get(types.iloc[i], len(rank)), types.iloc[i]))
+
+
+def _count(count: int, singular: str, plural: str) -> str:
+    return f"{_de(count)} {singular if count == 1 else plural}"
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " und " + parts[-1]
+
+
+def _de(value: float, decimals: int = 0) -> str:
+    """A number in German notation: ``1.234,5``."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

@@ -1,0 +1,198 @@
+"""KI pilots at schools and the teachers they trained (MEP chapter 6.3 Künstliche Intelligenz).
+
+One row of ``ki_pilots`` is one pilot at one school; a pilot run at three
+schools has three rows, and counts as three pilots at schools.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from portal.engine.dataset import Column, DataSet, Problem, TableSpec
+from portal.engine.figures import Figure, FigureInfo
+
+STATUSES = ("geplant", "laufend", "abgeschlossen", "abgebrochen")
+
+PILOTS = TableSpec(
+    name="ki_pilots",
+    description="Ein KI-Pilotprojekt an einer Schule.",
+    columns=(
+        Column("pilot", "text", description="Name des Pilotprojekts; je Schule höchstens einmal"),
+        Column(
+            "school_id",
+            "text",
+            references=("schools", "school_id"),
+            description="Schule, an der das Projekt läuft",
+        ),
+        Column("tool", "text", description="Erprobte KI-Anwendung"),
+        Column("start", "date", description="Beginn (bei geplanten Projekten: vorgesehener Beginn)"),
+        Column(
+            "status",
+            "text",
+            choices=STATUSES,
+            description="geplant, laufend, abgeschlossen (regulär beendet) oder abgebrochen (vorzeitig beendet)",
+        ),
+        Column(
+            "teachers_trained",
+            "int",
+            min=0,
+            description="Lehrkräfte der Schule, die für das Projekt geschult wurden",
+        ),
+    ),
+)
+
+PILOTS_BY_STATUS = FigureInfo("ki.pilots_by_status", "KI-Pilotprojekte nach Status und Schulform", "chart")
+TRAINING_REACH = FigureInfo("ki.training_reach", "Geschulte Lehrkräfte an KI-Pilotschulen", "chart")
+CATALOG = (PILOTS_BY_STATUS, TRAINING_REACH)
+
+
+def problems(dataset: DataSet) -> list[Problem]:
+    """A pilot listed twice for one school, or more teachers trained than the school has."""
+    pilots = dataset.table(PILOTS.name)
+    if pilots is None:
+        return []
+    found = []
+    keys = pd.DataFrame({"pilot": pilots["pilot"].to_numpy(), "school_id": pilots["school_id"].to_numpy()})
+    first_line = keys.reset_index().groupby(["pilot", "school_id"])["index"].transform("min") + 2
+    for position in keys.duplicated().to_numpy().nonzero()[0]:
+        pilot, school = keys.iloc[position]
+        found.append(
+            Problem(
+                f"{PILOTS.name}.csv",
+                position + 2,
+                "pilot",
+                f"Das Projekt „{pilot}“ steht für die Schule {school} schon in Zeile "
+                f"{first_line.iloc[position]}.",
+            )
+        )
+    teachers = pilots["school_id"].map(dataset.tables["schools"].set_index("school_id")["teachers"])
+    trained = pilots["teachers_trained"]
+    for position in (trained > teachers).to_numpy().nonzero()[0]:
+        found.append(
+            Problem(
+                f"{PILOTS.name}.csv",
+                position + 2,
+                "teachers_trained",
+                f"{trained.iloc[position]} geschulte Lehrkräfte, aber die Schule "
+                f"{pilots['school_id'].iloc[position]} hat nur {int(teachers.iloc[position])}.",
+            )
+        )
+    return sorted(found, key=lambda problem: problem.line)
+
+
+def figures(dataset: DataSet) -> list[Figure]:
+    """Both KI figures, or none when the data set has no ki_pilots table."""
+    pilots = dataset.table(PILOTS.name)
+    if pilots is None:
+        return []
+    schools = dataset.tables["schools"]
+    return [pilots_by_status(pilots, schools), training_reach(pilots, schools)]
+
+
+def pilots_by_status(pilots: pd.DataFrame, schools: pd.DataFrame) -> Figure:
+    """Pilots at schools per status and school type.
+
+    Columns: ``school_type``, one per status (``geplant, laufend, abgeschlossen,
+    abgebrochen``) and ``pilots``; one row per school type in schools.csv.
+    """
+    school_type = pilots["school_id"].map(schools.set_index("school_id")["school_type"])
+    counts = pd.crosstab(school_type, pilots["status"]) if len(pilots) else pd.DataFrame()
+    data = _school_types(schools)
+    for status in STATUSES:
+        column = counts[status] if status in counts else pd.Series(dtype="int64")
+        data[status] = data["school_type"].map(column).fillna(0).astype("int64")
+    data["pilots"] = data[list(STATUSES)].sum(axis=1)
+
+    total = int(data["pilots"].sum())
+    if total == 0:
+        summary = "Es sind keine KI-Pilotprojekte erfasst."
+    else:
+        per_status = [f"{_de(int(data[s].sum()))} {s}" for s in STATUSES if data[s].sum()]
+        summary = (
+            f"An {_count(pilots['school_id'].nunique(), 'Schule', 'Schulen')} "
+            f"{'ist' if total == 1 else 'sind'} {_count(total, 'KI-Pilotprojekt', 'KI-Pilotprojekte')} "
+            f"erfasst: {_join(per_status)}."
+        )
+    return _figure(PILOTS_BY_STATUS, summary, data)
+
+
+def training_reach(pilots: pd.DataFrame, schools: pd.DataFrame) -> Figure:
+    """Teachers trained against the teachers at pilot schools, per school type.
+
+    Columns: ``school_type, pilot_schools, teachers, teachers_trained, reach_pct``;
+    one row per school type with a pilot school. Per school the trained
+    teachers of all its pilots are added and capped at its teachers, since one
+    teacher may be trained for two pilots.
+    """
+    trained = pilots.groupby("school_id")["teachers_trained"].sum()
+    per_school = schools[schools["school_id"].isin(trained.index)]
+    per_school = pd.DataFrame(
+        {
+            "school_type": per_school["school_type"].to_numpy(),
+            "teachers": per_school["teachers"].astype("int64").to_numpy(),
+            "trained": per_school["school_id"].map(trained).astype("int64").to_numpy(),
+        }
+    )
+    per_school["trained"] = per_school[["trained", "teachers"]].min(axis=1)
+    grouped = per_school.groupby("school_type").agg(
+        pilot_schools=("teachers", "size"),
+        teachers=("teachers", "sum"),
+        teachers_trained=("trained", "sum"),
+    )
+    data = _school_types(schools)
+    data = data[data["school_type"].isin(grouped.index)].reset_index(drop=True)
+    for column in ("pilot_schools", "teachers", "teachers_trained"):
+        data[column] = data["school_type"].map(grouped[column]).astype("int64")
+    data["reach_pct"] = (100 * data["teachers_trained"] / data["teachers"].where(data["teachers"] > 0)).round(1)
+
+    teachers, reached = int(data["teachers"].sum()), int(data["teachers_trained"].sum())
+    if data.empty:
+        summary = "Es sind keine KI-Pilotschulen erfasst."
+    else:
+        summary = (
+            f"An {_count(int(data['pilot_schools'].sum()), 'der KI-Pilotschule', 'den KI-Pilotschulen')} "
+            f"{'wurde' if reached == 1 else 'wurden'} {_de(reached)} von {_de(teachers)} Lehrkräften"
+        )
+        if teachers:
+            summary += f" ({_de(100 * reached / teachers, 1)} %)"
+        summary += " geschult."
+    return _figure(TRAINING_REACH, summary, data)
+
+
+def _figure(info: FigureInfo, summary: str, data: pd.DataFrame) -> Figure:
+    return Figure(key=info.key, title=info.title, kind=info.kind, summary=summary, data=data)
+
+
+SCHOOL_TYPES = (
+    "Grundschule",
+    "Hauptschule",
+    "Realschule",
+    "Sekundarschule",
+    "Gesamtschule",
+    "Gymnasium",
+    "Förderschule",
+    "Berufskolleg",
+    "Weiterbildungskolleg",
+    "Klinikschule",
+)
+
+
+def _school_types(schools: pd.DataFrame) -> pd.DataFrame:
+    """The school types of schools.csv in the contract's order, as a ``school_type`` column."""
+    rank = {name: index for index, name in enumerate(SCHOOL_TYPES)}
+    present = sorted(schools["school_type"].unique(), key=lambda name: (rank.get(name, len(rank)), name))
+    return pd.DataFrame({"school_type": pd.Series(present, dtype=object)})
+
+
+def _count(count: int, singular: str, plural: str) -> str:
+    return f"{_de(count)} {singular if count == 1 else plural}"
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " und " + parts[-1]
+
+
+def _de(value: float, decimals: int = 0) -> str:
+    """A number in German notation: ``1.234,5``."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

@@ -1,0 +1,26 @@
+"""Betrieb, Support und Wartung (MEP chapter 5.2): support tickets and 2nd-level staffing."""
+
+from __future__ import annotations
+
+from portal.engine.hookspecs import hookimpl
+from plugins.support import compute
+
+
+@hookimpl
+def mep_tables():
+    return [compute.TICKETS]
+
+
+@hookimpl
+def mep_validate(dataset):
+    return compute.problems(dataset)
+
+
+@hookimpl
+def mep_figure_catalog():
+    return list(compute.CATALOG)
+
+
+@hookimpl
+def mep_figures(dataset):
+    return compute.figures(dataset)

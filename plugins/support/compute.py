@@ -1,0 +1,320 @@
+"""Support tickets and second-level staffing (MEP chapter 5.2 Betrieb, Support und Wartung).
+
+The plan splits support into three levels: the school (1st level), the
+Schulträger (2nd level) and the manufacturers (3rd level). Devices are the
+inventory quantities of product groups whose catalog category is
+``hardware``: cabling, licences and services are not devices a ticket is
+raised for.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+import pandas as pd
+
+from portal.engine.dataset import Column, DataSet, Problem, TableSpec
+from portal.engine.figures import Figure, FigureInfo
+
+TICKETS = TableSpec(
+    name="support_tickets",
+    description="Ein Support-Ticket einer Schule.",
+    columns=(
+        Column("ticket_id", "text", unique=True, description="Kennung des Tickets"),
+        Column(
+            "school_id",
+            "text",
+            references=("schools", "school_id"),
+            description="Schule, für die das Ticket eröffnet wurde",
+        ),
+        Column(
+            "level",
+            "int",
+            min=1,
+            max=3,
+            description="Supportebene: 1 = Schule, 2 = Schulträger, 3 = Hersteller",
+        ),
+        Column("topic", "text", description="Thema, z. B. „WLAN“ oder „iPads“"),
+        Column("opened", "date", description="Tag der Eröffnung"),
+        Column(
+            "closed",
+            "date",
+            required=False,
+            description="Tag des Abschlusses; leer = noch offen",
+        ),
+    ),
+)
+
+LEVELS = (1, 2, 3)
+ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
+LEVEL_LABELS = {
+    1: "1st Level (Schule)",
+    2: "2nd Level (Schulträger)",
+    3: "3rd Level (Hersteller)",
+}
+SETTINGS = "support"
+DEVICES_PER_STAFF = "devices_per_staff_2nd_level"
+STAFF_IN_POST = "staff_2nd_level_in_post"
+
+TICKETS_BY_TOPIC = FigureInfo("support.tickets_by_topic", "Support-Tickets nach Ebene und Thema", "chart")
+TIME_TO_CLOSE = FigureInfo("support.time_to_close", "Bearbeitungsdauer nach Supportebene", "table")
+TICKETS_PER_DEVICES = FigureInfo(
+    "support.tickets_per_devices", "Support-Tickets je 100 Geräte nach Schulform", "chart"
+)
+STAFF_2ND_LEVEL = FigureInfo("support.staff_2nd_level", "Personalbedarf im 2nd-Level-Support", "key_figure")
+CATALOG = (TICKETS_BY_TOPIC, TIME_TO_CLOSE, TICKETS_PER_DEVICES, STAFF_2ND_LEVEL)
+
+
+def problems(dataset: DataSet) -> list[Problem]:
+    """Tickets closed before they were opened, and unusable ``[support]`` settings."""
+    found = _settings_problems(dataset.plan.get(SETTINGS))
+    tickets = dataset.table(TICKETS.name)
+    if tickets is not None and len(tickets):
+        opened = pd.to_datetime(tickets["opened"])
+        closed = pd.to_datetime(tickets["closed"])
+        for position in (closed < opened).to_numpy().nonzero()[0]:
+            found.append(
+                Problem(
+                    f"{TICKETS.name}.csv",
+                    position + 2,
+                    "closed",
+                    f"Abschluss ({closed.iloc[position]:%Y-%m-%d}) liegt vor der "
+                    f"Eröffnung ({opened.iloc[position]:%Y-%m-%d}).",
+                )
+            )
+    return found
+
+
+def _settings_problems(settings: object) -> list[Problem]:
+    if settings is None:
+        return []
+    if not isinstance(settings, dict):
+        return [Problem("plan.toml", None, SETTINGS, "muss ein Abschnitt [support] sein.")]
+    found = []
+    for key, minimum, rule in (
+        (DEVICES_PER_STAFF, 0, "eine Zahl größer als 0"),
+        (STAFF_IN_POST, 0, "eine Zahl ab 0"),
+    ):
+        value = settings.get(key)
+        is_number = isinstance(value, Real) and not isinstance(value, bool)
+        if value is None:
+            found.append(Problem("plan.toml", None, f"{SETTINGS}.{key}", "fehlt."))
+        elif not is_number or value < minimum or (key == DEVICES_PER_STAFF and value == 0):
+            found.append(Problem("plan.toml", None, f"{SETTINGS}.{key}", f"muss {rule} sein."))
+    return found
+
+
+def figures(dataset: DataSet) -> list[Figure]:
+    """Every support figure the data set allows; a figure whose input is absent is left out."""
+    result = []
+    tickets = dataset.table(TICKETS.name)
+    if tickets is not None:
+        result.append(tickets_by_topic(tickets))
+        result.append(time_to_close(tickets))
+        result.append(tickets_per_devices(tickets, *_core(dataset)))
+    settings = dataset.plan.get(SETTINGS)
+    if isinstance(settings, dict) and {DEVICES_PER_STAFF, STAFF_IN_POST} <= settings.keys():
+        _, catalog, inventory = _core(dataset)
+        result.append(
+            staff_2nd_level(catalog, inventory, settings[DEVICES_PER_STAFF], settings[STAFF_IN_POST])
+        )
+    return result
+
+
+def _core(dataset: DataSet) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    return dataset.tables["schools"], dataset.tables["catalog"], dataset.tables["inventory"]
+
+
+def devices_per_school(catalog: pd.DataFrame, inventory: pd.DataFrame) -> pd.Series:
+    """Hardware units per school_id (inventory quantities of ``hardware`` product groups)."""
+    hardware = catalog.loc[catalog["category"] == "hardware", "product_group"]
+    rows = inventory[inventory["product_group"].isin(hardware)]
+    return rows.groupby("school_id")["quantity"].sum().astype("int64")
+
+
+def tickets_by_topic(tickets: pd.DataFrame) -> Figure:
+    """Tickets per topic, split by level: ``topic, level_1, level_2, level_3, tickets``."""
+    counts = pd.crosstab(tickets["topic"], tickets["level"].astype("int64"))
+    counts = counts.reindex(columns=list(LEVELS), fill_value=0)
+    data = pd.DataFrame(
+        {
+            "topic": counts.index.astype(str),
+            **{f"level_{level}": counts[level].to_numpy(dtype="int64") for level in LEVELS},
+        }
+    )
+    data["tickets"] = data[[f"level_{level}" for level in LEVELS]].sum(axis=1)
+    data = data.sort_values(["tickets", "topic"], ascending=[False, True], ignore_index=True)
+    total = int(data["tickets"].sum())
+    if total == 0:
+        summary = "Es wurden keine Support-Tickets erfasst."
+    else:
+        per_level = [int(data[f"level_{level}"].sum()) for level in LEVELS]
+        top = data.iloc[0]
+        summary = (
+            f"Von {_de(total)} Support-Tickets entfielen {_de(per_level[0])} auf den 1st-Level-, "
+            f"{_de(per_level[1])} auf den 2nd-Level- und {_de(per_level[2])} auf den "
+            f"3rd-Level-Support; häufigstes Thema war „{top['topic']}“ mit "
+            f"{_tickets(int(top['tickets']))}."
+        )
+    return _figure(TICKETS_BY_TOPIC, summary, data)
+
+
+def time_to_close(tickets: pd.DataFrame) -> Figure:
+    """Median days from opened to closed per level, closed tickets only.
+
+    Columns: ``level, level_label, tickets, closed, open, median_days``
+    (``median_days`` empty where a level has no closed ticket).
+    """
+    opened = pd.to_datetime(tickets["opened"])
+    closed = pd.to_datetime(tickets["closed"])
+    frame = pd.DataFrame(
+        {
+            "level": tickets["level"].astype("int64").to_numpy(),
+            "days": (closed - opened).dt.days.to_numpy(),
+        }
+    )
+    grouped = frame.groupby("level")["days"]
+    data = pd.DataFrame({"level": list(LEVELS)})
+    data["level_label"] = data["level"].map(LEVEL_LABELS)
+    data["tickets"] = data["level"].map(grouped.size()).fillna(0).astype("int64")
+    data["closed"] = data["level"].map(grouped.count()).fillna(0).astype("int64")
+    data["open"] = data["tickets"] - data["closed"]
+    data["median_days"] = data["level"].map(grouped.median()).astype("float64").round(1)
+
+    parts = [
+        f"{_de(row.median_days, 1)} Tagen im {ORDINALS[row.level]} Level"
+        for row in data.itertuples()
+        if not math.isnan(row.median_days)
+    ]
+    still_open = int(data["open"].sum())
+    if not parts:
+        summary = "Es ist noch kein Support-Ticket abgeschlossen."
+        if still_open:
+            summary = f"Keines der {_tickets(still_open)} ist bisher abgeschlossen."
+    else:
+        summary = f"Abgeschlossene Tickets wurden im Median nach {_join(parts)} erledigt"
+        summary += f"; {_tickets(still_open)} {'ist' if still_open == 1 else 'sind'} noch offen."
+    return _figure(TIME_TO_CLOSE, summary, data)
+
+
+def tickets_per_devices(
+    tickets: pd.DataFrame,
+    schools: pd.DataFrame,
+    catalog: pd.DataFrame,
+    inventory: pd.DataFrame,
+) -> Figure:
+    """Tickets per 100 devices by school type.
+
+    Columns: ``school_type, schools, devices, tickets, tickets_per_100_devices``
+    (one row per school type in schools.csv; the rate is empty without devices).
+    """
+    per_school = pd.DataFrame(
+        {
+            "school_id": schools["school_id"].to_numpy(),
+            "school_type": schools["school_type"].to_numpy(),
+        }
+    )
+    per_school["devices"] = (
+        per_school["school_id"].map(devices_per_school(catalog, inventory)).fillna(0).astype("int64")
+    )
+    per_school["tickets"] = (
+        per_school["school_id"].map(tickets["school_id"].value_counts()).fillna(0).astype("int64")
+    )
+    data = (
+        per_school.groupby("school_type", sort=False)
+        .agg(schools=("school_id", "size"), devices=("devices", "sum"), tickets=("tickets", "sum"))
+        .reset_index()
+    )
+    data = data.iloc[_school_type_order(data["school_type"])].reset_index(drop=True)
+    data["tickets_per_100_devices"] = _rate(data["tickets"], data["devices"])
+
+    devices, count = int(data["devices"].sum()), int(data["tickets"].sum())
+    if devices == 0:
+        summary = f"Es sind keine Geräte im Bestand erfasst; {_tickets(count)} liegen vor."
+    else:
+        top = data.loc[data["tickets_per_100_devices"].idxmax()]
+        summary = (
+            f"Auf 100 Geräte kamen über alle Schulen {_de(100 * count / devices, 1)} Tickets; "
+            f"am höchsten war der Wert bei der Schulform {top['school_type']} "
+            f"({_de(top['tickets_per_100_devices'], 1)})."
+        )
+    return _figure(TICKETS_PER_DEVICES, summary, data)
+
+
+def staff_2nd_level(
+    catalog: pd.DataFrame,
+    inventory: pd.DataFrame,
+    devices_per_staff: float,
+    staff_in_post: float,
+) -> Figure:
+    """Full-time 2nd-level posts needed for the devices, against the posts filled.
+
+    One row: ``devices, devices_per_staff, staff_needed, staff_in_post, staff_gap``;
+    ``staff_needed`` = devices / devices_per_staff and ``staff_gap`` = needed −
+    in post (negative: more posts than needed), both to one decimal.
+    """
+    devices = int(devices_per_school(catalog, inventory).sum())
+    needed = round(devices / devices_per_staff, 1)
+    gap = round(needed - staff_in_post, 1)
+    data = pd.DataFrame(
+        {
+            "devices": [devices],
+            "devices_per_staff": [float(devices_per_staff)],
+            "staff_needed": [needed],
+            "staff_in_post": [float(staff_in_post)],
+            "staff_gap": [gap],
+        }
+    )
+    summary = (
+        f"Für {_de(devices)} Geräte werden bei {_de(devices_per_staff)} Geräten je Vollzeitstelle "
+        f"{_de(needed, 1)} Stellen im 2nd-Level-Support benötigt; "
+    )
+    if gap > 0:
+        summary += f"mit {_de(staff_in_post, 1)} besetzten Stellen fehlen {_de(gap, 1)}."
+    else:
+        summary += f"mit {_de(staff_in_post, 1)} besetzten Stellen ist der Bedarf gedeckt."
+    return _figure(STAFF_2ND_LEVEL, summary, data)
+
+
+def _figure(info: FigureInfo, summary: str, data: pd.DataFrame) -> Figure:
+    return Figure(key=info.key, title=info.title, kind=info.kind, summary=summary, data=data)
+
+
+def _rate(count: pd.Series, base: pd.Series) -> pd.Series:
+    """``count`` per 100 ``base``, to one decimal; empty where the base is 0."""
+    return (100 * count / base.where(base > 0)).astype("float64").round(1)
+
+
+SCHOOL_TYPES = (
+    "Grundschule",
+    "Hauptschule",
+    "Realschule",
+    "Sekundarschule",
+    "Gesamtschule",
+    "Gymnasium",
+    "Förderschule",
+    "Berufskolleg",
+    "Weiterbildungskolleg",
+    "Klinikschule",
+)
+
+
+def _school_type_order(types: pd.Series) -> list[int]:
+    """Positions that put school types in the contract's order."""
+    rank = {name: index for index, name in enumerate(SCHOOL_TYPES)}
+    return sorted(range(len(types)), key=lambda i: (rank.get(types.iloc[i], len(rank)), types.iloc[i]))
+
+
+def _tickets(count: int) -> str:
+    return f"{_de(count)} Ticket" if count == 1 else f"{_de(count)} Tickets"
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " und " + parts[-1]
+
+
+def _de(value: float, decimals: int = 0) -> str:
+    """A number in German notation: ``1.234,5``."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

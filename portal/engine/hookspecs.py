@@ -1,0 +1,66 @@
+"""Every hook a field-of-action plugin can implement.
+
+One function per hook, no body. A plugin is a module (registered through the
+``mep`` entry-point group) whose functions are decorated with ``hookimpl``.
+``tests/test_plugin_docs.py`` fails when a hook or one of its arguments is
+missing from the plugin documentation in ``docs/plugins.md``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from portal.engine.dataset import DataSet, Problem, TableSpec
+    from portal.engine.figures import Figure, FigureInfo
+
+hookspec = pluggy.HookspecMarker("mep")
+hookimpl = pluggy.HookimplMarker("mep")
+
+
+@hookspec
+def mep_tables() -> list[TableSpec]:
+    """Declare the tables this plugin reads and their schema.
+
+    The engine validates every declared table of a data set against its
+    columns before any plugin computes; a table that is not ``required`` may be
+    absent from the data set.
+
+    :return: the plugin's tables; core tables (``schools``, ``catalog``,
+        ``inventory``, ``recurring``) are declared by the engine itself.
+    """
+
+
+@hookspec
+def mep_validate(dataset: DataSet) -> list[Problem]:
+    """Check rules that span rows or tables, after every table passed its schema.
+
+    :param dataset: the cycle's data set, already read and schema-checked.
+    :return: every problem found, each with file, line and column; an empty
+        list when the data set is fine for this plugin.
+    """
+
+
+@hookspec
+def mep_figure_catalog() -> list[FigureInfo]:
+    """List the figures this plugin can compute, without computing them.
+
+    The portal offers these titles to editors in the figure block, and
+    ``mep plugins`` prints them.
+
+    :return: one entry per figure: key, title and kind.
+    """
+
+
+@hookspec
+def mep_figures(dataset: DataSet) -> list[Figure]:
+    """Compute this plugin's figures from a valid data set.
+
+    :param dataset: the cycle's validated data set.
+    :return: one :class:`~portal.engine.figures.Figure` per entry of the
+        plugin's catalogue: key, title, kind, a one-sentence German summary
+        (also the chart's text alternative), the data as a DataFrame and, for
+        a chart, its SVG.
+    """

@@ -1,0 +1,197 @@
+"""StreamField blocks an editor uses to write the plan's chapters."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
+
+RICH_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]
+
+
+class HeadingBlock(blocks.StructBlock):
+    """A heading inside a chapter; the chapter title is the page's h1."""
+
+    text = blocks.CharBlock(label=_("Überschrift"))
+    level = blocks.ChoiceBlock(
+        choices=[("h2", "Ebene 2"), ("h3", "Ebene 3"), ("h4", "Ebene 4")],
+        default="h2",
+        label=_("Ebene"),
+    )
+
+    class Meta:
+        icon = "title"
+        label = _("Überschrift")
+        template = "plan/blocks/heading.html"
+
+
+class GoalBlock(blocks.StructBlock):
+    """One goal the plan sets; the status is filled in as the cycle goes on."""
+
+    text = blocks.TextBlock(label=_("Ziel"))
+    status = blocks.ChoiceBlock(
+        choices=[
+            ("", "ohne Angabe"),
+            ("open", "offen"),
+            ("in_progress", "in Arbeit"),
+            ("achieved", "erreicht"),
+        ],
+        required=False,
+        default="",
+        label=_("Stand"),
+    )
+
+    class Meta:
+        icon = "tick"
+        label = _("Ziel")
+
+
+class GoalListBlock(blocks.StructBlock):
+    """A "Gesetzte Ziele" list of a field of action."""
+
+    title = blocks.CharBlock(default="Gesetzte Ziele", label=_("Titel"))
+    goals = blocks.ListBlock(GoalBlock(), label=_("Ziele"))
+
+    class Meta:
+        icon = "list-ul"
+        label = _("Gesetzte Ziele")
+        template = "plan/blocks/goal_list.html"
+
+
+class LinkBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("Linktext"))
+    url = blocks.URLBlock(required=False, label=_("Externe Adresse"))
+    page = blocks.PageChooserBlock(required=False, label=_("Seite im Portal"))
+    description = blocks.CharBlock(required=False, label=_("Beschreibung"))
+
+    class Meta:
+        icon = "link"
+        label = _("Link")
+
+
+class LinkListBlock(blocks.StructBlock):
+    title = blocks.CharBlock(required=False, label=_("Titel"))
+    links = blocks.ListBlock(LinkBlock(), label=_("Links"))
+
+    class Meta:
+        icon = "link"
+        label = _("Linkliste")
+        template = "plan/blocks/link_list.html"
+
+
+class InfoBoxBlock(blocks.StructBlock):
+    """The "Aktuelle Informationen" box that links out to the current state of a topic."""
+
+    text = blocks.TextBlock(
+        default="Aktuelle und detaillierte Informationen zu diesem Thema finden Sie hier.",
+        label=_("Text"),
+    )
+    url = blocks.URLBlock(label=_("Adresse"))
+    label = blocks.CharBlock(required=False, label=_("Linktext"))
+
+    class Meta:
+        icon = "info-circle"
+        label = _("Aktuelle Informationen")
+        template = "plan/blocks/info_box.html"
+
+
+class AccessibleImageBlock(blocks.StructBlock):
+    """An image with a required alternative text and an optional caption."""
+
+    image = ImageChooserBlock(label=_("Bild"))
+    alt = blocks.CharBlock(
+        label=_("Alternativtext"),
+        help_text=_("Beschreibt, was das Bild zeigt, für Menschen, die es nicht sehen."),
+    )
+    caption = blocks.CharBlock(required=False, label=_("Bildunterschrift"))
+
+    class Meta:
+        icon = "image"
+        label = _("Bild")
+        template = "plan/blocks/image.html"
+
+
+class QuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock(label=_("Zitat"))
+    source = blocks.CharBlock(label=_("Quelle"))
+
+    class Meta:
+        icon = "openquote"
+        label = _("Zitat")
+        template = "plan/blocks/quote.html"
+
+
+class NotedParagraphBlock(blocks.StructBlock):
+    """A paragraph whose end carries references to the plan's endnotes."""
+
+    text = blocks.RichTextBlock(features=RICH_FEATURES, label=_("Text"))
+    endnotes = blocks.ListBlock(
+        SnippetChooserBlock("plan.Endnote"), label=_("Endnoten"), default=[]
+    )
+
+    class Meta:
+        icon = "pilcrow"
+        label = _("Absatz mit Endnoten")
+        template = "plan/blocks/noted_paragraph.html"
+
+
+class FigureBlock(blocks.StructBlock):
+    """A table or chart computed from the cycle's planning data.
+
+    The planning engine fills it: until figures for the key are published the
+    block shows the title, caption and a note that the figure follows.
+    """
+
+    key = blocks.CharBlock(
+        label=_("Abbildung (Schlüssel)"), help_text=_("z. B. finance.forecast")
+    )
+    title = blocks.CharBlock(label=_("Titel"))
+    caption = blocks.RichTextBlock(features=RICH_FEATURES, required=False, label=_("Erläuterung"))
+
+    class Meta:
+        icon = "table"
+        label = _("Abbildung aus Planungsdaten")
+        template = "plan/blocks/figure.html"
+
+
+COLLECTIONS = [
+    ("milestones", "Meilensteine (Zeitleiste)"),
+    ("actors", "Akteurslandkarte"),
+    ("cycle", "Fortschreibungszyklus"),
+    ("content_fields", "Inhaltsfelder"),
+    ("strategic_paths", "Strategische Pfade"),
+    ("links", "Übersicht Verlinkungen"),
+    ("endnotes", "Endnoten"),
+    ("partner_offers", "Partnerangebote"),
+]
+
+
+class CollectionBlock(blocks.StructBlock):
+    """Shows one of the plan's structured collections (snippets) in place."""
+
+    collection = blocks.ChoiceBlock(choices=COLLECTIONS, label=_("Sammlung"))
+
+    def get_context(self, value, parent_context=None):
+        from . import collections
+
+        context = super().get_context(value, parent_context=parent_context)
+        context["items"] = collections.items(value["collection"])
+        context["collection_template"] = f"plan/collections/{value['collection']}.html"
+        return context
+
+    class Meta:
+        icon = "snippet"
+        label = _("Strukturierter Inhalt")
+        template = "plan/blocks/collection.html"
+
+
+class ChapterStreamBlock(blocks.StreamBlock):
+    heading = HeadingBlock()
+    paragraph = blocks.RichTextBlock(features=RICH_FEATURES, icon="pilcrow", label=_("Absatz"))
+    noted_paragraph = NotedParagraphBlock()
+    goals = GoalListBlock()
+    links = LinkListBlock()
+    info = InfoBoxBlock()
+    image = AccessibleImageBlock()
+    quote = QuoteBlock()
+    figure = FigureBlock()
+    collection = CollectionBlock()

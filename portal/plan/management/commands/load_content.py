@@ -1,0 +1,27 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.plan.content_pack import DEFAULT_PACK, ContentPackError, ContentPackLoader
+
+
+class Command(BaseCommand):
+    help = "Lädt das Inhaltspaket (content/*.yaml) in das Portal. Bestehendes bleibt unverändert, außer mit --update."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--path", type=Path, default=DEFAULT_PACK, help="Ordner des Inhaltspakets")
+        parser.add_argument(
+            "--update", action="store_true", help="Bestehende Seiten und Snippets mit dem Inhaltspaket überschreiben"
+        )
+
+    def handle(self, *args, path, update, **options):
+        try:
+            report = ContentPackLoader(path, update=update).load()
+        except ContentPackError as exc:
+            raise CommandError(str(exc)) from exc
+        if not report.created and not report.updated:
+            self.stdout.write("Inhaltspaket: alles bereits vorhanden, nichts geändert.")
+        for what, n in sorted(report.created.items()):
+            self.stdout.write(f"angelegt: {n} {what}")
+        for what, n in sorted(report.updated.items()):
+            self.stdout.write(f"aktualisiert: {n} {what}")

@@ -1,0 +1,236 @@
+"""The living plan as Wagtail pages: home, plan, parts, chapters, partner offers, legal pages."""
+
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .blocks import ChapterStreamBlock, LinkListBlock
+from .snippets import (  # noqa: F401  (snippets live in their own module)
+    Actor,
+    ActorGroup,
+    ContentField,
+    CycleStep,
+    Endnote,
+    LinkEntry,
+    Milestone,
+    StrategicElement,
+    StrategicLevel,
+)
+
+INTRO_FEATURES = ["bold", "italic", "link", "ul", "ol"]
+
+
+def chapter_sort_key(number: str) -> tuple:
+    """Sort "5.10" after "5.9"; unnumbered chapters (Vorwort) first."""
+    if not number:
+        return (0,)
+    return (1, *(int(part) if part.isdigit() else 0 for part in number.split(".")))
+
+
+class HomePage(Page):
+    """The portal's start page: what the living plan is and where to go next."""
+
+    intro = RichTextField(_("Einleitung"), features=INTRO_FEATURES, blank=True)
+    highlights = StreamField(
+        [("links", LinkListBlock())], blank=True, use_json_field=True, verbose_name=_("Schnelleinstiege")
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("highlights")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    subpage_types = ["plan.PlanPage", "plan.PartnerOfferIndexPage", "plan.LegalPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("Startseite")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["plan"] = PlanPage.objects.live().descendant_of(self).first()
+        return context
+
+
+class PlanPage(Page):
+    """The plan itself: title, cycle and the table of contents of its parts and chapters."""
+
+    subtitle = models.CharField(_("Untertitel"), max_length=200, blank=True)
+    cycle = models.CharField(_("Fortschreibungszyklus"), max_length=50, help_text=_("z. B. 2025–2026"))
+    intro = RichTextField(_("Einleitung"), features=INTRO_FEATURES, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("subtitle"), FieldPanel("cycle"), FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["plan.HomePage"]
+    subpage_types = ["plan.ChapterPage", "plan.PartPage"]
+
+    class Meta:
+        verbose_name = _("Plan")
+
+    def table_of_contents(self):
+        """Front matter and parts, each with its chapters and their sections, as a tree."""
+        entries = []
+        for child in self.get_children().live().specific():
+            entries.append({"page": child, "children": _chapter_tree(child)})
+        return entries
+
+
+class PartPage(Page):
+    """A part of the plan (I Retrospektive, II Status Quo, III Prospektive)."""
+
+    number = models.CharField(_("Teil"), max_length=10, help_text=_("römisch, z. B. II"))
+    intro = RichTextField(_("Einleitung"), features=INTRO_FEATURES, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("number"), FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["plan.PlanPage"]
+    subpage_types = ["plan.ChapterPage"]
+
+    class Meta:
+        verbose_name = _("Teil des Plans")
+
+    @property
+    def label(self) -> str:
+        return f"Teil {self.number}: {self.title}"
+
+    def chapters(self):
+        return _chapter_tree(self)
+
+
+class ChapterPage(Page):
+    """A chapter or section of the plan, numbered like the document (1, 2, … 5.1 … 6.4)."""
+
+    number = models.CharField(_("Nummer"), max_length=10, blank=True, help_text=_("z. B. 5.3; leer für Vorwort und Präambel"))
+    summary = models.TextField(_("Kurzfassung"), blank=True, help_text=_("Ein Satz für Inhaltsverzeichnis und Suche."))
+    body = StreamField(ChapterStreamBlock(), blank=True, use_json_field=True, verbose_name=_("Inhalt"))
+
+    content_panels = Page.content_panels + [FieldPanel("number"), FieldPanel("summary"), FieldPanel("body")]
+    search_fields = Page.search_fields + [
+        index.SearchField("number"),
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["plan.PlanPage", "plan.PartPage", "plan.ChapterPage"]
+    subpage_types = ["plan.ChapterPage"]
+
+    class Meta:
+        verbose_name = _("Kapitel")
+
+    @property
+    def label(self) -> str:
+        return f"{self.number} {self.title}" if self.number else self.title
+
+    def sections(self):
+        return _chapter_tree(self)
+
+    @cached_property
+    def plan(self):
+        return PlanPage.objects.ancestor_of(self).live().first()
+
+    def reading_order(self):
+        """All chapters of the plan in reading order (front matter, parts, sections)."""
+        if not self.plan:
+            return []
+        pages = ChapterPage.objects.live().descendant_of(self.plan).order_by("path")
+        return list(pages)
+
+    def previous_next(self):
+        pages = self.reading_order()
+        ids = [p.pk for p in pages]
+        if self.pk not in ids:
+            return None, None
+        i = ids.index(self.pk)
+        previous = pages[i - 1] if i > 0 else None
+        following = pages[i + 1] if i + 1 < len(pages) else None
+        return previous, following
+
+    def cited_endnotes(self):
+        """The endnotes this chapter references, in number order, for the notes section."""
+        notes = {}
+        for block in self.body:
+            if block.block_type == "noted_paragraph":
+                for note in block.value["endnotes"]:
+                    if note is not None:
+                        notes[note.number] = note
+        return [notes[n] for n in sorted(notes)]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["previous_chapter"], context["next_chapter"] = self.previous_next()
+        context["cited_endnotes"] = self.cited_endnotes()
+        return context
+
+
+def _chapter_tree(page):
+    children = ChapterPage.objects.live().child_of(page).order_by("path")
+    return [{"page": c, "children": _chapter_tree(c)} for c in children]
+
+
+class PartnerOfferIndexPage(Page):
+    """Lists the partner offers for schools (Medienstudio, zdi-Schülerlabore, Medienscouts, …)."""
+
+    intro = RichTextField(_("Einleitung"), features=INTRO_FEATURES, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["plan.HomePage"]
+    subpage_types = ["plan.PartnerOfferPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("Übersicht Partnerangebote")
+
+    def offers(self):
+        return PartnerOfferPage.objects.live().child_of(self).order_by("path")
+
+
+class PartnerOfferPage(Page):
+    """An offer of a partner for schools: format, target groups, address, link."""
+
+    provider = models.CharField(_("Anbieter"), max_length=200, blank=True)
+    format = models.CharField(_("Format"), max_length=200)
+    target_groups = models.CharField(_("Zielgruppen"), max_length=300, help_text=_("durch Kommas getrennt"))
+    address = models.CharField(_("Adresse"), max_length=300, blank=True)
+    url = models.URLField(_("Webseite"), max_length=500, blank=True)
+    summary = models.TextField(_("Kurzbeschreibung"), blank=True)
+    body = RichTextField(_("Beschreibung"), features=INTRO_FEATURES, blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("provider"),
+        FieldPanel("format"),
+        FieldPanel("target_groups"),
+        FieldPanel("address"),
+        FieldPanel("url"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("provider"),
+        index.SearchField("format"),
+        index.SearchField("target_groups"),
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["plan.PartnerOfferIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("Partnerangebot")
+
+    def target_group_list(self) -> list[str]:
+        return [g.strip() for g in self.target_groups.split(",") if g.strip()]
+
+
+class LegalPage(Page):
+    """Impressum, Datenschutzerklärung, Erklärung zur Barrierefreiheit."""
+
+    body = RichTextField(_("Inhalt"), features=["h2", "h3", "bold", "italic", "link", "ul", "ol"])
+    last_reviewed = models.DateField(_("Stand"), null=True, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("body"), FieldPanel("last_reviewed")]
+    search_fields = Page.search_fields + [index.SearchField("body")]
+    parent_page_types = ["plan.HomePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("Rechtliche Seite")

@@ -1,0 +1,81 @@
+"""Admin screens for the plan's snippets, declared rather than written."""
+
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .snippets import ActorGroup, ContentField, CycleStep, Endnote, LinkEntry, Milestone, StrategicLevel
+
+
+class MilestoneViewSet(SnippetViewSet):
+    model = Milestone
+    icon = "date"
+    ordering = ["year", "month"]
+    list_display = ["title", "month_name", "year"]
+    list_filter = ["year", "locale"]
+    search_fields = ["title", "description"]
+
+
+class ActorGroupViewSet(SnippetViewSet):
+    model = ActorGroup
+    icon = "group"
+    ordering = ["sort_order"]
+    list_display = ["name"]
+    search_fields = ["name", "description"]
+
+
+class CycleStepViewSet(SnippetViewSet):
+    model = CycleStep
+    icon = "repeat"
+    ordering = ["number"]
+    list_display = ["number", "title"]
+    search_fields = ["title", "description"]
+
+
+class ContentFieldViewSet(SnippetViewSet):
+    model = ContentField
+    icon = "folder-open-inverse"
+    ordering = ["sort_order"]
+    list_display = ["title", "chapter_number"]
+    search_fields = ["title", "description"]
+
+
+class StrategicLevelViewSet(SnippetViewSet):
+    model = StrategicLevel
+    icon = "site"
+    ordering = ["sort_order"]
+    list_display = ["title"]
+    search_fields = ["title", "description"]
+
+
+class LinkEntryViewSet(SnippetViewSet):
+    model = LinkEntry
+    icon = "link"
+    ordering = ["sort_order", "title"]
+    list_display = ["title", "chapter_number", "url"]
+    search_fields = ["title", "description", "url"]
+
+
+class EndnoteViewSet(SnippetViewSet):
+    model = Endnote
+    icon = "list-ol"
+    ordering = ["number"]
+    list_display = ["number", "text"]
+    search_fields = ["text"]
+
+
+class PlanSnippetGroup(SnippetViewSetGroup):
+    menu_label = "Planinhalte"
+    menu_icon = "doc-full"
+    menu_order = 200
+    items = (
+        MilestoneViewSet,
+        ActorGroupViewSet,
+        CycleStepViewSet,
+        ContentFieldViewSet,
+        StrategicLevelViewSet,
+        LinkEntryViewSet,
+        EndnoteViewSet,
+    )
+
+
+register_snippet(PlanSnippetGroup)
