@@ -9,8 +9,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from portal.engine.dataset import Column, DataSet, Problem, TableSpec
-from portal.engine.figures import Figure, FigureInfo
+from portal.engine.dataset import SCHOOL_TYPES, Column, DataSet, Problem, TableSpec
+from portal.engine.figures import (
+    Figure,
+    FigureInfo,
+    bar_chart,
+    format_number,
+    format_pct,
+    german_join,
+    round_half_up,
+)
 
 ANNUAL_REVIEWS = TableSpec(
     name="annual_reviews",
@@ -63,20 +71,17 @@ def problems(dataset: DataSet) -> list[Problem]:
     reviews = dataset.table(ANNUAL_REVIEWS.name)
     if reviews is None:
         return []
-    keys = pd.DataFrame(
-        {"school_id": reviews["school_id"].to_numpy(), "year": reviews["year"].astype("int64").to_numpy()}
-    )
-    first_line = keys.reset_index().groupby(["school_id", "year"])["index"].transform("min") + 2
+    keys = pd.DataFrame({"school_id": reviews["school_id"], "year": reviews["year"].astype("int64")})
+    first_line = pd.Series(keys.index, index=keys.index).groupby([keys["school_id"], keys["year"]]).transform("min")
     found = []
-    for position in keys.duplicated().to_numpy().nonzero()[0]:
-        school, year = keys.iloc[position]
+    for line in keys.index[keys.duplicated().to_numpy()]:
+        school, year = keys.loc[line]
         found.append(
             Problem(
-                f"{ANNUAL_REVIEWS.name}.csv",
-                position + 2,
+                dataset.file_name(ANNUAL_REVIEWS.name),
+                int(line),
                 "year",
-                f"Für die Schule {school} steht das Jahr {year} schon in Zeile "
-                f"{first_line.iloc[position]}.",
+                f"Jahr {year} für die Schule {school} doppelt (zuerst in Zeile {first_line[line]})",
             )
         )
     return found
@@ -114,15 +119,25 @@ def review_coverage(reviews: pd.DataFrame, schools: pd.DataFrame) -> Figure:
         year = int(totals.index[-1])
         count, base = int(totals.iloc[-1]["reviews_held"]), int(totals.iloc[-1]["schools"])
         summary = (
-            f"{year} fanden an {_de(count)} von {_de(base)} Schulen "
-            f"({_de(_pct_value(count, base), 1)} %) Jahresbilanzgespräche statt"
+            f"{year} fanden an {format_number(count)} von {format_number(base)} Schulen "
+            f"({format_pct(_pct_value(count, base))}) Jahresbilanzgespräche statt"
         )
         if len(totals) > 1:
             before = totals.iloc[-2]
             share = _pct_value(int(before["reviews_held"]), int(before["schools"]))
-            summary += f" ({int(totals.index[-2])}: {_de(share, 1)} %)"
+            summary += f" ({int(totals.index[-2])}: {format_pct(share)})"
         summary += "."
-    return _figure(REVIEW_COVERAGE, summary, data)
+    school_types = list(dict.fromkeys(data["school_type"]))
+    by_year = data.pivot(index="school_type", columns="year", values="coverage_pct").reindex(school_types)
+    svg = bar_chart(
+        school_types,
+        {str(year): by_year[year].tolist() for year in by_year.columns} or {"": []},
+        title=REVIEW_COVERAGE.title,
+        desc=summary,
+        value_label="Schulen mit Gespräch in %",
+        horizontal=True,
+    )
+    return _figure(REVIEW_COVERAGE, summary, data, svg)
 
 
 def media_concepts(reviews: pd.DataFrame, schools: pd.DataFrame) -> Figure:
@@ -144,10 +159,10 @@ def media_concepts(reviews: pd.DataFrame, schools: pd.DataFrame) -> Figure:
         year = int(data["year"].iloc[0])
         count, base = int(data["submitted"].sum()), int(data["schools"].sum())
         summary = (
-            f"{year} lag an {_de(count)} von {_de(base)} Schulen "
-            f"({_de(_pct_value(count, base), 1)} %) ein Medienkonzept vor"
+            f"{year} lag an {format_number(count)} von {format_number(base)} Schulen "
+            f"({format_pct(_pct_value(count, base))}) ein Medienkonzept vor"
         )
-        summary += f"; es fehlen noch {_de(base - count)}." if count < base else "."
+        summary += f"; es fehlen noch {format_number(base - count)}." if count < base else "."
     return _figure(MEDIA_CONCEPTS, summary, data)
 
 
@@ -174,19 +189,28 @@ def licence_utilisation(licences: pd.DataFrame) -> Figure:
         summary = "Es wurden keine Lizenzen erfasst."
     else:
         summary = (
-            f"Von {_de(seats)} Plätzen in {_count(len(data), 'Lizenz', 'Lizenzen')} werden "
-            f"{_de(users)} aktiv genutzt"
+            f"Von {format_number(seats)} Plätzen in {_count(len(data), 'Lizenz', 'Lizenzen')} werden "
+            f"{format_number(users)} aktiv genutzt"
         )
         if seats:
-            summary += f" ({_de(_pct_value(users, seats), 1)} %)"
+            summary += f" ({format_pct(_pct_value(users, seats))})"
         low = data.loc[data["utilisation_pct"] < LOW_UTILISATION_PCT, "licence"].tolist()
         over = data.loc[data["utilisation_pct"] > 100, "licence"].tolist()
         if low:
-            summary += f"; unter {_de(LOW_UTILISATION_PCT)} % genutzt: {_join(low)}"
+            summary += f"; unter {format_pct(LOW_UTILISATION_PCT, 0)} genutzt: {german_join(low)}"
         if over:
-            summary += f"; mehr aktive Nutzende als Plätze: {_join(over)}"
+            summary += f"; mehr aktive Nutzende als Plätze: {german_join(over)}"
         summary += "."
-    return _figure(LICENCE_UTILISATION, summary, data)
+    svg = bar_chart(
+        data["licence"].tolist(),
+        {"Auslastung": data["utilisation_pct"].tolist()},
+        title=LICENCE_UTILISATION.title,
+        desc=summary,
+        value_label="aktive Nutzende je Lizenzplatz in %",
+        horizontal=True,
+        value_format=format_pct,
+    )
+    return _figure(LICENCE_UTILISATION, summary, data, svg)
 
 
 def _per_school_type(
@@ -213,48 +237,24 @@ def _per_school_type(
     return data
 
 
-def _figure(info: FigureInfo, summary: str, data: pd.DataFrame) -> Figure:
-    return Figure(key=info.key, title=info.title, kind=info.kind, summary=summary, data=data)
+def _figure(info: FigureInfo, summary: str, data: pd.DataFrame, svg: str | None = None) -> Figure:
+    return Figure(key=info.key, title=info.title, kind=info.kind, summary=summary, data=data, svg=svg)
 
 
 def _pct(count: pd.Series, base: pd.Series) -> pd.Series:
     """``count`` in percent of ``base``, to one decimal; empty where the base is 0."""
-    return (100 * count / base.where(base > 0)).astype("float64").round(1)
+    return round_half_up((100 * count / base.where(base > 0)).astype("float64"), 1)
 
 
 def _pct_value(count: int, base: int) -> float:
     return 100 * count / base if base else 0.0
 
 
-SCHOOL_TYPES = (
-    "Grundschule",
-    "Hauptschule",
-    "Realschule",
-    "Sekundarschule",
-    "Gesamtschule",
-    "Gymnasium",
-    "Förderschule",
-    "Berufskolleg",
-    "Weiterbildungskolleg",
-    "Klinikschule",
-)
-
-
 def _school_type_order(types: pd.Series) -> list[int]:
     """Positions that put school types in the contract's order."""
     rank = {name: index for index, name in enumerate(SCHOOL_TYPES)}
-    return sorted(range(len(types)), key=lambda i: (rank.get(types.iloc[i], len(rank)), types.iloc[i]))
+    return sorted(range(len(types)), key=lambda i: rank.get(types.iloc[i], len(rank)))
 
 
 def _count(count: int, singular: str, plural: str) -> str:
-    return f"{_de(count)} {singular if count == 1 else plural}"
-
-
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " und " + parts[-1]
-
-
-def _de(value: float, decimals: int = 0) -> str:
-    """A number in German notation: ``1.234,5``."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return f"{format_number(count)} {singular if count == 1 else plural}"

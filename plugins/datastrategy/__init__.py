@@ -1,0 +1,26 @@
+"""Datenstrategie (MEP chapter 6.4): the processing register against the six principles."""
+
+from __future__ import annotations
+
+from portal.engine.hookspecs import hookimpl
+from plugins.datastrategy import compute
+
+
+@hookimpl
+def mep_tables():
+    return [compute.REGISTER]
+
+
+@hookimpl
+def mep_validate(dataset):
+    return compute.problems(dataset)
+
+
+@hookimpl
+def mep_figure_catalog():
+    return list(compute.CATALOG)
+
+
+@hookimpl
+def mep_figures(dataset):
+    return compute.figures(dataset)

@@ -1,0 +1,18 @@
+"""Finanz- und Investitionsplanung (MEP 5.3): the 10-year forecast and product-group shares."""
+
+from __future__ import annotations
+
+from plugins.finance import compute
+from portal.engine.hookspecs import hookimpl
+
+__version__ = "0.1.0"
+
+
+@hookimpl
+def mep_figure_catalog():
+    return list(compute.CATALOG)
+
+
+@hookimpl
+def mep_figures(dataset):
+    return compute.figures(dataset)

@@ -1,0 +1,18 @@
+"""IT-Infrastruktur und technische Ausstattung (MEP 5.1): device ratios, redistribution, equipment."""
+
+from __future__ import annotations
+
+from plugins.infrastructure import compute
+from portal.engine.hookspecs import hookimpl
+
+__version__ = "0.1.0"
+
+
+@hookimpl
+def mep_figure_catalog():
+    return list(compute.CATALOG)
+
+
+@hookimpl
+def mep_figures(dataset):
+    return compute.figures(dataset)

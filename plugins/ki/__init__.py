@@ -1,0 +1,26 @@
+"""Künstliche Intelligenz im Schulalltag (MEP chapter 6.3): KI pilots and teacher training."""
+
+from __future__ import annotations
+
+from portal.engine.hookspecs import hookimpl
+from plugins.ki import compute
+
+
+@hookimpl
+def mep_tables():
+    return [compute.PILOTS]
+
+
+@hookimpl
+def mep_validate(dataset):
+    return compute.problems(dataset)
+
+
+@hookimpl
+def mep_figure_catalog():
+    return list(compute.CATALOG)
+
+
+@hookimpl
+def mep_figures(dataset):
+    return compute.figures(dataset)

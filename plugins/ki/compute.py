@@ -8,8 +8,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from portal.engine.dataset import Column, DataSet, Problem, TableSpec
-from portal.engine.figures import Figure, FigureInfo
+from portal.engine.dataset import SCHOOL_TYPES, Column, DataSet, Problem, TableSpec
+from portal.engine.figures import (
+    Figure,
+    FigureInfo,
+    bar_chart,
+    format_number,
+    format_pct,
+    german_join,
+    round_half_up,
+)
 
 STATUSES = ("geplant", "laufend", "abgeschlossen", "abgebrochen")
 
@@ -51,30 +59,30 @@ def problems(dataset: DataSet) -> list[Problem]:
     pilots = dataset.table(PILOTS.name)
     if pilots is None:
         return []
+    file = dataset.file_name(PILOTS.name)
     found = []
-    keys = pd.DataFrame({"pilot": pilots["pilot"].to_numpy(), "school_id": pilots["school_id"].to_numpy()})
-    first_line = keys.reset_index().groupby(["pilot", "school_id"])["index"].transform("min") + 2
-    for position in keys.duplicated().to_numpy().nonzero()[0]:
-        pilot, school = keys.iloc[position]
+    keys = pd.DataFrame({"pilot": pilots["pilot"], "school_id": pilots["school_id"]})
+    first_line = pd.Series(keys.index, index=keys.index).groupby([keys["pilot"], keys["school_id"]]).transform("min")
+    for line in keys.index[keys.duplicated().to_numpy()]:
+        pilot, school = keys.loc[line]
         found.append(
             Problem(
-                f"{PILOTS.name}.csv",
-                position + 2,
+                file,
+                int(line),
                 "pilot",
-                f"Das Projekt „{pilot}“ steht für die Schule {school} schon in Zeile "
-                f"{first_line.iloc[position]}.",
+                f"Projekt „{pilot}“ für die Schule {school} doppelt (zuerst in Zeile {first_line[line]})",
             )
         )
     teachers = pilots["school_id"].map(dataset.tables["schools"].set_index("school_id")["teachers"])
     trained = pilots["teachers_trained"]
-    for position in (trained > teachers).to_numpy().nonzero()[0]:
+    for line in pilots.index[(trained > teachers).to_numpy()]:
         found.append(
             Problem(
-                f"{PILOTS.name}.csv",
-                position + 2,
+                file,
+                int(line),
                 "teachers_trained",
-                f"{trained.iloc[position]} geschulte Lehrkräfte, aber die Schule "
-                f"{pilots['school_id'].iloc[position]} hat nur {int(teachers.iloc[position])}.",
+                f"{trained[line]} geschulte Lehrkräfte, aber die Schule {pilots.at[line, 'school_id']} "
+                f"hat nur {int(teachers[line])}",
             )
         )
     return sorted(found, key=lambda problem: problem.line)
@@ -107,13 +115,23 @@ def pilots_by_status(pilots: pd.DataFrame, schools: pd.DataFrame) -> Figure:
     if total == 0:
         summary = "Es sind keine KI-Pilotprojekte erfasst."
     else:
-        per_status = [f"{_de(int(data[s].sum()))} {s}" for s in STATUSES if data[s].sum()]
+        per_status = [f"{format_number(int(data[s].sum()))} {s}" for s in STATUSES if data[s].sum()]
         summary = (
             f"An {_count(pilots['school_id'].nunique(), 'Schule', 'Schulen')} "
             f"{'ist' if total == 1 else 'sind'} {_count(total, 'KI-Pilotprojekt', 'KI-Pilotprojekte')} "
-            f"erfasst: {_join(per_status)}."
+            f"erfasst: {german_join(per_status)}."
         )
-    return _figure(PILOTS_BY_STATUS, summary, data)
+    svg = bar_chart(
+        data["school_type"].tolist(),
+        {status: data[status].tolist() for status in STATUSES},
+        title=PILOTS_BY_STATUS.title,
+        desc=summary,
+        value_label="Pilotprojekte an Schulen",
+        stacked=True,
+        horizontal=True,
+        value_format=format_number,
+    )
+    return _figure(PILOTS_BY_STATUS, summary, data, svg)
 
 
 def training_reach(pilots: pd.DataFrame, schools: pd.DataFrame) -> Figure:
@@ -143,56 +161,43 @@ def training_reach(pilots: pd.DataFrame, schools: pd.DataFrame) -> Figure:
     data = data[data["school_type"].isin(grouped.index)].reset_index(drop=True)
     for column in ("pilot_schools", "teachers", "teachers_trained"):
         data[column] = data["school_type"].map(grouped[column]).astype("int64")
-    data["reach_pct"] = (100 * data["teachers_trained"] / data["teachers"].where(data["teachers"] > 0)).round(1)
+    data["reach_pct"] = round_half_up(
+        (100 * data["teachers_trained"] / data["teachers"].where(data["teachers"] > 0)).astype("float64"), 1
+    )
 
     teachers, reached = int(data["teachers"].sum()), int(data["teachers_trained"].sum())
     if data.empty:
         summary = "Es sind keine KI-Pilotschulen erfasst."
     else:
         summary = (
-            f"An {_count(int(data['pilot_schools'].sum()), 'der KI-Pilotschule', 'den KI-Pilotschulen')} "
-            f"{'wurde' if reached == 1 else 'wurden'} {_de(reached)} von {_de(teachers)} Lehrkräften"
+            f"An {_count(int(data['pilot_schools'].sum()), 'KI-Pilotschule', 'KI-Pilotschulen')} "
+            f"{'wurde' if reached == 1 else 'wurden'} {format_number(reached)} von {format_number(teachers)} Lehrkräften"
         )
         if teachers:
-            summary += f" ({_de(100 * reached / teachers, 1)} %)"
+            summary += f" ({format_pct(100 * reached / teachers)})"
         summary += " geschult."
-    return _figure(TRAINING_REACH, summary, data)
+    svg = bar_chart(
+        data["school_type"].tolist(),
+        {"geschulte Lehrkräfte": data["reach_pct"].tolist()},
+        title=TRAINING_REACH.title,
+        desc=summary,
+        value_label="geschulte Lehrkräfte an Pilotschulen in %",
+        horizontal=True,
+        value_format=format_pct,
+    )
+    return _figure(TRAINING_REACH, summary, data, svg)
 
 
-def _figure(info: FigureInfo, summary: str, data: pd.DataFrame) -> Figure:
-    return Figure(key=info.key, title=info.title, kind=info.kind, summary=summary, data=data)
-
-
-SCHOOL_TYPES = (
-    "Grundschule",
-    "Hauptschule",
-    "Realschule",
-    "Sekundarschule",
-    "Gesamtschule",
-    "Gymnasium",
-    "Förderschule",
-    "Berufskolleg",
-    "Weiterbildungskolleg",
-    "Klinikschule",
-)
+def _figure(info: FigureInfo, summary: str, data: pd.DataFrame, svg: str | None = None) -> Figure:
+    return Figure(key=info.key, title=info.title, kind=info.kind, summary=summary, data=data, svg=svg)
 
 
 def _school_types(schools: pd.DataFrame) -> pd.DataFrame:
     """The school types of schools.csv in the contract's order, as a ``school_type`` column."""
     rank = {name: index for index, name in enumerate(SCHOOL_TYPES)}
-    present = sorted(schools["school_type"].unique(), key=lambda name: (rank.get(name, len(rank)), name))
+    present = sorted(schools["school_type"].unique(), key=lambda name: rank.get(name, len(rank)))
     return pd.DataFrame({"school_type": pd.Series(present, dtype=object)})
 
 
 def _count(count: int, singular: str, plural: str) -> str:
-    return f"{_de(count)} {singular if count == 1 else plural}"
-
-
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " und " + parts[-1]
-
-
-def _de(value: float, decimals: int = 0) -> str:
-    """A number in German notation: ``1.234,5``."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return f"{format_number(count)} {singular if count == 1 else plural}"

@@ -14,8 +14,8 @@ from numbers import Real
 
 import pandas as pd
 
-from portal.engine.dataset import Column, DataSet, Problem, TableSpec
-from portal.engine.figures import Figure, FigureInfo
+from portal.engine.dataset import SCHOOL_TYPES, Column, DataSet, Problem, TableSpec
+from portal.engine.figures import Figure, FigureInfo, bar_chart, format_number, german_join, round_half_up
 
 TICKETS = TableSpec(
     name="support_tickets",
@@ -73,14 +73,13 @@ def problems(dataset: DataSet) -> list[Problem]:
     if tickets is not None and len(tickets):
         opened = pd.to_datetime(tickets["opened"])
         closed = pd.to_datetime(tickets["closed"])
-        for position in (closed < opened).to_numpy().nonzero()[0]:
+        for line in tickets.index[(closed < opened).to_numpy()]:
             found.append(
                 Problem(
-                    f"{TICKETS.name}.csv",
-                    position + 2,
+                    dataset.file_name(TICKETS.name),
+                    int(line),
                     "closed",
-                    f"Abschluss ({closed.iloc[position]:%Y-%m-%d}) liegt vor der "
-                    f"Eröffnung ({opened.iloc[position]:%Y-%m-%d}).",
+                    f"Abschluss {closed[line]:%Y-%m-%d} liegt vor der Eröffnung {opened[line]:%Y-%m-%d}",
                 )
             )
     return found
@@ -90,18 +89,15 @@ def _settings_problems(settings: object) -> list[Problem]:
     if settings is None:
         return []
     if not isinstance(settings, dict):
-        return [Problem("plan.toml", None, SETTINGS, "muss ein Abschnitt [support] sein.")]
+        return [Problem("plan.toml", None, SETTINGS, "muss ein Abschnitt [support] sein")]
     found = []
-    for key, minimum, rule in (
-        (DEVICES_PER_STAFF, 0, "eine Zahl größer als 0"),
-        (STAFF_IN_POST, 0, "eine Zahl ab 0"),
-    ):
-        value = settings.get(key)
-        is_number = isinstance(value, Real) and not isinstance(value, bool)
+    for key, positive in ((DEVICES_PER_STAFF, True), (STAFF_IN_POST, False)):
+        value, where = settings.get(key), f"{SETTINGS}.{key}"
         if value is None:
-            found.append(Problem("plan.toml", None, f"{SETTINGS}.{key}", "fehlt."))
-        elif not is_number or value < minimum or (key == DEVICES_PER_STAFF and value == 0):
-            found.append(Problem("plan.toml", None, f"{SETTINGS}.{key}", f"muss {rule} sein."))
+            found.append(Problem("plan.toml", None, where, "fehlt"))
+        elif isinstance(value, bool) or not isinstance(value, Real) or value < 0 or (positive and value == 0):
+            rule = "größer als 0" if positive else "ab 0"
+            found.append(Problem("plan.toml", None, where, f"muss eine Zahl {rule} sein"))
     return found
 
 
@@ -152,12 +148,22 @@ def tickets_by_topic(tickets: pd.DataFrame) -> Figure:
         per_level = [int(data[f"level_{level}"].sum()) for level in LEVELS]
         top = data.iloc[0]
         summary = (
-            f"Von {_de(total)} Support-Tickets entfielen {_de(per_level[0])} auf den 1st-Level-, "
-            f"{_de(per_level[1])} auf den 2nd-Level- und {_de(per_level[2])} auf den "
+            f"Von {format_number(total)} Support-Tickets entfielen {format_number(per_level[0])} auf den 1st-Level-, "
+            f"{format_number(per_level[1])} auf den 2nd-Level- und {format_number(per_level[2])} auf den "
             f"3rd-Level-Support; häufigstes Thema war „{top['topic']}“ mit "
             f"{_tickets(int(top['tickets']))}."
         )
-    return _figure(TICKETS_BY_TOPIC, summary, data)
+    svg = bar_chart(
+        data["topic"].tolist(),
+        {f"{ORDINALS[level]} Level": data[f"level_{level}"].tolist() for level in LEVELS},
+        title=TICKETS_BY_TOPIC.title,
+        desc=summary,
+        value_label="Tickets",
+        stacked=True,
+        horizontal=True,
+        value_format=format_number,
+    )
+    return _figure(TICKETS_BY_TOPIC, summary, data, svg)
 
 
 def time_to_close(tickets: pd.DataFrame) -> Figure:
@@ -180,10 +186,10 @@ def time_to_close(tickets: pd.DataFrame) -> Figure:
     data["tickets"] = data["level"].map(grouped.size()).fillna(0).astype("int64")
     data["closed"] = data["level"].map(grouped.count()).fillna(0).astype("int64")
     data["open"] = data["tickets"] - data["closed"]
-    data["median_days"] = data["level"].map(grouped.median()).astype("float64").round(1)
+    data["median_days"] = round_half_up(data["level"].map(grouped.median()).astype("float64"), 1)
 
     parts = [
-        f"{_de(row.median_days, 1)} Tagen im {ORDINALS[row.level]} Level"
+        f"{format_number(row.median_days, 1)} Tagen im {ORDINALS[row.level]} Level"
         for row in data.itertuples()
         if not math.isnan(row.median_days)
     ]
@@ -193,7 +199,7 @@ def time_to_close(tickets: pd.DataFrame) -> Figure:
         if still_open:
             summary = f"Keines der {_tickets(still_open)} ist bisher abgeschlossen."
     else:
-        summary = f"Abgeschlossene Tickets wurden im Median nach {_join(parts)} erledigt"
+        summary = f"Abgeschlossene Tickets wurden im Median nach {german_join(parts)} erledigt"
         summary += f"; {_tickets(still_open)} {'ist' if still_open == 1 else 'sind'} noch offen."
     return _figure(TIME_TO_CLOSE, summary, data)
 
@@ -235,11 +241,21 @@ def tickets_per_devices(
     else:
         top = data.loc[data["tickets_per_100_devices"].idxmax()]
         summary = (
-            f"Auf 100 Geräte kamen über alle Schulen {_de(100 * count / devices, 1)} Tickets; "
+            f"Auf 100 Geräte kamen über alle Schulen {format_number(100 * count / devices, 1)} Tickets; "
             f"am höchsten war der Wert bei der Schulform {top['school_type']} "
-            f"({_de(top['tickets_per_100_devices'], 1)})."
+            f"({format_number(top['tickets_per_100_devices'], 1)})."
         )
-    return _figure(TICKETS_PER_DEVICES, summary, data)
+    svg = bar_chart(
+        data["school_type"].tolist(),
+        {"Tickets je 100 Geräte": data["tickets_per_100_devices"].tolist()},
+        title=TICKETS_PER_DEVICES.title,
+        desc=summary,
+        value_label="Tickets je 100 Geräte",
+        horizontal=True,
+        value_format=lambda value: format_number(value, 1),
+        decimals=1,
+    )
+    return _figure(TICKETS_PER_DEVICES, summary, data, svg)
 
 
 def staff_2nd_level(
@@ -255,8 +271,8 @@ def staff_2nd_level(
     in post (negative: more posts than needed), both to one decimal.
     """
     devices = int(devices_per_school(catalog, inventory).sum())
-    needed = round(devices / devices_per_staff, 1)
-    gap = round(needed - staff_in_post, 1)
+    needed = round_half_up(devices / devices_per_staff, 1)
+    gap = round_half_up(needed - staff_in_post, 1)
     data = pd.DataFrame(
         {
             "devices": [devices],
@@ -267,54 +283,30 @@ def staff_2nd_level(
         }
     )
     summary = (
-        f"Für {_de(devices)} Geräte werden bei {_de(devices_per_staff)} Geräten je Vollzeitstelle "
-        f"{_de(needed, 1)} Stellen im 2nd-Level-Support benötigt; "
+        f"Für {format_number(devices)} Geräte werden bei {format_number(devices_per_staff)} Geräten je Vollzeitstelle "
+        f"{format_number(needed, 1)} Stellen im 2nd-Level-Support benötigt; "
     )
     if gap > 0:
-        summary += f"mit {_de(staff_in_post, 1)} besetzten Stellen fehlen {_de(gap, 1)}."
+        summary += f"mit {format_number(staff_in_post, 1)} besetzten Stellen fehlen {format_number(gap, 1)}."
     else:
-        summary += f"mit {_de(staff_in_post, 1)} besetzten Stellen ist der Bedarf gedeckt."
+        summary += f"mit {format_number(staff_in_post, 1)} besetzten Stellen ist der Bedarf gedeckt."
     return _figure(STAFF_2ND_LEVEL, summary, data)
 
 
-def _figure(info: FigureInfo, summary: str, data: pd.DataFrame) -> Figure:
-    return Figure(key=info.key, title=info.title, kind=info.kind, summary=summary, data=data)
+def _figure(info: FigureInfo, summary: str, data: pd.DataFrame, svg: str | None = None) -> Figure:
+    return Figure(key=info.key, title=info.title, kind=info.kind, summary=summary, data=data, svg=svg)
 
 
 def _rate(count: pd.Series, base: pd.Series) -> pd.Series:
     """``count`` per 100 ``base``, to one decimal; empty where the base is 0."""
-    return (100 * count / base.where(base > 0)).astype("float64").round(1)
-
-
-SCHOOL_TYPES = (
-    "Grundschule",
-    "Hauptschule",
-    "Realschule",
-    "Sekundarschule",
-    "Gesamtschule",
-    "Gymnasium",
-    "Förderschule",
-    "Berufskolleg",
-    "Weiterbildungskolleg",
-    "Klinikschule",
-)
+    return round_half_up((100 * count / base.where(base > 0)).astype("float64"), 1)
 
 
 def _school_type_order(types: pd.Series) -> list[int]:
     """Positions that put school types in the contract's order."""
     rank = {name: index for index, name in enumerate(SCHOOL_TYPES)}
-    return sorted(range(len(types)), key=lambda i: (rank.get(types.iloc[i], len(rank)), types.iloc[i]))
+    return sorted(range(len(types)), key=lambda i: rank.get(types.iloc[i], len(rank)))
 
 
 def _tickets(count: int) -> str:
-    return f"{_de(count)} Ticket" if count == 1 else f"{_de(count)} Tickets"
-
-
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " und " + parts[-1]
-
-
-def _de(value: float, decimals: int = 0) -> str:
-    """A number in German notation: ``1.234,5``."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return f"{format_number(count)} Ticket" if count == 1 else f"{format_number(count)} Tickets"

@@ -256,7 +256,7 @@ def load_dataset(
     path = Path(path)
     source = _Source.open(path)
     problems: list[Problem] = list(source.problems)
-    plan = _read_plan(source, problems)
+    plan, plan_text = _read_plan(source, problems)
 
     raw: dict[str, pd.DataFrame] = {}
     for spec in all_specs.values():
@@ -274,7 +274,7 @@ def load_dataset(
             dataset.tables[spec.name] = _check_table(spec, raw[spec.name], dataset, problems)
     _check_references(all_specs, dataset, problems)
     if plan is not None:
-        _check_plan_rules(dataset, problems)
+        _check_plan_rules(dataset, plan_text, problems)
     if problems:
         raise DataSetError(problems)
 
@@ -487,7 +487,7 @@ def _check_table(
         if column.name not in frame.columns:
             if column.required:
                 problems.append(Problem(file, 1, column.name, "Spalte fehlt"))
-            typed[column.name] = _empty(column, len(frame), frame.index)
+            typed[column.name] = _empty(column, frame.index)
             continue
         cells = frame[column.name].str.strip()
         typed[column.name] = _check_column(column, cells, file, problems)
@@ -542,7 +542,7 @@ def _check_column(column: Column, cells: pd.Series, file: str, problems: list[Pr
         unknown = ~values.isin(column.choices)
         allowed = ", ".join(column.choices)
         _report_values(problems, file, name, given[ok][unknown], f"nicht erlaubt (erlaubt: {allowed})")
-    if column.unique:
+    if column.unique and values.duplicated().any():
         first_line = pd.Series(values.index, index=values.index).groupby(values.values).transform("min")
         repeated = values.duplicated(keep="first")
         for line in values.index[repeated]:
@@ -576,10 +576,8 @@ def _typed(column: Column, values: pd.Series, index: pd.Index) -> pd.Series:
         return full
 
 
-def _empty(column: Column, length: int, index: pd.Index) -> pd.Series:
-    return _typed(column, pd.Series([], dtype="object"), index) if length else pd.Series(
-        [], dtype="object", index=index
-    )
+def _empty(column: Column, index: pd.Index) -> pd.Series:
+    return _typed(column, pd.Series([], dtype="object"), index)
 
 
 def _report(problems: list[Problem], file: str, column: str, lines: Iterable, message: str) -> None:
@@ -609,16 +607,15 @@ def _check_references(specs: dict[str, TableSpec], dataset: DataSet, problems: l
             values = table[column.name].dropna()
             unknown = values[~values.isin(target[target_column].dropna())]
             word = _REFERENCE_WORDS.get(column.references, "unbekannter Wert")
-            where = f"{dataset.file_name(target_table)}, Spalte {target_column}"
-            _report_values(problems, dataset.file_name(spec.name), column.name, unknown, word)
-            if len(unknown):
-                # name where the value was looked up, once per problem
-                for i in range(len(problems) - len(unknown), len(problems)):
-                    p = problems[i]
-                    problems[i] = Problem(p.file, p.line, p.column, f"{p.message} (nicht in {where})")
+            where = f"nicht in {dataset.file_name(target_table)}, Spalte {target_column}"
+            file = dataset.file_name(spec.name)
+            problems.extend(
+                Problem(file, int(line), column.name, f"{word} '{value}' ({where})")
+                for line, value in unknown.items()
+            )
 
 
-def _check_plan_rules(dataset: DataSet, problems: list[Problem]) -> None:
+def _check_plan_rules(dataset: DataSet, plan_text: str, problems: list[Problem]) -> None:
     """Rules that tie the tables to plan.toml or span two columns of a row."""
     baseline_year = dataset.baseline.year
     inventory = dataset.tables.get("inventory")
@@ -642,7 +639,7 @@ def _check_plan_rules(dataset: DataSet, problems: list[Problem]) -> None:
     targets = dataset.plan.get("targets", {}).get("device_ratio_pct", {})
     if schools is not None and "school_type" in schools and "default" not in targets:
         present = pd.unique(schools["school_type"].dropna())
-        line = _PlanText(dataset.plan.get("_text", "")).line("targets.device_ratio_pct", None)
+        line = _PlanText(plan_text).line("targets.device_ratio_pct", None)
         for school_type in sorted(set(present) - set(targets)):
             problems.append(
                 Problem(
@@ -681,14 +678,14 @@ class _PlanText:
         return section_line
 
 
-def _read_plan(source: _Source, problems: list[Problem]) -> dict[str, Any] | None:
-    """plan.toml as a dict, or None when it is missing or broken beyond use."""
+def _read_plan(source: _Source, problems: list[Problem]) -> tuple[dict[str, Any] | None, str]:
+    """plan.toml as a dict (None when it is missing or wrong) and its text."""
     if source.problems:
-        return None
+        return None, ""
     text = source.read_plan_text()
     if text is None:
         problems.append(Problem("plan.toml", None, None, "Datei fehlt"))
-        return None
+        return None, ""
     try:
         plan = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -696,7 +693,7 @@ def _read_plan(source: _Source, problems: list[Problem]) -> dict[str, Any] | Non
         line = int(match.group(1)) if match else None
         detail = re.sub(r"\s*\(at line.*\)", "", str(exc))
         problems.append(Problem("plan.toml", line, None, f"kein gültiges TOML ({detail})"))
-        return None
+        return None, text
     where = _PlanText(text)
     count = len(problems)
 
@@ -707,7 +704,7 @@ def _read_plan(source: _Source, problems: list[Problem]) -> dict[str, Any] | Non
     cycle = plan.get("cycle")
     if not isinstance(cycle, dict):
         problem("cycle", None, "Abschnitt [cycle] fehlt")
-        return None
+        return None, text
     for key in ("name", "baseline", "horizon", "price_base_year", "price_increase_pct"):
         if key not in cycle:
             problem("cycle", key, "Angabe fehlt")
@@ -758,9 +755,8 @@ def _read_plan(source: _Source, problems: list[Problem]) -> dict[str, Any] | Non
             elif not _is_number(value) or value < 0:
                 problem("targets.device_ratio_pct", key, "muss eine Zahl ≥ 0 sein")
     if len(problems) > count:
-        return None
-    plan["_text"] = text
-    return plan
+        return None, text
+    return plan, text
 
 
 def _is_int(value: Any) -> bool:

@@ -1,17 +1,32 @@
-"""What a figure is, and how charts and tables are rendered.
+"""What a figure is, and how charts and numbers are rendered.
 
-INTERFACE FIRST: the types below are the contract between the engine and the
-plugins. Rendering helpers follow.
+Every chart of every plugin goes through :func:`bar_chart` or
+:func:`line_chart`, so all share one colour-blind-safe palette (Okabe–Ito),
+German number formats and labels, and a size that stays readable at 320 px
+wide. The SVG carries a ``<title>`` and a ``<desc>`` (the figure's summary),
+so a screen reader announces the chart.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
+from xml.sax.saxutils import escape, quoteattr
 
+import matplotlib
+import numpy as np
 import pandas as pd
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.figure import Figure as MplFigure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 FigureKind = Literal["table", "chart", "key_figure"]
+FIGURE_KINDS: tuple[str, ...] = ("table", "chart", "key_figure")
 
 
 @dataclass(frozen=True)
@@ -33,3 +48,277 @@ class Figure:
     summary: str  # one German sentence; also the chart's text alternative
     data: pd.DataFrame
     svg: str | None = None  # a chart's SVG document with <title> and <desc>
+
+
+# --- numbers ---------------------------------------------------------------
+
+
+def round_half_up(values, decimals: int = 2):
+    """Commercial rounding (0,125 → 0,13), for a scalar, an array or a Series.
+
+    The tiny nudge keeps binary fractions such as 2.675 (stored as
+    2.67499999…) rounding the way a person with a calculator expects.
+    """
+    factor = 10.0**decimals
+    scaled = np.abs(np.asarray(values, dtype="float64")) * factor
+    rounded = np.sign(values) * np.floor(scaled + 0.5 + 1e-9 * np.maximum(1.0, scaled)) / factor
+    if isinstance(values, pd.Series):
+        return pd.Series(rounded, index=values.index, name=values.name)
+    if np.ndim(rounded) == 0:
+        return float(rounded)
+    return rounded
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """German number format: ``format_number(1234.5, 2)`` is ``1.234,50``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{round_half_up(float(value), decimals):,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def format_eur(value: float, decimals: int = 2) -> str:
+    """``1.234,56 €``"""
+    return f"{format_number(value, decimals)} €"
+
+
+def format_pct(value: float, decimals: int = 1) -> str:
+    """``48,3 %``"""
+    return f"{format_number(value, decimals)} %"
+
+
+def format_millions(value: float, decimals: int = 1) -> str:
+    """``12,3 Mio. €``: large sums in sentences and chart labels."""
+    return f"{format_number(value / 1e6, decimals)} Mio. €"
+
+
+def format_amount(value: float) -> str:
+    """A sum for a sentence: ``12,3 Mio. €`` from a million on, else ``11.000 €``."""
+    if abs(value) >= 1e6:
+        return format_millions(value)
+    return format_eur(value, 0)
+
+
+def german_join(items: Sequence[str]) -> str:
+    """``a, b und c``"""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} und {items[-1]}"
+
+
+# --- charts ----------------------------------------------------------------
+
+#: Okabe & Ito (2008), ordered so the first colours contrast best on white.
+PALETTE: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#D55E00",  # vermillion
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#000000",  # black
+    "#F0E442",  # yellow
+)
+TEXT_COLOUR = "#222222"
+GRID_COLOUR = "#CCCCCC"
+WIDTH_IN = 4.4  # 317 pt: drawn about 1:1 at 320 px wide, so 11 pt text stays 11 px
+
+STYLE = {
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "sans-serif"],
+    "font.size": 11,
+    "axes.titlesize": 11,
+    "axes.labelsize": 11,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
+    "text.color": TEXT_COLOUR,
+    "axes.labelcolor": TEXT_COLOUR,
+    "xtick.color": TEXT_COLOUR,
+    "ytick.color": TEXT_COLOUR,
+    "axes.edgecolor": TEXT_COLOUR,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+    "svg.fonttype": "none",  # text stays text: searchable, scalable, smaller
+    "svg.hashsalt": "mep",  # stable ids: the same data gives the same file
+    "axes.formatter.use_locale": False,
+}
+
+
+def german_formatter(decimals: int = 0, scale: float = 1.0) -> FuncFormatter:
+    """A tick formatter writing ``1.234,5`` after dividing by ``scale``."""
+    return FuncFormatter(lambda value, _pos: format_number(value / scale, decimals))
+
+
+def money_axis(values: Sequence[float] | np.ndarray) -> tuple[float, str, int]:
+    """(scale, unit, decimals) that keep money tick labels short: Mio. €, Tsd. € or €."""
+    top = float(np.nanmax(np.abs(values))) if len(values) else 0.0
+    if top >= 1e6:
+        return 1e6, "Mio. €", 1
+    if top >= 1e4:
+        return 1e3, "Tsd. €", 0
+    return 1.0, "€", 0
+
+
+def bar_chart(
+    categories: Sequence[str],
+    series: Mapping[str, Sequence[float]],
+    *,
+    title: str,
+    desc: str,
+    value_label: str = "",
+    stacked: bool = False,
+    horizontal: bool = False,
+    value_format: Callable[[float], str] | None = None,
+    scale: float = 1.0,
+    decimals: int = 0,
+    markers: Mapping[str, Sequence[float]] | None = None,
+) -> str:
+    """An SVG bar chart: one bar (or stack) per category, one colour per series.
+
+    ``horizontal`` charts write each category's name above its bar, so long
+    German labels stay readable on a phone; ``value_format`` writes each
+    bar's value at its end. ``markers`` draws a named tick per category (a
+    target, say) on top of the bars.
+    """
+    names = list(series)
+    n = len(categories)
+    if horizontal:
+        height = 0.9 + 0.48 * max(n, 1) + (0.3 if len(names) > 1 or markers else 0)
+    else:
+        height = 3.3
+    fig, ax = _new_figure(height)
+    positions = np.arange(n)
+    base = np.zeros(n)
+    bar_width = 0.42 if horizontal else 0.7
+    if not stacked and len(names) > 1:
+        bar_width = bar_width / len(names)
+    for i, name in enumerate(names):
+        values = np.asarray(series[name], dtype="float64") / scale
+        offset = 0 if stacked else (i - (len(names) - 1) / 2) * bar_width
+        if horizontal:
+            ax.barh(positions + offset, values, height=bar_width, left=base, label=name, color=PALETTE[i % len(PALETTE)])
+        else:
+            ax.bar(positions + offset, values, width=bar_width, bottom=base, label=name, color=PALETTE[i % len(PALETTE)])
+        if stacked:
+            base = base + np.nan_to_num(values)
+    totals = base if stacked else np.nanmax(
+        np.vstack([np.asarray(series[name], dtype="float64") / scale for name in names]), axis=0
+    )
+    for name, values in (markers or {}).items():
+        values = np.asarray(values, dtype="float64") / scale
+        if horizontal:
+            ax.scatter(values, positions, marker="|", s=260, linewidths=2.5, color=TEXT_COLOUR, label=name, zorder=3)
+        else:
+            ax.scatter(positions, values, marker="_", s=260, linewidths=2.5, color=TEXT_COLOUR, label=name, zorder=3)
+        totals = np.fmax(totals, np.nan_to_num(values))
+    value_axis = ax.xaxis if horizontal else ax.yaxis
+    value_axis.set_major_formatter(german_formatter(decimals))
+    value_axis.set_major_locator(MaxNLocator(nbins=4 if horizontal else 5))
+    if horizontal:
+        ax.set_yticks([])
+        ax.invert_yaxis()
+        ax.spines["left"].set_visible(False)
+        for position, category in zip(positions, categories, strict=True):
+            ax.text(0, position - bar_width / 2 - 0.06, category, va="bottom", ha="left", fontsize=10)
+        ax.set_ylim(n - 0.5, -0.9)
+        ax.set_xlabel(value_label)
+        ax.grid(axis="x", color=GRID_COLOUR, linewidth=0.6)
+    else:
+        ax.set_xticks(positions, list(categories))
+        if n > 6:
+            ax.tick_params(axis="x", labelsize=9, rotation=90 if max(len(c) for c in categories) > 4 else 0)
+        ax.set_ylabel(value_label)
+        ax.grid(axis="y", color=GRID_COLOUR, linewidth=0.6)
+    ax.set_axisbelow(True)
+    if value_format is not None:
+        top = float(np.nanmax(totals)) if n else 0.0
+        for position, total in zip(positions, totals, strict=True):
+            if np.isnan(total):
+                continue
+            text = value_format(total * scale)
+            if horizontal:
+                ax.text(total + top * 0.02, position, text, va="center", ha="left", fontsize=9.5)
+            else:
+                ax.text(position, total + top * 0.01, text, va="bottom", ha="center", fontsize=9)
+        if horizontal:
+            ax.set_xlim(0, top * 1.3 if top > 0 else 1)
+    if len(names) > 1 or markers:
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, frameon=False, borderaxespad=0.2)
+    return svg_document(fig, title, desc)
+
+
+def line_chart(
+    x: Sequence,
+    series: Mapping[str, Sequence[float]],
+    *,
+    title: str,
+    desc: str,
+    value_label: str = "",
+    scale: float = 1.0,
+    decimals: int = 0,
+) -> str:
+    """An SVG line chart; each series also gets its own marker shape, not just a colour."""
+    fig, ax = _new_figure(3.3)
+    shapes = "osD^vP*X"
+    for i, (name, values) in enumerate(series.items()):
+        ax.plot(
+            list(x),
+            np.asarray(values, dtype="float64") / scale,
+            label=name,
+            color=PALETTE[i % len(PALETTE)],
+            marker=shapes[i % len(shapes)],
+            markersize=4,
+            linewidth=1.8,
+        )
+    ax.yaxis.set_major_formatter(german_formatter(decimals))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: str(int(v))))
+    ax.set_ylabel(value_label)
+    ax.grid(axis="y", color=GRID_COLOUR, linewidth=0.6)
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=1, frameon=False, borderaxespad=0.2)
+    return svg_document(fig, title, desc)
+
+
+def _new_figure(height: float):
+    with matplotlib.rc_context(STYLE):
+        fig = MplFigure(figsize=(WIDTH_IN, height), layout="constrained")
+        FigureCanvasSVG(fig)
+        ax = fig.add_subplot()
+    fig._mep_style = STYLE  # applied again while saving
+    return fig, ax
+
+
+def svg_document(fig: MplFigure, title: str, desc: str) -> str:
+    """The figure as an SVG document with ``<title>`` and ``<desc>``."""
+    buffer = io.StringIO()
+    with matplotlib.rc_context(STYLE):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "mep"})
+    ident = "mep-" + hashlib.sha1(title.encode()).hexdigest()[:8]
+    return ensure_accessible_svg(buffer.getvalue(), title, desc, ident)
+
+
+_SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+
+
+def ensure_accessible_svg(svg: str, title: str, desc: str, ident: str = "mep-chart") -> str:
+    """Give an SVG document a ``<title>``, a ``<desc>`` and ``role="img"``, unless it has them."""
+    match = _SVG_OPEN.search(svg)
+    if match is None:
+        raise ValueError("kein SVG-Dokument")
+    head = match.group(0)
+    body = svg[match.end() :]
+    ident = re.sub(r"[^A-Za-z0-9_-]", "-", ident)
+    if re.match(r"\s*<title\b", body):
+        return svg
+    attributes = f' role="img" aria-labelledby={quoteattr(f"{ident}-title {ident}-desc")}'
+    if 'role="img"' in head:
+        attributes = ""
+    new_head = head[:-1] + attributes + ">"
+    inserted = (
+        f'\n <title id="{ident}-title">{escape(title)}</title>'
+        f'\n <desc id="{ident}-desc">{escape(desc)}</desc>'
+    )
+    return svg[: match.start()] + new_head + inserted + body

@@ -78,11 +78,21 @@ class ContentPackLoader:
         self.locale = None
         self.chapters_by_slug: dict[str, dict] = {}
         self.pages_by_slug: dict[str, Page] = {}
+        self.current_file: Path | None = None
 
     # -- entry point ---------------------------------------------------------
 
     @transaction.atomic
     def load(self) -> LoadReport:
+        try:
+            return self._load()
+        except (KeyError, TypeError) as exc:
+            # A file read fine as YAML but lacks a required key or has the wrong shape.
+            raise ContentPackError(
+                f"{self.current_file}: Pflichtangabe {exc} fehlt oder hat nicht die erwartete Form."
+            ) from exc
+
+    def _load(self) -> LoadReport:
         self.locale = self._ensure_locales()
         self._read_chapters()
         self._load_endnotes()
@@ -100,6 +110,10 @@ class ContentPackLoader:
         return self.report
 
     # -- helpers -------------------------------------------------------------
+
+    def _read(self, path: Path) -> Any:
+        self.current_file = path
+        return read_yaml(path)
 
     def _ensure_locales(self) -> Locale:
         default = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)[0]
@@ -144,7 +158,7 @@ class ContentPackLoader:
     # -- snippets ------------------------------------------------------------
 
     def _load_endnotes(self):
-        for note in read_yaml(self.pack / "endnotes.yaml")["endnotes"]:
+        for note in self._read(self.pack / "endnotes.yaml")["endnotes"]:
             self._upsert(
                 Endnote,
                 {"number": note["number"]},
@@ -153,7 +167,7 @@ class ContentPackLoader:
             )
 
     def _load_milestones(self):
-        for m in read_yaml(self.pack / "milestones.yaml")["milestones"]:
+        for m in self._read(self.pack / "milestones.yaml")["milestones"]:
             self._upsert(
                 Milestone,
                 {"year": m["year"], "month": m["month"], "title": m["title"]},
@@ -162,7 +176,7 @@ class ContentPackLoader:
             )
 
     def _load_actors(self):
-        for order, g in enumerate(read_yaml(self.pack / "actors.yaml")["groups"]):
+        for order, g in enumerate(self._read(self.pack / "actors.yaml")["groups"]):
             group = self._upsert(
                 ActorGroup,
                 {"name": g["name"]},
@@ -180,7 +194,7 @@ class ContentPackLoader:
                     self.report.count("Akteure", created=False)
 
     def _load_cycle(self):
-        for s in read_yaml(self.pack / "cycle.yaml")["steps"]:
+        for s in self._read(self.pack / "cycle.yaml")["steps"]:
             self._upsert(
                 CycleStep,
                 {"number": s["number"]},
@@ -189,7 +203,7 @@ class ContentPackLoader:
             )
 
     def _load_content_fields(self):
-        for order, f in enumerate(read_yaml(self.pack / "content_fields.yaml")["fields"]):
+        for order, f in enumerate(self._read(self.pack / "content_fields.yaml")["fields"]):
             self._upsert(
                 ContentField,
                 {"title": f["title"]},
@@ -203,7 +217,7 @@ class ContentPackLoader:
             )
 
     def _load_strategic_paths(self):
-        for order, lv in enumerate(read_yaml(self.pack / "strategic_paths.yaml")["levels"]):
+        for order, lv in enumerate(self._read(self.pack / "strategic_paths.yaml")["levels"]):
             level = self._upsert(
                 StrategicLevel,
                 {"title": lv["title"]},
@@ -221,7 +235,7 @@ class ContentPackLoader:
                     self.report.count("Strategische Elemente", created=False)
 
     def _load_links(self):
-        for order, link in enumerate(read_yaml(self.pack / "links.yaml")["links"]):
+        for order, link in enumerate(self._read(self.pack / "links.yaml")["links"]):
             self._upsert(
                 LinkEntry,
                 {"url": link["url"]},
@@ -237,7 +251,7 @@ class ContentPackLoader:
     # -- pages ---------------------------------------------------------------
 
     def _load_home(self) -> HomePage:
-        data = read_yaml(self.pack / "site.yaml")
+        data = self._read(self.pack / "site.yaml")
         root = Page.get_first_root_node()
         # Wagtail's initial migration leaves a generic welcome page; the portal replaces it.
         for child in root.get_children():
@@ -254,17 +268,17 @@ class ContentPackLoader:
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
             Site.objects.create(
-                hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=data["site_name"]
+                hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=data["name"]
             )
         elif site.root_page_id != home.pk:
             site.root_page = home
-            site.site_name = data["site_name"]
+            site.site_name = data["name"]
             site.save()
         return home
 
     def _read_chapters(self):
         for path in sorted((self.pack / "chapters").glob("*.yaml")):
-            data = read_yaml(path)
+            data = self._read(path)
             for key in ("slug", "title", "body"):
                 if key not in data:
                     raise ContentPackError(f"{path}: Feld '{key}' fehlt.")
@@ -296,7 +310,7 @@ class ContentPackLoader:
         return page
 
     def _load_plan(self, home: HomePage):
-        data = read_yaml(self.pack / "plan.yaml")
+        data = self._read(self.pack / "plan.yaml")
         plan = self._page(
             home,
             PlanPage,
@@ -306,6 +320,7 @@ class ContentPackLoader:
                 "subtitle": data.get("subtitle", ""),
                 "cycle": data["cycle"],
                 "intro": md(data.get("intro")),
+                "show_in_menus": True,
             },
             "Plan",
         )
@@ -323,12 +338,12 @@ class ContentPackLoader:
                 self._chapter(part_page, slug)
 
     def _load_partner_offers(self, home: HomePage):
-        data = read_yaml(self.pack / "partner_offers.yaml")
+        data = self._read(self.pack / "partner_offers.yaml")
         index = self._page(
             home,
             PartnerOfferIndexPage,
             "partnerangebote",
-            {"title": data.get("title", "Partnerangebote"), "intro": md(data.get("intro"))},
+            {"title": data.get("title", "Partnerangebote"), "intro": md(data.get("intro")), "show_in_menus": True},
             "Partnerangebote",
         )
         for offer in data["offers"]:
@@ -342,7 +357,7 @@ class ContentPackLoader:
                     "format": offer.get("format", ""),
                     "target_groups": ", ".join(offer.get("target_groups", [])),
                     "address": offer.get("address", "") or "",
-                    "url": offer.get("url", "") or "",
+                    "website": offer.get("url", "") or "",
                     "summary": offer.get("summary", ""),
                     "body": md(offer.get("body")),
                 },
@@ -350,7 +365,7 @@ class ContentPackLoader:
             )
 
     def _load_legal(self, home: HomePage):
-        for page in read_yaml(self.pack / "legal.yaml")["pages"]:
+        for page in self._read(self.pack / "legal.yaml")["pages"]:
             self._page(
                 home,
                 LegalPage,
@@ -360,7 +375,7 @@ class ContentPackLoader:
             )
 
     def _load_highlights(self, home: HomePage):
-        items = read_yaml(self.pack / "site.yaml")["home"].get("highlights", [])
+        items = self._read(self.pack / "site.yaml")["home"].get("highlights", [])
         if home.highlights and not self.update:
             return
         links = []
@@ -371,7 +386,7 @@ class ContentPackLoader:
                 {
                     "title": item["title"],
                     "description": item.get("text", ""),
-                    "page": page.pk if page else None,
+                    "page": page,
                     "url": "" if page else target,
                 }
             )

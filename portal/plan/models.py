@@ -191,7 +191,7 @@ class PartnerOfferPage(Page):
     format = models.CharField(_("Format"), max_length=200)
     target_groups = models.CharField(_("Zielgruppen"), max_length=300, help_text=_("durch Kommas getrennt"))
     address = models.CharField(_("Adresse"), max_length=300, blank=True)
-    url = models.URLField(_("Webseite"), max_length=500, blank=True)
+    website = models.URLField(_("Webseite"), max_length=500, blank=True)
     summary = models.TextField(_("Kurzbeschreibung"), blank=True)
     body = RichTextField(_("Beschreibung"), features=INTRO_FEATURES, blank=True)
 
@@ -200,7 +200,7 @@ class PartnerOfferPage(Page):
         FieldPanel("format"),
         FieldPanel("target_groups"),
         FieldPanel("address"),
-        FieldPanel("url"),
+        FieldPanel("website"),
         FieldPanel("summary"),
         FieldPanel("body"),
     ]

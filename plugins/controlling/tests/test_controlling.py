@@ -1,11 +1,22 @@
 """Controlling figures on four hand-checked schools and four licences."""
 
+import datetime
 import math
 
 import pandas as pd
 
 import plugins.controlling as plugin
 from portal.engine.dataset import DataSet
+
+
+def dates(isos):
+    """ISO strings as the loader types a date column: ``datetime.date`` objects, NaN when empty."""
+    return pd.Series([datetime.date.fromisoformat(iso) if iso else float("nan") for iso in isos], dtype=object)
+
+
+def with_lines(frame):
+    """Index rows by their line in the CSV file, as the engine's loader does."""
+    return frame.set_axis(range(2, len(frame) + 2))
 
 
 def make_dataset(reviews=True, licences=True):
@@ -21,24 +32,24 @@ def make_dataset(reviews=True, licences=True):
     tables = {"schools": schools}
     if reviews:
         # S4 has no row for 2023 and no talk in 2024: it counts as not held in both years.
-        tables["annual_reviews"] = pd.DataFrame(
+        tables["annual_reviews"] = with_lines(pd.DataFrame(
             {
                 "school_id": ["S1", "S2", "S3", "S1", "S2", "S3", "S4"],
                 "year": [2023, 2023, 2023, 2024, 2024, 2024, 2024],
-                "held_on": pd.to_datetime(
+                "held_on": dates(
                     ["2023-05-10", None, "2023-06-01", "2024-04-01", "2024-04-02", "2024-05-01", None]
                 ),
                 "media_concept_submitted": [False, False, True, True, False, True, False],
             }
-        )
+        ))
     if licences:
-        tables["licences"] = pd.DataFrame(
+        tables["licences"] = with_lines(pd.DataFrame(
             {
                 "licence": ["A", "B", "C", "D"],
                 "seats": [100, 200, 50, 0],
                 "active_users": [80, 60, 60, 0],
             }
-        )
+        ))
     return DataSet(plan={"cycle": {"name": "Test"}}, tables=tables)
 
 
@@ -74,6 +85,7 @@ def test_review_coverage_counts_every_school_of_the_type():
     assert figure.summary == (
         "2024 fanden an 3 von 4 Schulen (75,0 %) Jahresbilanzgespräche statt (2023: 50,0 %)."
     )
+    assert f">{figure.summary}</desc>" in figure.svg
 
 
 def test_media_concepts_of_the_latest_year():
@@ -101,6 +113,7 @@ def test_licence_utilisation_names_low_and_excess_use():
         "Von 350 Plätzen in 4 Lizenzen werden 200 aktiv genutzt (57,1 %); "
         "unter 50 % genutzt: B; mehr aktive Nutzende als Plätze: C."
     )
+    assert f">{figure.summary}</desc>" in figure.svg
 
 
 def test_more_users_than_seats_is_not_a_problem():
@@ -116,8 +129,19 @@ def test_absent_tables_give_no_figures():
 def test_second_row_for_a_school_and_year_is_a_problem():
     dataset = make_dataset()
     reviews = dataset.tables["annual_reviews"]
-    duplicate = reviews.iloc[[3]].assign(held_on=pd.NaT)
-    dataset.tables["annual_reviews"] = pd.concat([reviews, duplicate], ignore_index=True)
+    duplicate = reviews.iloc[[3]].assign(held_on=float("nan"))
+    dataset.tables["annual_reviews"] = with_lines(pd.concat([reviews, duplicate]))
     assert [str(problem) for problem in plugin.mep_validate(dataset)] == [
-        "annual_reviews.csv:9: column year: Für die Schule S1 steht das Jahr 2024 schon in Zeile 5."
+        "annual_reviews.csv:9: column year: Jahr 2024 für die Schule S1 doppelt (zuerst in Zeile 5)"
     ]
+
+
+def test_empty_tables_say_so():
+    dataset = make_dataset()
+    dataset.tables = {name: table.iloc[0:0] if name != "schools" else table for name, table in dataset.tables.items()}
+    summaries = {figure.key: figure.summary for figure in plugin.mep_figures(dataset)}
+    assert summaries == {
+        "controlling.review_coverage": "Es wurden keine Jahresbilanzgespräche erfasst.",
+        "controlling.media_concepts": "Es wurden keine Medienkonzepte erfasst.",
+        "controlling.licence_utilisation": "Es wurden keine Lizenzen erfasst.",
+    }

@@ -1,5 +1,6 @@
 """Support figures on six hand-checked tickets at three schools."""
 
+import datetime
 import math
 
 import pandas as pd
@@ -7,6 +8,16 @@ import pytest
 
 import plugins.support as plugin
 from portal.engine.dataset import DataSet
+
+
+def dates(isos):
+    """ISO strings as the loader types a date column: ``datetime.date`` objects, NaN when empty."""
+    return pd.Series([datetime.date.fromisoformat(iso) if iso else float("nan") for iso in isos], dtype=object)
+
+
+def with_lines(frame):
+    """Index rows by their line in the CSV file, as the engine's loader does."""
+    return frame.set_axis(range(2, len(frame) + 2))
 
 
 def make_dataset(tickets=True, support=None):
@@ -35,21 +46,21 @@ def make_dataset(tickets=True, support=None):
     )
     tables = {"schools": schools, "catalog": catalog, "inventory": inventory}
     if tickets:
-        tables["support_tickets"] = pd.DataFrame(
+        tables["support_tickets"] = with_lines(pd.DataFrame(
             {
                 "ticket_id": ["T1", "T2", "T3", "T4", "T5", "T6"],
                 "school_id": ["S1", "S1", "S2", "S3", "S3", "S1"],
                 "level": [1, 1, 2, 2, 3, 1],
                 "topic": ["WLAN", "iPads", "WLAN", "WLAN", "iPads", "WLAN"],
-                "opened": pd.to_datetime(
+                "opened": dates(
                     ["2025-01-01", "2025-01-02", "2025-01-10", "2025-02-01", "2025-02-01", "2025-03-01"]
                 ),
                 # Days to close: 2, 4, 10, open, 30 (February 2025 has 28 days), 1.
-                "closed": pd.to_datetime(
+                "closed": dates(
                     ["2025-01-03", "2025-01-06", "2025-01-20", None, "2025-03-03", "2025-03-02"]
                 ),
             }
-        )
+        ))
     plan = {"cycle": {"name": "Test"}}
     if support is not None:
         plan["support"] = support
@@ -92,6 +103,7 @@ def test_tickets_by_topic_splits_levels():
         "Von 6 Support-Tickets entfielen 3 auf den 1st-Level-, 2 auf den 2nd-Level- und "
         "1 auf den 3rd-Level-Support; häufigstes Thema war „WLAN“ mit 4 Tickets."
     )
+    assert f">{figure.summary}</desc>" in figure.svg
 
 
 def test_median_time_to_close_counts_closed_tickets_only():
@@ -113,7 +125,7 @@ def test_median_time_to_close_counts_closed_tickets_only():
 def test_level_without_tickets_has_empty_median():
     dataset = make_dataset()
     tickets = dataset.tables["support_tickets"]
-    dataset.tables["support_tickets"] = tickets[tickets["level"] != 3].reset_index(drop=True)
+    dataset.tables["support_tickets"] = with_lines(tickets[tickets["level"] != 3])
     data = figures_by_key(dataset)["support.time_to_close"].data
     assert data["tickets"].tolist() == [3, 2, 0]
     assert math.isnan(data["median_days"].iloc[2])
@@ -132,6 +144,7 @@ def test_tickets_per_100_devices_by_school_type_counts_hardware_only():
         "Auf 100 Geräte kamen über alle Schulen 1,7 Tickets; "
         "am höchsten war der Wert bei der Schulform Grundschule (2,7)."
     )
+    assert f">{figure.summary}</desc>" in figure.svg
 
 
 def test_staff_needed_from_devices_per_staff():
@@ -172,10 +185,10 @@ def test_absent_tables_and_settings_give_no_figures():
 
 def test_ticket_closed_before_opened_is_a_problem():
     dataset = make_dataset()
-    dataset.tables["support_tickets"].loc[2, "closed"] = pd.Timestamp("2025-01-09")
+    dataset.tables["support_tickets"].loc[4, "closed"] = datetime.date(2025, 1, 9)
     (problem,) = plugin.mep_validate(dataset)
     assert str(problem) == (
-        "support_tickets.csv:4: column closed: Abschluss (2025-01-09) liegt vor der Eröffnung (2025-01-10)."
+        "support_tickets.csv:4: column closed: Abschluss 2025-01-09 liegt vor der Eröffnung 2025-01-10"
     )
 
 
@@ -190,20 +203,20 @@ def test_valid_data_has_no_problems():
     [
         (
             {"staff_2nd_level_in_post": 3},
-            ["plan.toml: column support.devices_per_staff_2nd_level: fehlt."],
+            ["plan.toml: column support.devices_per_staff_2nd_level: fehlt"],
         ),
         (
             {"devices_per_staff_2nd_level": 0, "staff_2nd_level_in_post": -1},
             [
-                "plan.toml: column support.devices_per_staff_2nd_level: muss eine Zahl größer als 0 sein.",
-                "plan.toml: column support.staff_2nd_level_in_post: muss eine Zahl ab 0 sein.",
+                "plan.toml: column support.devices_per_staff_2nd_level: muss eine Zahl größer als 0 sein",
+                "plan.toml: column support.staff_2nd_level_in_post: muss eine Zahl ab 0 sein",
             ],
         ),
         (
             {"devices_per_staff_2nd_level": "600", "staff_2nd_level_in_post": True},
             [
-                "plan.toml: column support.devices_per_staff_2nd_level: muss eine Zahl größer als 0 sein.",
-                "plan.toml: column support.staff_2nd_level_in_post: muss eine Zahl ab 0 sein.",
+                "plan.toml: column support.devices_per_staff_2nd_level: muss eine Zahl größer als 0 sein",
+                "plan.toml: column support.staff_2nd_level_in_post: muss eine Zahl ab 0 sein",
             ],
         ),
     ],

@@ -1,0 +1,202 @@
+"""The processing register against the data strategy's six principles (MEP chapter 6.4).
+
+Retention: an entry's retention starts on ``recorded_on`` and ends
+``retention_months`` calendar months later, on the same day of the month or,
+where that month is shorter, on its last day (31 January + 1 month = the last
+day of February). An entry is past its retention when that end lies before
+the reference date; on the end day itself it is not yet. The reference date is
+``[datastrategy] reference_date`` in plan.toml, else the cycle's ``baseline``,
+so the figure is the same however often it is computed.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import numpy as np
+import pandas as pd
+
+from portal.engine.dataset import Column, DataSet, Problem, TableSpec
+from portal.engine.figures import Figure, FigureInfo, bar_chart, format_number, german_join
+
+# The six principles of chapter 6.4, in the plan's order.
+PRINCIPLES = {
+    "transparency": "Transparenz und Verantwortlichkeit",
+    "privacy": "Schutz der Privatsphäre",
+    "data_quality": "Datenqualität und Integrität",
+    "security": "Datensicherheit",
+    "interoperability": "Interoperabilität",
+    "pedagogical_value": "Pädagogischer Nutzen",
+}
+
+REGISTER = TableSpec(
+    name="processing_register",
+    description="Ein Eintrag im Verzeichnis der Verarbeitungstätigkeiten.",
+    columns=(
+        Column("data_category", "text", description="Kategorie der Daten, z. B. „Notenlisten“"),
+        Column("purpose", "text", description="Zweck der Verarbeitung"),
+        Column("legal_basis", "text", description="Rechtsgrundlage, z. B. „Art. 6 Abs. 1 lit. e DSGVO, § 120 SchulG NRW“"),
+        Column("retention_months", "int", min=0, description="Aufbewahrungsfrist in Kalendermonaten ab recorded_on"),
+        Column("system", "text", description="System, in dem die Daten verarbeitet werden"),
+        Column(
+            "principle",
+            "text",
+            choices=tuple(PRINCIPLES),
+            description="Grundprinzip der Datenstrategie: " + ", ".join(f"{k} = {v}" for k, v in PRINCIPLES.items()),
+        ),
+        Column("recorded_on", "date", description="Tag der Erhebung; ab ihm läuft die Aufbewahrungsfrist"),
+    ),
+)
+SETTINGS = "datastrategy"
+REFERENCE_DATE = "reference_date"
+
+PRINCIPLE_COVERAGE = FigureInfo(
+    "datastrategy.principle_coverage", "Verarbeitungsverzeichnis nach Grundprinzipien", "chart"
+)
+PAST_RETENTION = FigureInfo(
+    "datastrategy.past_retention", "Einträge mit überschrittener Aufbewahrungsfrist", "table"
+)
+CATALOG = (PRINCIPLE_COVERAGE, PAST_RETENTION)
+
+
+def problems(dataset: DataSet) -> list[Problem]:
+    """A ``[datastrategy] reference_date`` that is not a date."""
+    settings = dataset.plan.get(SETTINGS)
+    if settings is None:
+        return []
+    if not isinstance(settings, dict):
+        return [Problem("plan.toml", None, SETTINGS, "muss ein Abschnitt [datastrategy] sein")]
+    value = settings.get(REFERENCE_DATE)
+    if value is not None and not isinstance(value, datetime.date):
+        return [
+            Problem(
+                "plan.toml",
+                None,
+                f"{SETTINGS}.{REFERENCE_DATE}",
+                "kein Datum (JJJJ-MM-TT, ohne Anführungszeichen)",
+            )
+        ]
+    return []
+
+
+def figures(dataset: DataSet) -> list[Figure]:
+    """Both figures, or none when the data set has no processing register."""
+    register = dataset.table(REGISTER.name)
+    if register is None:
+        return []
+    result = [principle_coverage(register)]
+    reference = reference_date(dataset.plan)
+    if reference is not None:
+        result.append(past_retention(register, reference))
+    return result
+
+
+def reference_date(plan: dict) -> pd.Timestamp | None:
+    """``[datastrategy] reference_date``, else ``[cycle] baseline``; None if neither is a date."""
+    value = plan.get(SETTINGS, {}).get(REFERENCE_DATE) or plan.get("cycle", {}).get("baseline")
+    try:
+        return None if value is None else pd.Timestamp(value).normalize()
+    except (TypeError, ValueError):
+        return None
+
+
+def principle_coverage(register: pd.DataFrame) -> Figure:
+    """Register entries and distinct systems per principle.
+
+    Columns: ``principle, label, entries, systems``; always the six principles
+    in the plan's order, with 0 where a principle has no entry.
+    """
+    grouped = register.groupby("principle")
+    data = pd.DataFrame({"principle": list(PRINCIPLES), "label": list(PRINCIPLES.values())})
+    data["entries"] = data["principle"].map(grouped.size()).fillna(0).astype("int64")
+    data["systems"] = data["principle"].map(grouped["system"].nunique()).fillna(0).astype("int64")
+
+    covered = int((data["entries"] > 0).sum())
+    missing = [f"„{label}“" for label in data.loc[data["entries"] == 0, "label"]]
+    if not len(register):
+        summary = "Das Verarbeitungsverzeichnis enthält keine Einträge."
+    elif not missing:
+        summary = (
+            f"Alle {len(PRINCIPLES)} Grundprinzipien der Datenstrategie sind mit Einträgen "
+            f"im Verarbeitungsverzeichnis belegt."
+        )
+    else:
+        summary = (
+            f"{covered} von {len(PRINCIPLES)} Grundprinzipien der Datenstrategie sind im "
+            f"Verarbeitungsverzeichnis belegt; ohne Eintrag: {german_join(missing)}."
+        )
+    svg = bar_chart(
+        data["label"].tolist(),
+        {"Einträge": data["entries"].tolist()},
+        title=PRINCIPLE_COVERAGE.title,
+        desc=summary,
+        value_label="Einträge im Verarbeitungsverzeichnis",
+        horizontal=True,
+        value_format=format_number,
+    )
+    return _figure(PRINCIPLE_COVERAGE, summary, data, svg)
+
+
+def retention_end(recorded_on: pd.Series, months: pd.Series) -> pd.Series:
+    """``recorded_on`` plus ``months`` calendar months, clamped to the month's last day."""
+    recorded_on = pd.to_datetime(recorded_on)
+    index = (recorded_on.dt.year * 12 + recorded_on.dt.month - 1 + months.astype("int64")).to_numpy()
+    first = pd.to_datetime(pd.DataFrame({"year": index // 12, "month": index % 12 + 1, "day": 1}))
+    day = np.minimum(recorded_on.dt.day.to_numpy(), first.dt.days_in_month.to_numpy())
+    return pd.Series((first + pd.to_timedelta(day - 1, unit="D")).to_numpy(), index=recorded_on.index)
+
+
+def past_retention(register: pd.DataFrame, reference: pd.Timestamp) -> Figure:
+    """Entries whose retention ended before the reference date, longest overdue first.
+
+    Columns: ``data_category, purpose, system, principle, recorded_on,
+    retention_months, retention_end, days_overdue`` (dates ISO); ``principle``
+    is the German label.
+    """
+    end = retention_end(register["recorded_on"], register["retention_months"])
+    overdue = (end < reference).to_numpy()
+    rows = register[overdue]
+    data = pd.DataFrame(
+        {
+            "data_category": rows["data_category"].astype(str).to_numpy(),
+            "purpose": rows["purpose"].astype(str).to_numpy(),
+            "system": rows["system"].astype(str).to_numpy(),
+            "principle": rows["principle"].map(PRINCIPLES).to_numpy(),
+            "recorded_on": pd.to_datetime(rows["recorded_on"]).dt.strftime("%Y-%m-%d").to_numpy(),
+            "retention_months": rows["retention_months"].astype("int64").to_numpy(),
+            "retention_end": end[overdue].dt.strftime("%Y-%m-%d").to_numpy(),
+            "days_overdue": (reference - end[overdue]).dt.days.astype("int64").to_numpy(),
+        }
+    )
+    data = data.sort_values(["days_overdue", "data_category"], ascending=[False, True], ignore_index=True)
+
+    count, total, day = len(data), len(register), f"{reference:%d.%m.%Y}"
+    if total == 0:
+        summary = "Das Verarbeitungsverzeichnis enthält keine Einträge."
+    elif count == 0:
+        summary = (
+            f"Zum Stichtag {day} hat keiner der {_count(total, 'Eintrag', 'Einträge')} im "
+            f"Verarbeitungsverzeichnis seine Aufbewahrungsfrist überschritten."
+        )
+    else:
+        first = data.iloc[0]
+        since = f"„{first['data_category']}“ (seit {_count(int(first['days_overdue']), 'Tag', 'Tagen')})"
+        if count == 1:
+            summary = (
+                f"Zum Stichtag {day} hat 1 von {format_number(total)} Einträgen im Verarbeitungsverzeichnis "
+                f"seine Aufbewahrungsfrist überschritten: {since}."
+            )
+        else:
+            summary = (
+                f"Zum Stichtag {day} haben {format_number(count)} von {format_number(total)} Einträgen im "
+                f"Verarbeitungsverzeichnis ihre Aufbewahrungsfrist überschritten, am längsten {since}."
+            )
+    return _figure(PAST_RETENTION, summary, data)
+
+
+def _figure(info: FigureInfo, summary: str, data: pd.DataFrame, svg: str | None = None) -> Figure:
+    return Figure(key=info.key, title=info.title, kind=info.kind, summary=summary, data=data, svg=svg)
+
+
+def _count(count: int, singular: str, plural: str) -> str:
+    return f"{format_number(count)} {singular if count == 1 else plural}"

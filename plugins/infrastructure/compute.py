@@ -1,0 +1,233 @@
+"""IT-Infrastruktur und technische Ausstattung (MEP 5.1): device ratios and redistribution.
+
+The pupil-device ratio is pupil devices (inventory of product groups with
+``pupil_device = true``) per 100 pupils, against the targets in plan.toml.
+The redistribution proposal answers the plan's question whether devices
+should move between schools: it moves only true surplus (never taking a
+donor below its own target) to schools below theirs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from portal.engine.dataset import DataSet, target_pct
+from portal.engine.figures import (
+    Figure,
+    FigureInfo,
+    bar_chart,
+    format_number,
+    format_pct,
+    german_join,
+    round_half_up,
+)
+
+DEVICE_RATIO = FigureInfo("infrastructure.device_ratio", "Ausstattungsquote mit Schüler-Endgeräten nach Schulform", "chart")
+OVERALL_RATIO = FigureInfo("infrastructure.overall_ratio", "Ausstattungsquote über alle Schulen", "key_figure")
+SCHOOL_RATIOS = FigureInfo("infrastructure.school_ratios", "Ausstattungsquote je Schule", "table")
+REDISTRIBUTION = FigureInfo("infrastructure.redistribution", "Vorschlag zur Umverteilung von Schüler-Endgeräten", "table")
+EQUIPMENT = FigureInfo("infrastructure.equipment", "Ausstattung nach Kategorie", "table")
+CATALOG = (DEVICE_RATIO, OVERALL_RATIO, SCHOOL_RATIOS, REDISTRIBUTION, EQUIPMENT)
+
+CATEGORY_LABELS = {
+    "infrastructure": "Infrastruktur",
+    "hardware": "Hardware",
+    "software": "Software",
+    "service": "Dienstleistung",
+}
+
+
+def pupil_devices_per_school(dataset: DataSet) -> pd.Series:
+    """Pupil devices held by each school (0 where none), indexed by school_id."""
+    catalog = dataset.tables["catalog"]
+    inventory = dataset.tables["inventory"]
+    pupil_groups = catalog.loc[catalog["pupil_device"], "product_group"]
+    devices = inventory[inventory["product_group"].isin(pupil_groups)].groupby("school_id")["quantity"].sum()
+    return devices.reindex(dataset.tables["schools"]["school_id"], fill_value=0).astype("int64")
+
+
+def _targets(dataset: DataSet, school_types: pd.Series) -> pd.Series:
+    return school_types.map({t: target_pct(dataset.plan, t) for t in school_types.unique()}).astype("float64")
+
+
+def _needed(target: pd.Series, pupils: pd.Series) -> pd.Series:
+    """Devices a target asks for: ⌈target · pupils / 100⌉, robust against 25 · 120 / 100 = 30.000000000000004."""
+    return np.ceil(target * pupils / 100 - 1e-9).astype("int64")
+
+
+def device_ratio(dataset: DataSet) -> pd.DataFrame:
+    """The contract's ``infrastructure.device_ratio``: one row per school type present."""
+    schools = dataset.tables["schools"]
+    per_school = schools.assign(pupil_devices=pupil_devices_per_school(dataset).to_numpy())
+    totals = per_school.groupby("school_type", sort=False).agg(
+        schools=("school_id", "size"), pupils=("pupils", "sum"), pupil_devices=("pupil_devices", "sum")
+    )
+    order = [t for t in _school_type_order(dataset) if t in totals.index]
+    totals = totals.loc[order].reset_index()
+    totals["target_pct"] = _targets(dataset, totals["school_type"])
+    has_pupils = totals["pupils"] > 0
+    totals["ratio_pct"] = (totals["pupil_devices"] / totals["pupils"] * 100).where(has_pupils)
+    missing = (_needed(totals["target_pct"], totals["pupils"]) - totals["pupil_devices"]).clip(lower=0)
+    totals["missing_devices"] = missing.where(has_pupils, 0).astype("int64")
+    totals["ratio_pct"] = round_half_up(totals["ratio_pct"], 1)
+    totals["target_pct"] = round_half_up(totals["target_pct"], 1)
+    return totals[["school_type", "schools", "pupils", "pupil_devices", "ratio_pct", "target_pct", "missing_devices"]]
+
+
+def _school_type_order(dataset: DataSet) -> list[str]:
+    from portal.engine.dataset import SCHOOL_TYPES
+
+    present = dataset.tables["schools"]["school_type"].unique().tolist()
+    return [t for t in SCHOOL_TYPES if t in present] + sorted(t for t in present if t not in SCHOOL_TYPES)
+
+
+def school_ratios(dataset: DataSet) -> pd.DataFrame:
+    """One row per school: its ratio, its target and devices above (+) or below (−) the target."""
+    schools = dataset.tables["schools"]
+    table = schools[["school_id", "name", "school_type", "pupils"]].reset_index(drop=True)
+    table["pupil_devices"] = pupil_devices_per_school(dataset).to_numpy()
+    target = _targets(dataset, table["school_type"])
+    table["ratio_pct"] = round_half_up((table["pupil_devices"] / table["pupils"] * 100).where(table["pupils"] > 0), 1)
+    table["target_pct"] = round_half_up(target, 1)
+    table["devices_vs_target"] = table["pupil_devices"] - _needed(target, table["pupils"])
+    return table
+
+
+def redistribution(ratios: pd.DataFrame) -> pd.DataFrame:
+    """Which school gives how many pupil devices to which.
+
+    Donors give only what they hold above their own target; the largest
+    surplus fills the largest deficit first, so the proposal covers
+    min(total surplus, total deficit) with few transfers. Vectorised: the
+    donors' and the recipients' amounts are laid end to end on one axis and
+    every overlap of a donor's stretch with a recipient's is one transfer.
+    """
+    ordered = ratios.sort_values(["devices_vs_target", "school_id"], ascending=[False, True], kind="stable")
+    donors = ordered[ordered["devices_vs_target"] > 0]
+    recipients = ordered[ordered["devices_vs_target"] < 0].sort_values(
+        ["devices_vs_target", "school_id"], ascending=[True, True], kind="stable"
+    )
+    give = donors["devices_vs_target"].to_numpy()
+    take = -recipients["devices_vs_target"].to_numpy()
+    moved = min(give.sum(), take.sum())
+    columns = [
+        "from_school_id", "from_name", "from_school_type",
+        "to_school_id", "to_name", "to_school_type", "devices",
+    ]
+    if moved == 0:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "devices" else "str") for c in columns})
+    give_end, take_end = np.cumsum(give), np.cumsum(take)
+    cuts = np.union1d(give_end[give_end <= moved], take_end[take_end <= moved])
+    cuts = np.union1d(cuts, [moved])
+    starts = np.concatenate([[0], cuts[:-1]])
+    amounts = cuts - starts
+    keep = amounts > 0
+    donor = np.searchsorted(give_end, starts[keep], side="right")
+    recipient = np.searchsorted(take_end, starts[keep], side="right")
+    d, r = donors.iloc[donor], recipients.iloc[recipient]
+    table = pd.DataFrame(
+        {
+            "from_school_id": d["school_id"].to_numpy(),
+            "from_name": d["name"].to_numpy(),
+            "from_school_type": d["school_type"].to_numpy(),
+            "to_school_id": r["school_id"].to_numpy(),
+            "to_name": r["name"].to_numpy(),
+            "to_school_type": r["school_type"].to_numpy(),
+            "devices": amounts[keep].astype("int64"),
+        }
+    )
+    return table
+
+
+def equipment(dataset: DataSet) -> pd.DataFrame:
+    """Stock per product group, grouped by category, valued at catalog prices."""
+    catalog = dataset.tables["catalog"]
+    inventory = dataset.tables["inventory"]
+    price = inventory["unit_cost_eur"].fillna(inventory["product_group"].map(catalog.set_index("product_group")["unit_cost_eur"]))
+    stock = inventory.assign(value_eur=inventory["quantity"] * price).groupby("product_group").agg(
+        quantity=("quantity", "sum"), schools=("school_id", "nunique"), value_eur=("value_eur", "sum")
+    )
+    table = catalog[["category", "product_group", "label"]].merge(stock, left_on="product_group", right_index=True, how="left")
+    table = table.fillna({"quantity": 0, "schools": 0, "value_eur": 0.0})
+    table["category_label"] = table["category"].map(CATEGORY_LABELS)
+    table["category"] = pd.Categorical(table["category"], categories=list(CATEGORY_LABELS), ordered=True)
+    table = table.sort_values(["category", "value_eur", "product_group"], ascending=[True, False, True], kind="stable")
+    table["category"] = table["category"].astype("str")
+    table["quantity"] = table["quantity"].astype("int64")
+    table["schools"] = table["schools"].astype("int64")
+    table["value_eur"] = round_half_up(table["value_eur"], 2)
+    return table[["category", "category_label", "product_group", "label", "quantity", "schools", "value_eur"]].reset_index(drop=True)
+
+
+def figures(dataset: DataSet) -> list[Figure]:
+    by_type = device_ratio(dataset)
+    ratios = school_ratios(dataset)
+    transfers = redistribution(ratios)
+    stock = equipment(dataset)
+
+    pupils, devices = int(by_type["pupils"].sum()), int(by_type["pupil_devices"].sum())
+    overall = round_half_up(devices / pupils * 100, 1) if pupils else np.nan
+    below = by_type[by_type["missing_devices"] > 0]
+    ratio_summary = (
+        f"Über alle Schulen kommen {format_pct(overall)} Schüler-Endgeräte auf 100 Schülerinnen und Schüler"
+        + (
+            f"; unter ihrem Ziel liegen {german_join(below['school_type'].tolist())} "
+            f"mit zusammen {format_number(below['missing_devices'].sum())} fehlenden Geräten."
+            if len(below)
+            else "; jede Schulform erreicht ihr Ziel."
+        )
+    )
+    ratio_svg = bar_chart(
+        by_type["school_type"].tolist(),
+        {"Quote": by_type["ratio_pct"].fillna(0)},
+        markers={"Ziel": by_type["target_pct"]},
+        title=DEVICE_RATIO.title,
+        desc=ratio_summary,
+        value_label="Endgeräte je 100 Schülerinnen und Schüler",
+        horizontal=True,
+        value_format=lambda v: format_pct(v),
+    )
+    overall_table = pd.DataFrame(
+        {"schools": [len(ratios)], "pupils": [pupils], "pupil_devices": [devices], "ratio_pct": [overall]}
+    )
+    overall_summary = (
+        f"{format_number(devices)} Schüler-Endgeräte für {format_number(pupils)} Schülerinnen und Schüler "
+        f"an {format_number(len(ratios))} Schulen: {format_pct(overall)}."
+    )
+
+    below_target = int((ratios["devices_vs_target"] < 0).sum())
+    school_summary = (
+        f"{format_number(below_target)} von {format_number(len(ratios))} Schulen liegen unter dem Ziel ihrer Schulform."
+    )
+
+    surplus = int(ratios["devices_vs_target"].clip(lower=0).sum())
+    deficit = int((-ratios["devices_vs_target"]).clip(lower=0).sum())
+    moved = int(transfers["devices"].sum())
+    if moved:
+        flows = transfers.groupby(["from_school_type", "to_school_type"])["devices"].sum().sort_values(ascending=False)
+        (main_from, main_to), main_devices = flows.index[0], int(flows.iloc[0])
+        redistribution_summary = (
+            f"Aus dem Überhang von {format_number(surplus)} Geräten ließen sich {format_number(moved)} der "
+            f"{format_number(deficit)} fehlenden Geräte decken, in {format_number(len(transfers))} Abgaben, "
+            f"die meisten von {main_from} an {main_to} ({format_number(main_devices)})."
+        )
+    elif deficit:
+        redistribution_summary = f"Es fehlen {format_number(deficit)} Geräte, aber keine Schule hat Geräte über ihrem Ziel abzugeben."
+    else:
+        redistribution_summary = "Keine Schule liegt unter ihrem Ziel; eine Umverteilung ist nicht nötig."
+
+    by_category = stock.groupby("category_label", sort=False)["value_eur"].sum()
+    stock_summary = (
+        f"Der Bestand umfasst {format_number(stock['quantity'].sum())} Geräte und Posten in "
+        f"{format_number((stock['quantity'] > 0).sum())} Produktgruppen; den größten Wert hat die Kategorie "
+        f"{by_category.idxmax() if len(by_category) else '–'}."
+    )
+
+    return [
+        Figure(DEVICE_RATIO.key, DEVICE_RATIO.title, "chart", ratio_summary, by_type, ratio_svg),
+        Figure(OVERALL_RATIO.key, OVERALL_RATIO.title, "key_figure", overall_summary, overall_table),
+        Figure(SCHOOL_RATIOS.key, SCHOOL_RATIOS.title, "table", school_summary, ratios),
+        Figure(REDISTRIBUTION.key, REDISTRIBUTION.title, "table", redistribution_summary, transfers),
+        Figure(EQUIPMENT.key, EQUIPMENT.title, "table", stock_summary, stock),
+    ]

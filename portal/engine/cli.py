@@ -1,0 +1,185 @@
+"""The headless interface: ``mep validate``, ``mep compute`` and ``mep plugins``.
+
+Exit codes: 0 done; 1 a plugin failed (or the engine itself), nothing written;
+2 the data set has problems, every one listed on stdout; 64 the command was
+called wrongly. No traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_PROBLEMS = 2
+EXIT_USAGE = 64
+
+KIND_LABELS = {"table": "Tabelle", "chart": "Diagramm", "key_figure": "Kennzahl"}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse would exit 2, which means "bad data" here
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: Aufruf fehlerhaft: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="mep",
+        description="Planungsmaschine des lebendigen Medienentwicklungsplans.",
+        add_help=False,
+    )
+    parser.add_argument("-h", "--help", action="help", help="diese Hilfe zeigen und beenden")
+    commands = parser.add_subparsers(dest="command", metavar="BEFEHL", parser_class=_Parser)
+    commands.required = True
+
+    validate = commands.add_parser(
+        "validate", help="einen Datensatz prüfen und jedes Problem auflisten", add_help=False
+    )
+    validate.add_argument("-h", "--help", action="help", help="diese Hilfe zeigen und beenden")
+    validate.add_argument("data", metavar="DATA", help="Ordner mit CSV-Dateien oder .xlsx-Arbeitsmappe")
+
+    compute = commands.add_parser(
+        "compute", help="alle Kennzahlen, Tabellen und Diagramme berechnen", add_help=False
+    )
+    compute.add_argument("-h", "--help", action="help", help="diese Hilfe zeigen und beenden")
+    compute.add_argument("data", metavar="DATA", help="Ordner mit CSV-Dateien oder .xlsx-Arbeitsmappe")
+    compute.add_argument("--out", metavar="OUT", required=True, help="Zielordner (wird als Ganzes ersetzt)")
+
+    plugins = commands.add_parser("plugins", help="Plugins und ihre Abbildungen auflisten", add_help=False)
+    plugins.add_argument("-h", "--help", action="help", help="diese Hilfe zeigen und beenden")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    out = Console(highlight=False, soft_wrap=True)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        args = build_parser().parse_args(argv)
+        command = {"validate": _validate, "compute": _compute, "plugins": _plugins}[args.command]
+        return command(args, out, err)
+    except SystemExit as exc:  # --help and usage errors
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    except KeyboardInterrupt:
+        err.print("Abgebrochen.")
+        return 130
+    except Exception as exc:
+        from portal.engine.plugins import PluginError
+
+        if isinstance(exc, PluginError):
+            err.print(f"[bold red]Fehler:[/] {escape(str(exc))}")
+            err.print("Es wurde nichts geschrieben.")
+        else:
+            err.print(f"[bold red]Interner Fehler:[/] {escape(type(exc).__name__)}: {escape(str(exc))}")
+        return EXIT_FAILED
+
+
+def _load(data: str, pm, out: Console, err: Console):
+    from portal.engine.dataset import DataSetError, load_dataset
+
+    try:
+        return load_dataset(Path(data), pm=pm)
+    except DataSetError as exc:
+        for problem in exc.problems:
+            out.print(escape(str(problem)))
+        count = len(exc.problems)
+        err.print(
+            f"[bold red]{count} {'Problem' if count == 1 else 'Probleme'}[/] in {escape(data)}: "
+            "der Datensatz wurde nicht übernommen."
+        )
+        return None
+
+
+def _validate(args, out: Console, err: Console) -> int:
+    from portal.engine.plugins import get_plugin_manager
+
+    dataset = _load(args.data, get_plugin_manager(), out, err)
+    if dataset is None:
+        return EXIT_PROBLEMS
+    sizes = ", ".join(f"{name}: {len(table)}" for name, table in dataset.tables.items())
+    err.print(f"[bold green]Keine Probleme.[/] {escape(dataset.cycle_name)} ({sizes} Zeilen)")
+    return EXIT_OK
+
+
+def _compute(args, out: Console, err: Console) -> int:
+    from portal.engine.compute import compute_figures, write_figures
+    from portal.engine.plugins import get_plugin_manager
+
+    started = time.perf_counter()
+    pm = get_plugin_manager()
+    dataset = _load(args.data, pm, out, err)
+    if dataset is None:
+        err.print(f"{escape(args.out)} bleibt unverändert.")
+        return EXIT_PROBLEMS
+    err.print(f"Datensatz {escape(dataset.cycle_name)} gelesen ({time.perf_counter() - started:.2f} s).")
+
+    names = pm.plugin_names()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} Plugins"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("Berechne …", total=len(names))
+
+        def report(name: str, figures, seconds: float) -> None:
+            progress.advance(task)
+            progress.console.print(f"  {escape(name)}: {len(figures)} Abbildungen ({seconds:.2f} s)")
+
+        results = compute_figures(dataset, pm, progress=report)
+    written = write_figures(args.out, dataset, results, pm)
+    err.print(
+        f"[bold green]{len(results)} Abbildungen[/] nach {escape(str(written))} geschrieben "
+        f"({time.perf_counter() - started:.2f} s)."
+    )
+    return EXIT_OK
+
+
+def _plugins(args, out: Console, err: Console) -> int:
+    from portal.engine.compute import figure_catalog
+    from portal.engine.plugins import get_plugin_manager
+
+    pm = get_plugin_manager()
+    table = Table(title="Plugins der Planungsmaschine", show_lines=False)
+    table.add_column("Plugin")
+    table.add_column("Version")
+    table.add_column("Abbildung")
+    table.add_column("Art")
+    table.add_column("Titel")
+    for name, infos in figure_catalog(pm):
+        version = pm.versions.get(name, "")
+        if not infos:
+            table.add_row(name, version, "–", "", "")
+        for i, info in enumerate(infos):
+            table.add_row(
+                name if i == 0 else "",
+                version if i == 0 else "",
+                info.key,
+                KIND_LABELS.get(info.kind, info.kind),
+                escape(info.title),
+            )
+    out.print(table)
+    return EXIT_OK
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

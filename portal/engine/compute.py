@@ -1,0 +1,152 @@
+"""Computing every plugin's figures, and writing them atomically to a folder.
+
+:func:`compute_figures` runs plugin by plugin so that a failure names its
+plugin; :func:`write_figures` writes into a temporary folder beside the
+target and swaps it in only when everything is written, so a failed run
+leaves the previous output exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pluggy
+
+from portal.engine import __version__ as ENGINE_VERSION
+from portal.engine.dataset import DataSet
+from portal.engine.figures import FIGURE_KINDS, Figure, ensure_accessible_svg
+from portal.engine.plugins import PluginError, call_each, get_plugin_manager
+
+KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]*\.[a-z0-9_]+")
+
+#: called after each plugin with (plugin name, its figures, seconds taken)
+ProgressCallback = Callable[[str, list[Figure], float], None]
+
+
+def compute_figures(
+    dataset: DataSet,
+    pm: pluggy.PluginManager | None = None,
+    progress: ProgressCallback | None = None,
+) -> list[tuple[str, Figure]]:
+    """Every plugin's figures for a valid data set, as (plugin name, figure) pairs.
+
+    Raises :class:`~portal.engine.plugins.PluginError` when a plugin raises or
+    returns something that is not a proper figure.
+    """
+    pm = pm or get_plugin_manager()
+    results: list[tuple[str, Figure]] = []
+    seen: dict[str, str] = {}
+    started = time.perf_counter()
+    for name, figures in call_each(pm, "mep_figures", dataset=dataset):
+        figures = list(figures or ())
+        for figure in figures:
+            _check_figure(name, figure, seen)
+            if figure.kind == "chart":
+                figure.svg = ensure_accessible_svg(figure.svg, figure.title, figure.summary, figure.key)
+            results.append((name, figure))
+        now = time.perf_counter()
+        if progress is not None:
+            progress(name, figures, now - started)
+        started = now
+    return results
+
+
+def _check_figure(plugin: str, figure: object, seen: dict[str, str]) -> None:
+    def fail(message: str) -> None:
+        raise PluginError(plugin, ValueError(message))
+
+    if not isinstance(figure, Figure):
+        fail(f"mep_figures lieferte {type(figure).__name__} statt Figure")
+    if not KEY_PATTERN.fullmatch(figure.key):
+        fail(f"ungültiger Schlüssel {figure.key!r} (erwartet: plugin.name, Kleinbuchstaben)")
+    if figure.key in seen:
+        fail(f"Schlüssel {figure.key} gibt es schon (Plugin {seen[figure.key]})")
+    seen[figure.key] = plugin
+    if figure.kind not in FIGURE_KINDS:
+        fail(f"{figure.key}: unbekannte Art {figure.kind!r}")
+    if figure.kind == "chart" and not figure.svg:
+        fail(f"{figure.key}: ein Diagramm braucht ein SVG")
+    if not figure.summary or not figure.title:
+        fail(f"{figure.key}: Titel und Zusammenfassung dürfen nicht leer sein")
+
+
+def figure_catalog(pm: pluggy.PluginManager | None = None) -> list[tuple[str, list]]:
+    """Every plugin with the figures it can compute, without computing them."""
+    pm = pm or get_plugin_manager()
+    catalog = {name: list(infos or ()) for name, infos in call_each(pm, "mep_figure_catalog")}
+    return [(name, catalog.get(name, [])) for name in pm.plugin_names()]
+
+
+def write_figures(
+    out: str | Path,
+    dataset: DataSet,
+    results: list[tuple[str, Figure]],
+    pm: pluggy.PluginManager | None = None,
+) -> Path:
+    """Write ``figures.json``, ``<key>.csv`` and ``<key>.svg`` into ``out``, atomically.
+
+    Everything goes into a temporary folder beside ``out`` first; only then
+    is the old ``out`` moved aside and the new one renamed into place.
+    """
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(f"{out} ist kein Ordner")
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.neu-", dir=out.parent))
+    try:
+        entries = []
+        for plugin, figure in results:
+            files = [f"{figure.key}.csv"]
+            figure.data.to_csv(staging / files[0], index=False, lineterminator="\n")
+            if figure.svg:
+                files.append(f"{figure.key}.svg")
+                (staging / files[1]).write_text(figure.svg, encoding="utf-8")
+            entries.append(
+                {
+                    "key": figure.key,
+                    "plugin": plugin,
+                    "title": figure.title,
+                    "kind": figure.kind,
+                    "summary": figure.summary,
+                    "files": files,
+                }
+            )
+        versions = getattr(pm, "versions", {}) if pm is not None else {}
+        manifest = {
+            "cycle": dataset.cycle_name,
+            "synthetic": dataset.synthetic,
+            "fingerprint": dataset.fingerprint,
+            "engine_version": ENGINE_VERSION,
+            "plugins": {plugin: versions.get(plugin, "") for plugin in dict.fromkeys(p for p, _ in results)},
+            "figures": entries,
+        }
+        (staging / "figures.json").write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        _swap_in(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    staging.chmod(0o755)
+    if not out.exists():
+        staging.rename(out)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.alt-", dir=out.parent))
+    retired.rmdir()
+    out.rename(retired)
+    try:
+        staging.rename(out)
+    except BaseException:
+        retired.rename(out)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)

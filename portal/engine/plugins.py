@@ -1,0 +1,93 @@
+"""The plugin manager: every plugin arrives through the ``mep`` entry-point group.
+
+The six fields of action are registered in ``pyproject.toml`` exactly like a
+stranger's pip-installed plugin, so the engine treats them alike. A plugin
+that fails — on import or in a hook — is reported by name as a
+:class:`PluginError`.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+from collections.abc import Collection, Iterator
+from typing import Any
+
+import pluggy
+
+from portal.engine import hookspecs
+
+ENTRY_POINT_GROUP = "mep"
+
+
+class PluginError(Exception):
+    """A plugin failed; ``plugin_name`` says which, ``error`` what it raised."""
+
+    def __init__(self, plugin_name: str, error: BaseException):
+        self.plugin_name = plugin_name
+        self.error = error
+        super().__init__(f"Plugin „{plugin_name}“ ist fehlgeschlagen: {type(error).__name__}: {error}")
+
+
+class PluginManager(pluggy.PluginManager):
+    """A pluggy manager that also remembers each plugin's version."""
+
+    def __init__(self) -> None:
+        super().__init__(ENTRY_POINT_GROUP)
+        self.add_hookspecs(hookspecs)
+        self.versions: dict[str, str] = {}
+
+    def register(self, plugin: object, name: str | None = None, version: str | None = None) -> str | None:
+        registered = super().register(plugin, name)
+        if registered is not None:
+            self.versions[registered] = version or str(getattr(plugin, "__version__", "") or "")
+        return registered
+
+    def plugin_names(self) -> list[str]:
+        """Registered plugins in registration order."""
+        return [name for name, _ in self.list_name_plugin()]
+
+
+def get_plugin_manager(only: Collection[str] | None = None) -> PluginManager:
+    """A manager with every plugin of the ``mep`` entry-point group (or just those in ``only``).
+
+    Raises :class:`PluginError` naming a plugin that cannot be imported or
+    implements a hook the engine does not know.
+    """
+    pm = PluginManager()
+    for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if only is not None and entry_point.name not in only:
+            continue
+        if pm.has_plugin(entry_point.name):
+            continue  # the same name installed twice (e.g. an editable install)
+        try:
+            plugin = entry_point.load()
+            version = entry_point.dist.version if entry_point.dist else None
+            pm.register(plugin, name=entry_point.name, version=version)
+        except Exception as exc:
+            raise PluginError(entry_point.name, exc) from exc
+    check_plugins(pm)
+    return pm
+
+
+def check_plugins(pm: pluggy.PluginManager) -> None:
+    """Raise :class:`PluginError` for a hook implementation that matches no hook."""
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(pm.get_name(exc.plugin) or "?", exc) from exc
+
+
+def call_each(pm: pluggy.PluginManager, hook_name: str, **kwargs: Any) -> Iterator[tuple[str, Any]]:
+    """Call one hook plugin by plugin, in registration order, yielding (plugin name, result).
+
+    Unlike ``pm.hook.<name>()`` a failure is attributed to its plugin: it is
+    raised as :class:`PluginError`.
+    """
+    hook_caller = getattr(pm.hook, hook_name)
+    for impl in hook_caller.get_hookimpls():
+        name = pm.get_name(impl.plugin) or repr(impl.plugin)
+        try:
+            result = impl.function(*(kwargs[arg] for arg in impl.argnames))
+        except Exception as exc:
+            raise PluginError(name, exc) from exc
+        yield name, result

@@ -1,0 +1,73 @@
+"""Blocks and page rules an editor relies on."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from wagtail.blocks import StreamBlockValidationError, StructBlockValidationError
+from wagtail.models import Locale, TranslatableMixin
+
+from portal.plan import snippets
+from portal.plan.blocks import AccessibleImageBlock, FigureBlock, GoalListBlock, QuoteBlock
+from portal.plan.models import ChapterPage, HomePage, PlanPage, chapter_sort_key
+
+
+def test_goal_list_renders_each_goal_with_its_status():
+    block = GoalListBlock()
+    value = block.to_python(
+        {"title": "Gesetzte Ziele: Test", "goals": [{"text": "Ziel A", "status": "achieved"}, {"text": "Ziel B", "status": ""}]}
+    )
+    html = block.render(value)
+    assert "Gesetzte Ziele: Test" in html
+    assert html.count('<li class="goal') == 2
+    assert "erreicht" in html and "goal--achieved" in html
+
+
+def test_image_without_alternative_text_is_refused():
+    block = AccessibleImageBlock()
+    with pytest.raises((ValidationError, StructBlockValidationError)):
+        block.clean(block.to_python({"image": None, "alt": "", "caption": ""}))
+
+
+def test_quote_needs_its_source():
+    block = QuoteBlock()
+    with pytest.raises((ValidationError, StructBlockValidationError)):
+        block.clean(block.to_python({"text": "Ein Satz.", "source": ""}))
+
+
+def test_figure_block_names_its_key_until_the_engine_fills_it():
+    block = FigureBlock()
+    html = block.render(block.to_python({"key": "finance.forecast", "title": "Abb. 5", "caption": ""}))
+    assert 'data-figure-key="finance.forecast"' in html and "Abb. 5" in html
+
+
+def test_chapter_numbers_sort_like_the_document():
+    numbers = ["6.4", "5.10", "", "5.2", "1", "5"]
+    assert sorted(numbers, key=chapter_sort_key) == ["", "1", "5", "5.2", "5.10", "6.4"]
+
+
+def test_every_snippet_is_translatable():
+    models = [
+        snippets.Milestone, snippets.ActorGroup, snippets.Actor, snippets.CycleStep, snippets.ContentField,
+        snippets.StrategicLevel, snippets.StrategicElement, snippets.LinkEntry, snippets.Endnote,
+    ]
+    assert all(issubclass(m, TranslatableMixin) for m in models)
+
+
+@pytest.mark.django_db
+def test_german_is_default_and_english_present():
+    assert Locale.get_default().language_code == "de"
+    assert Locale.objects.filter(language_code="en").exists()
+
+
+@pytest.mark.django_db
+def test_chapters_only_live_inside_the_plan():
+    assert ChapterPage.can_create_at(PlanPage.objects.get())
+    assert not ChapterPage.can_create_at(HomePage.objects.get())
+
+
+@pytest.mark.django_db
+def test_endnotes_of_a_chapter_come_in_number_order():
+    cited = [c.cited_endnotes() for c in ChapterPage.objects.all()]
+    assert any(cited)
+    for notes in cited:
+        numbers = [n.number for n in notes]
+        assert numbers == sorted(set(numbers))
