@@ -321,8 +321,17 @@ def generate(out: str | Path, scale: int = 1, seed: int = 2025, variant: str = "
 
     (out / "plan.toml").write_text(dumps_toml(plan, header=_HEADER), encoding="utf-8")
     for name, table in {"schools": schools, **tables, **field_tables}.items():
-        table.to_csv(out / f"{name}.csv", index=False, lineterminator="\n")
+        write_csv(table, out / f"{name}.csv")
     return out
+
+
+def write_csv(table: pd.DataFrame, path: Path) -> None:
+    """A table as the contract's CSV: UTF-8, comma, header, true/false for booleans."""
+    table = table.copy()
+    for column in table.columns:
+        if pd.api.types.is_bool_dtype(table[column]):
+            table[column] = table[column].map({True: "true", False: "false"})
+    table.to_csv(path, index=False, lineterminator="\n")
 
 
 _HEADER = (

@@ -108,8 +108,7 @@ def review_coverage(reviews: pd.DataFrame, schools: pd.DataFrame) -> Figure:
     per year of annual_reviews and school type of schools.csv. The base is every
     school of the type, so a school without a row counts as not held.
     """
-    held = _per_school_type(reviews, schools, reviews["held_on"].notna(), "reviews_held")
-    data = held
+    data = _per_school_type(reviews, schools, reviews["held_on"].notna(), "reviews_held")
     data["coverage_pct"] = _pct(data["reviews_held"], data["schools"])
 
     totals = data.groupby("year")[["schools", "reviews_held"]].sum()
@@ -217,8 +216,8 @@ def _per_school_type(
     rows: pd.DataFrame, schools: pd.DataFrame, flag: pd.Series, name: str
 ) -> pd.DataFrame:
     """Schools per type and, per year of ``rows``, the distinct schools where ``flag`` holds."""
-    school_types = schools["school_type"].drop_duplicates()
-    school_types = school_types.iloc[_school_type_order(school_types)].tolist()
+    rank = {name: index for index, name in enumerate(SCHOOL_TYPES)}
+    school_types = sorted(schools["school_type"].unique(), key=lambda name: rank.get(name, len(rank)))
     base = schools.groupby("school_type").size()
     years = sorted(rows["year"].astype("int64").unique().tolist())
     data = pd.DataFrame(
@@ -248,12 +247,6 @@ def _pct(count: pd.Series, base: pd.Series) -> pd.Series:
 
 def _pct_value(count: int, base: int) -> float:
     return 100 * count / base if base else 0.0
-
-
-def _school_type_order(types: pd.Series) -> list[int]:
-    """Positions that put school types in the contract's order."""
-    rank = {name: index for index, name in enumerate(SCHOOL_TYPES)}
-    return sorted(range(len(types)), key=lambda i: rank.get(types.iloc[i], len(rank)))
 
 
 def _count(count: int, singular: str, plural: str) -> str:

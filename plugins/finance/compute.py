@@ -253,7 +253,7 @@ def figures(dataset: DataSet) -> list[Figure]:
     names = {
         "configured_eur": f"wie geplant ({format_pct(configured)} pro Jahr)",
         "no_increase_eur": "ohne Preissteigerung",
-        "plus_2_pct_eur": f"{format_pct(configured + EXTRA_INCREASE_PCT)} pro Jahr",
+        "plus_2_pct_eur": f"bei {format_pct(configured + EXTRA_INCREASE_PCT)} pro Jahr",
     }
     sums = scenarios.drop(columns="year").sum()
     scenario_summary = (

@@ -103,23 +103,19 @@ def _settings_problems(settings: object) -> list[Problem]:
 
 def figures(dataset: DataSet) -> list[Figure]:
     """Every support figure the data set allows; a figure whose input is absent is left out."""
+    schools, catalog, inventory = (dataset.tables[name] for name in ("schools", "catalog", "inventory"))
     result = []
     tickets = dataset.table(TICKETS.name)
     if tickets is not None:
         result.append(tickets_by_topic(tickets))
         result.append(time_to_close(tickets))
-        result.append(tickets_per_devices(tickets, *_core(dataset)))
+        result.append(tickets_per_devices(tickets, schools, catalog, inventory))
     settings = dataset.plan.get(SETTINGS)
     if isinstance(settings, dict) and {DEVICES_PER_STAFF, STAFF_IN_POST} <= settings.keys():
-        _, catalog, inventory = _core(dataset)
         result.append(
             staff_2nd_level(catalog, inventory, settings[DEVICES_PER_STAFF], settings[STAFF_IN_POST])
         )
     return result
-
-
-def _core(dataset: DataSet) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    return dataset.tables["schools"], dataset.tables["catalog"], dataset.tables["inventory"]
 
 
 def devices_per_school(catalog: pd.DataFrame, inventory: pd.DataFrame) -> pd.Series:
@@ -194,10 +190,10 @@ def time_to_close(tickets: pd.DataFrame) -> Figure:
         if not math.isnan(row.median_days)
     ]
     still_open = int(data["open"].sum())
-    if not parts:
-        summary = "Es ist noch kein Support-Ticket abgeschlossen."
-        if still_open:
-            summary = f"Keines der {_tickets(still_open)} ist bisher abgeschlossen."
+    if not len(tickets):
+        summary = "Es wurden keine Support-Tickets erfasst."
+    elif not parts:
+        summary = f"Von {_tickets(still_open)} ist noch keines abgeschlossen."
     else:
         summary = f"Abgeschlossene Tickets wurden im Median nach {german_join(parts)} erledigt"
         summary += f"; {_tickets(still_open)} {'ist' if still_open == 1 else 'sind'} noch offen."
@@ -232,12 +228,15 @@ def tickets_per_devices(
         .agg(schools=("school_id", "size"), devices=("devices", "sum"), tickets=("tickets", "sum"))
         .reset_index()
     )
-    data = data.iloc[_school_type_order(data["school_type"])].reset_index(drop=True)
+    rank = {name: index for index, name in enumerate(SCHOOL_TYPES)}
+    data = data.sort_values("school_type", key=lambda types: types.map(rank), ignore_index=True)
     data["tickets_per_100_devices"] = _rate(data["tickets"], data["devices"])
 
     devices, count = int(data["devices"].sum()), int(data["tickets"].sum())
     if devices == 0:
-        summary = f"Es sind keine Geräte im Bestand erfasst; {_tickets(count)} liegen vor."
+        summary = f"Im Bestand sind keine Geräte erfasst; {_tickets(count)} {'liegt' if count == 1 else 'liegen'} vor."
+    elif count == 0:
+        summary = f"Für die {format_number(devices)} Geräte im Bestand wurde kein Ticket erfasst."
     else:
         top = data.loc[data["tickets_per_100_devices"].idxmax()]
         summary = (
@@ -300,12 +299,6 @@ def _figure(info: FigureInfo, summary: str, data: pd.DataFrame, svg: str | None 
 def _rate(count: pd.Series, base: pd.Series) -> pd.Series:
     """``count`` per 100 ``base``, to one decimal; empty where the base is 0."""
     return round_half_up((100 * count / base.where(base > 0)).astype("float64"), 1)
-
-
-def _school_type_order(types: pd.Series) -> list[int]:
-    """Positions that put school types in the contract's order."""
-    rank = {name: index for index, name in enumerate(SCHOOL_TYPES)}
-    return sorted(range(len(types)), key=lambda i: rank.get(types.iloc[i], len(rank)))
 
 
 def _tickets(count: int) -> str:

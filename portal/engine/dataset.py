@@ -276,7 +276,7 @@ def load_dataset(
     if plan is not None:
         _check_plan_rules(dataset, plan_text, problems)
     if problems:
-        raise DataSetError(problems)
+        raise DataSetError(_in_reading_order(problems))
 
     if pm is not None:
         for _, found in plugin_registry.call_each(pm, "mep_validate", dataset=dataset):
@@ -284,6 +284,12 @@ def load_dataset(
         if problems:
             raise DataSetError(problems)
     return dataset
+
+
+def _in_reading_order(problems: list[Problem]) -> list[Problem]:
+    """File by file as first reported, then top to bottom; a line's problems keep their order."""
+    files = {p.file: i for i, p in reversed(list(enumerate(problems)))}
+    return sorted(problems, key=lambda p: (files[p.file], p.line or 0))
 
 
 def merge_specs(specs: Iterable[TableSpec]) -> dict[str, TableSpec]:

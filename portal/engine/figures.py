@@ -56,12 +56,13 @@ class Figure:
 def round_half_up(values, decimals: int = 2):
     """Commercial rounding (0,125 → 0,13), for a scalar, an array or a Series.
 
-    The tiny nudge keeps binary fractions such as 2.675 (stored as
-    2.67499999…) rounding the way a person with a calculator expects.
+    The tiny nudge, far below a cent but above float noise, keeps binary
+    fractions such as 2.675 (stored as 2.67499999…) rounding the way a
+    person with a calculator expects.
     """
     factor = 10.0**decimals
     scaled = np.abs(np.asarray(values, dtype="float64")) * factor
-    rounded = np.sign(values) * np.floor(scaled + 0.5 + 1e-9 * np.maximum(1.0, scaled)) / factor
+    rounded = np.sign(values) * np.floor(scaled + 0.5 + 1e-9 + scaled * 1e-12) / factor
     if isinstance(values, pd.Series):
         return pd.Series(rounded, index=values.index, name=values.name)
     if np.ndim(rounded) == 0:
@@ -207,13 +208,14 @@ def bar_chart(
     totals = base if stacked else np.nanmax(
         np.vstack([np.asarray(series[name], dtype="float64") / scale for name in names]), axis=0
     )
+    label_at = totals.copy()  # a value label sits right of its bar and of any marker
     for name, values in (markers or {}).items():
         values = np.asarray(values, dtype="float64") / scale
         if horizontal:
             ax.scatter(values, positions, marker="|", s=260, linewidths=2.5, color=TEXT_COLOUR, label=name, zorder=3)
         else:
             ax.scatter(positions, values, marker="_", s=260, linewidths=2.5, color=TEXT_COLOUR, label=name, zorder=3)
-        totals = np.fmax(totals, np.nan_to_num(values))
+        label_at = np.fmax(label_at, np.nan_to_num(values))
     value_axis = ax.xaxis if horizontal else ax.yaxis
     value_axis.set_major_formatter(german_formatter(decimals))
     value_axis.set_major_locator(MaxNLocator(nbins=4 if horizontal else 5))
@@ -234,15 +236,15 @@ def bar_chart(
         ax.grid(axis="y", color=GRID_COLOUR, linewidth=0.6)
     ax.set_axisbelow(True)
     if value_format is not None:
-        top = float(np.nanmax(totals)) if n else 0.0
-        for position, total in zip(positions, totals, strict=True):
+        top = float(np.nanmax(label_at)) if n else 0.0
+        for position, total, at in zip(positions, totals, label_at, strict=True):
             if np.isnan(total):
                 continue
             text = value_format(total * scale)
             if horizontal:
-                ax.text(total + top * 0.02, position, text, va="center", ha="left", fontsize=9.5)
+                ax.text(at + top * 0.02, position, text, va="center", ha="left", fontsize=9.5)
             else:
-                ax.text(position, total + top * 0.01, text, va="bottom", ha="center", fontsize=9)
+                ax.text(position, at + top * 0.01, text, va="bottom", ha="center", fontsize=9)
         if horizontal:
             ax.set_xlim(0, top * 1.3 if top > 0 else 1)
     if len(names) > 1 or markers:
@@ -273,6 +275,7 @@ def line_chart(
             markersize=4,
             linewidth=1.8,
         )
+    ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(german_formatter(decimals))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: str(int(v))))

@@ -224,3 +224,24 @@ def test_valid_data_has_no_problems():
 def test_unusable_support_settings_are_problems(support, expected):
     problems = plugin.mep_validate(make_dataset(tickets=False, support=support))
     assert [str(problem) for problem in problems] == expected
+
+
+def test_empty_tickets_table_says_so():
+    dataset = make_dataset()
+    dataset.tables["support_tickets"] = dataset.tables["support_tickets"].iloc[0:0]
+    by_key = figures_by_key(dataset)
+    assert by_key["support.tickets_by_topic"].summary == "Es wurden keine Support-Tickets erfasst."
+    assert by_key["support.time_to_close"].summary == "Es wurden keine Support-Tickets erfasst."
+    assert by_key["support.time_to_close"].data["tickets"].tolist() == [0, 0, 0]
+    assert by_key["support.tickets_per_devices"].data["tickets"].tolist() == [0, 0]
+    assert by_key["support.tickets_per_devices"].summary == (
+        "Für die 350 Geräte im Bestand wurde kein Ticket erfasst."
+    )
+
+
+def test_only_open_tickets_have_no_median():
+    dataset = make_dataset()
+    dataset.tables["support_tickets"]["closed"] = float("nan")
+    figure = figures_by_key(dataset)["support.time_to_close"]
+    assert figure.data["open"].tolist() == [3, 2, 1]
+    assert figure.summary == "Von 6 Tickets ist noch keines abgeschlossen."

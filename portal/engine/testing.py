@@ -1,0 +1,89 @@
+"""Helpers for plugin tests: write a tiny data set from a few lines of CSV.
+
+```python
+from portal.engine.testing import load_tiny, write_dataset
+
+def test_my_figure(tmp_path):
+    dataset = load_tiny(tmp_path, inventory="school_id,product_group,quantity,acquired_year\\nS1,ipad,3,2022\\n")
+```
+
+Tables not given come from :data:`TINY` (two schools, two product groups).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+
+from portal.engine.dataset import DataSet, TableSpec, load_dataset
+
+PLAN = """\
+[cycle]
+name = "Testzyklus"
+baseline = 2024-12-31
+horizon = [2025, 2027]
+price_base_year = 2025
+price_increase_pct = 0.0
+
+[targets.device_ratio_pct]
+Grundschule = 25
+Berufskolleg = 75
+"Förderschule" = 100
+default = 100
+"""
+
+TINY: dict[str, str] = {
+    "schools": """\
+        school_id,name,school_type,pupils,teachers,district
+        S1,Testschule 1,Grundschule,100,8,Mitte
+        S2,Testschule 2,Gymnasium,50,5,
+        """,
+    "catalog": """\
+        product_group,label,category,useful_life_years,unit_cost_eur,pupil_device,teacher_device
+        ipad,iPads,hardware,2,100,true,false
+        net,Netzwerk,infrastructure,10,1000,false,false
+        """,
+    "inventory": """\
+        school_id,product_group,quantity,acquired_year,unit_cost_eur,useful_life_years
+        S1,ipad,40,2023,,
+        S2,ipad,20,2024,,
+        S1,net,1,2016,,
+        """,
+    "recurring": """\
+        item,product_group,annual_cost_eur,from_year,to_year,annual_increase_pct
+        Internet,net,100,2025,,
+        """,
+}
+
+
+def write_dataset(folder: str | Path, plan: str | None = PLAN, **tables: str | pd.DataFrame | None) -> Path:
+    """Write plan.toml and each table (CSV text, dedented, or a DataFrame) into ``folder``.
+
+    Tables of :data:`TINY` not named are written too; pass ``name=None`` to leave
+    a table out, ``plan=None`` to leave out plan.toml.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    if plan is not None:
+        (folder / "plan.toml").write_text(plan, encoding="utf-8")
+    for name, content in {**TINY, **tables}.items():
+        if content is None:
+            continue
+        path = folder / f"{name}.csv"
+        if isinstance(content, pd.DataFrame):
+            content.to_csv(path, index=False)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+    return folder
+
+
+def load_tiny(
+    folder: str | Path,
+    plan: str | None = PLAN,
+    specs: list[TableSpec] | None = None,
+    **tables: str | pd.DataFrame | None,
+) -> DataSet:
+    """Write a tiny data set and load it with the core tables (plus ``specs``), no plugins."""
+    return load_dataset(write_dataset(folder, plan, **tables), specs=specs or [])
