@@ -35,7 +35,7 @@ REGISTER = TableSpec(
     columns=(
         Column("data_category", "text", description="Kategorie der Daten, z. B. „Notenlisten“"),
         Column("purpose", "text", description="Zweck der Verarbeitung"),
-        Column("legal_basis", "text", description="Rechtsgrundlage, z. B. „Art. 6 Abs. 1 lit. e DSGVO, § 120 SchulG NRW“"),
+        Column("legal_basis", "text", description="Rechtsgrundlage, z. B. „§ 120 SchulG NRW“"),
         Column("retention_months", "int", min=0, description="Aufbewahrungsfrist in Kalendermonaten ab recorded_on"),
         Column("system", "text", description="System, in dem die Daten verarbeitet werden"),
         Column(

@@ -171,7 +171,8 @@ def training_reach(pilots: pd.DataFrame, schools: pd.DataFrame) -> Figure:
     else:
         summary = (
             f"An {_count(int(data['pilot_schools'].sum()), 'KI-Pilotschule', 'KI-Pilotschulen')} "
-            f"{'wurde' if reached == 1 else 'wurden'} {format_number(reached)} von {format_number(teachers)} Lehrkräften"
+            f"{'wurde' if reached == 1 else 'wurden'} {format_number(reached)} "
+            f"von {format_number(teachers)} Lehrkräften"
         )
         if teachers:
             summary += f" ({format_pct(100 * reached / teachers)})"

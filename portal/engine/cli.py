@@ -154,13 +154,20 @@ def _plugins(args, out: Console, err: Console) -> int:
     from portal.engine.plugins import get_plugin_manager
 
     pm = get_plugin_manager()
+    catalog = figure_catalog(pm)
+    if not out.is_terminal:  # plain lines for pipes and scripts: nothing squeezed to 80 columns
+        for name, infos in catalog:
+            out.print(f"{name} {pm.versions.get(name, '')}".rstrip())
+            for info in infos:
+                out.print(f"  {info.key}\t{KIND_LABELS.get(info.kind, info.kind)}\t{escape(info.title)}")
+        return EXIT_OK
     table = Table(title="Plugins der Planungsmaschine", show_lines=False)
     table.add_column("Plugin")
     table.add_column("Version")
     table.add_column("Abbildung")
     table.add_column("Art")
     table.add_column("Titel")
-    for name, infos in figure_catalog(pm):
+    for name, infos in catalog:
         version = pm.versions.get(name, "")
         if not infos:
             table.add_row(name, version, "–", "", "")

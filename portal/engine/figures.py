@@ -205,7 +205,7 @@ def bar_chart(
             ax.bar(positions + offset, values, width=bar_width, bottom=base, label=name, color=PALETTE[i % len(PALETTE)])
         if stacked:
             base = base + np.nan_to_num(values)
-    totals = base if stacked else np.nanmax(
+    totals = base if stacked else np.fmax.reduce(  # fmax: an all-NaN category stays NaN, quietly
         np.vstack([np.asarray(series[name], dtype="float64") / scale for name in names]), axis=0
     )
     label_at = totals.copy()  # a value label sits right of its bar and of any marker
@@ -236,7 +236,7 @@ def bar_chart(
         ax.grid(axis="y", color=GRID_COLOUR, linewidth=0.6)
     ax.set_axisbelow(True)
     if value_format is not None:
-        top = float(np.nanmax(label_at)) if n else 0.0
+        top = float(np.fmax.reduce(np.nan_to_num(label_at))) if n else 0.0
         for position, total, at in zip(positions, totals, label_at, strict=True):
             if np.isnan(total):
                 continue

@@ -37,7 +37,9 @@ def mep_tables() -> list[TableSpec]:
 def mep_validate(dataset: DataSet) -> list[Problem]:
     """Check rules that span rows or tables, after every table passed its schema.
 
-    :param dataset: the cycle's data set, already read and schema-checked.
+    :param dataset: the cycle's data set, already read and schema-checked;
+        each table's index is the row's line number in its file, and
+        ``dataset.file_name(table)`` the name to report it under.
     :return: every problem found, each with file, line and column; an empty
         list when the data set is fine for this plugin.
     """

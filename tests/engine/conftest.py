@@ -25,3 +25,11 @@ def cli_plugins(monkeypatch, core_pm):
     """Make the CLI use ``core_pm`` (plus whatever a test registers on it)."""
     monkeypatch.setattr("portal.engine.plugins.get_plugin_manager", lambda only=None: core_pm)
     return core_pm
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory):
+    """The demo data set (2025 variant, seed 2025), generated once per session."""
+    from content.demodata import generate
+
+    return generate(tmp_path_factory.mktemp("demo") / "data")
