@@ -61,8 +61,10 @@ def mep_figures(dataset: DataSet) -> list[Figure]:
     """Compute this plugin's figures from a valid data set.
 
     :param dataset: the cycle's validated data set.
-    :return: one :class:`~portal.engine.figures.Figure` per entry of the
-        plugin's catalogue: key, title, kind, a one-sentence German summary
+    :return: one :class:`~portal.engine.figures.Figure` per catalogue entry
+        whose tables the data set holds (an optional table that is absent
+        yields no figure; a present but empty one yields a figure whose
+        summary says so): key, title, kind, a one-sentence German summary
         (also the chart's text alternative), the data as a DataFrame and, for
         a chart, its SVG.
     """
