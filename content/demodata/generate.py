@@ -11,6 +11,7 @@ other product group gets as many units as its share of that total asks for.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import math
 from pathlib import Path
 from typing import Any
@@ -306,11 +307,11 @@ def generate(out: str | Path, scale: int = 1, seed: int = 2025, variant: str = "
 
     plan: dict[str, Any] = {"cycle": cycle, "targets": {"device_ratio_pct": dict(TARGETS)}}
     field_tables: dict[str, pd.DataFrame] = {}
-    try:
+    # The field plugins' tables come from content/demodata/fields.py; without it the
+    # core tables alone still make a valid data set. A broken fields.py must fail loudly.
+    if importlib.util.find_spec("content.demodata.fields") is not None:
         from content.demodata import fields
-    except ImportError:  # the field plugins' tables are added once content/demodata/fields.py exists
-        fields = None
-    if fields is not None:
+
         # their own generator stream, so adding a field table never changes the core tables
         field_tables = fields.field_tables(schools, np.random.default_rng([seed, 7]), cycle["baseline"].year)
         for section, settings in fields.field_plan_settings().items():

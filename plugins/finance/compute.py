@@ -38,39 +38,63 @@ PEAK_DRIVER_SHARE = 80.0  # list a peak year's groups until they explain this mu
 EXTRA_INCREASE_PCT = 2.0
 
 
-def replacement_costs(dataset: DataSet, price_increase_pct: float | None = None) -> pd.DataFrame:
-    """One row per replacement in the horizon: ``year, product_group, investment_eur``."""
-    cycle = dataset.plan["cycle"]
+def replacements(dataset: DataSet) -> pd.DataFrame:
+    """One row per replacement in the horizon, at base-year prices: ``year, product_group, base_cost_eur``."""
     first, last = dataset.horizon
-    p = (cycle["price_increase_pct"] if price_increase_pct is None else price_increase_pct) / 100
     inventory = dataset.tables["inventory"]
-    catalog = dataset.tables["catalog"].set_index("product_group")
-
-    group = inventory["product_group"].to_numpy()
-    life = inventory["useful_life_years"].fillna(
-        inventory["product_group"].map(catalog["useful_life_years"])
-    ).to_numpy(dtype="int64")
-    cost = inventory["unit_cost_eur"].fillna(
-        inventory["product_group"].map(catalog["unit_cost_eur"])
-    ).to_numpy(dtype="float64")
-    quantity = inventory["quantity"].to_numpy(dtype="float64")
+    catalog = dataset.tables["catalog"]
+    # positions in the catalog instead of Series.map: one hash lookup per row, in C
+    position = pd.Index(catalog["product_group"]).get_indexer(inventory["product_group"])
+    group = catalog["product_group"].to_numpy(dtype=object)[position]
+    life = np.where(
+        inventory["useful_life_years"].isna(),
+        catalog["useful_life_years"].to_numpy()[position],
+        inventory["useful_life_years"].fillna(0).to_numpy(dtype="int64"),
+    ).astype("int64")
+    cost = np.where(
+        inventory["unit_cost_eur"].isna(),
+        catalog["unit_cost_eur"].to_numpy()[position],
+        inventory["unit_cost_eur"].to_numpy(dtype="float64"),
+    )
+    row_cost = inventory["quantity"].to_numpy(dtype="float64") * cost
     acquired = inventory["acquired_year"].to_numpy(dtype="int64")
 
     # the first k ≥ 1 with acquired + k·life ≥ first, then every life years up to last
     k_first = np.maximum(1, -((acquired - first) // life))  # ceil((first - acquired) / life)
     year = acquired + k_first * life
-    frames = []
-    for _ in range(last - first + 1):  # at most one replacement per year and row
+    years, groups, costs = [], [], []
+    for _ in range(last - first + 1):  # at most one replacement per row and year: a few passes, each vectorised
         due = year <= last
         if not due.any():
             break
-        frames.append(pd.DataFrame({"year": year[due], "product_group": group[due], "unit_total": (quantity * cost)[due]}))
+        years.append(year[due])
+        groups.append(group[due])
+        costs.append(row_cost[due])
         year = year + life
-    if not frames:
-        return pd.DataFrame({"year": pd.Series(dtype="int64"), "product_group": pd.Series(dtype="str"), "investment_eur": pd.Series(dtype="float64")})
-    rows = pd.concat(frames, ignore_index=True)
-    rows["investment_eur"] = rows["unit_total"] * (1 + p) ** (rows["year"] - cycle["price_base_year"])
-    return rows[["year", "product_group", "investment_eur"]]
+    return pd.DataFrame(
+        {
+            "year": np.concatenate(years) if years else np.array([], dtype="int64"),
+            "product_group": pd.array(np.concatenate(groups) if groups else [], dtype="str"),
+            "base_cost_eur": np.concatenate(costs) if costs else np.array([], dtype="float64"),
+        }
+    )
+
+
+def replacement_costs(
+    dataset: DataSet, price_increase_pct: float | None = None, rows: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Replacements priced for their year: ``year, product_group, investment_eur``.
+
+    ``price_increase_pct`` replaces plan.toml's for a scenario; ``rows`` reuses
+    :func:`replacements` already computed.
+    """
+    cycle = dataset.plan["cycle"]
+    p = (cycle["price_increase_pct"] if price_increase_pct is None else price_increase_pct) / 100
+    rows = replacements(dataset) if rows is None else rows
+    factor = (1 + p) ** (rows["year"].to_numpy() - cycle["price_base_year"])
+    return pd.DataFrame(
+        {"year": rows["year"], "product_group": rows["product_group"], "investment_eur": rows["base_cost_eur"] * factor}
+    )
 
 
 def recurring_costs(dataset: DataSet) -> pd.DataFrame:
@@ -164,13 +188,15 @@ def peak_years(dataset: DataSet, investments: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index(drop=True)
 
 
-def price_scenarios(dataset: DataSet, recurring: pd.DataFrame) -> pd.DataFrame:
+def price_scenarios(dataset: DataSet, recurring: pd.DataFrame, rows: pd.DataFrame | None = None) -> pd.DataFrame:
     """Total cost per year under the configured price increase, without one, and 2 points higher."""
     configured = float(dataset.plan["cycle"]["price_increase_pct"])
     scenarios = {"configured_eur": configured, "no_increase_eur": 0.0, "plus_2_pct_eur": configured + EXTRA_INCREASE_PCT}
+    rows = replacements(dataset) if rows is None else rows
     columns = {}
     for column, pct in scenarios.items():
-        columns[column] = forecast(dataset, replacement_costs(dataset, pct), recurring).set_index("year")["total_eur"]
+        investments = replacement_costs(dataset, pct, rows)
+        columns[column] = forecast(dataset, investments, recurring).set_index("year")["total_eur"]
     table = pd.DataFrame(columns).reset_index()
     return table
 
@@ -178,12 +204,13 @@ def price_scenarios(dataset: DataSet, recurring: pd.DataFrame) -> pd.DataFrame:
 def figures(dataset: DataSet) -> list[Figure]:
     first, last = dataset.horizon
     span = f"{first}–{last}"
-    investments = replacement_costs(dataset)
+    rows = replacements(dataset)
+    investments = replacement_costs(dataset, rows=rows)
     recurring = recurring_costs(dataset)
     yearly = forecast(dataset, investments, recurring)
     groups = product_groups(dataset, investments, recurring)
     peaks = peak_years(dataset, investments)
-    scenarios = price_scenarios(dataset, recurring)
+    scenarios = price_scenarios(dataset, recurring, rows)
 
     total = yearly["total_eur"].sum()
     top_years = list(dict.fromkeys(peaks["year"].astype(str)))

@@ -169,7 +169,8 @@ def figures(dataset: DataSet) -> list[Figure]:
     pupils, devices = int(by_type["pupils"].sum()), int(by_type["pupil_devices"].sum())
     overall = round_half_up(devices / pupils * 100, 1) if pupils else np.nan
     below = by_type[by_type["missing_devices"] > 0]
-    ratio_summary = (
+    no_pupils = "Der Datensatz enthält keine Schülerinnen und Schüler, also auch keine Ausstattungsquote."
+    ratio_summary = no_pupils if not pupils else (
         f"Über alle Schulen kommen {format_pct(overall)} Schüler-Endgeräte auf 100 Schülerinnen und Schüler"
         + (
             f"; unter ihrem Ziel liegen {german_join(below['school_type'].tolist())} "
@@ -191,7 +192,7 @@ def figures(dataset: DataSet) -> list[Figure]:
     overall_table = pd.DataFrame(
         {"schools": [len(ratios)], "pupils": [pupils], "pupil_devices": [devices], "ratio_pct": [overall]}
     )
-    overall_summary = (
+    overall_summary = no_pupils if not pupils else (
         f"{format_number(devices)} Schüler-Endgeräte für {format_number(pupils)} Schülerinnen und Schüler "
         f"an {format_number(len(ratios))} Schulen: {format_pct(overall)}."
     )
@@ -218,7 +219,7 @@ def figures(dataset: DataSet) -> list[Figure]:
         redistribution_summary = "Keine Schule liegt unter ihrem Ziel; eine Umverteilung ist nicht nötig."
 
     by_category = stock.groupby("category_label", sort=False)["value_eur"].sum()
-    stock_summary = (
+    stock_summary = "Der Bestand ist leer." if not stock["quantity"].sum() else (
         f"Der Bestand umfasst {format_number(stock['quantity'].sum())} Geräte und Posten in "
         f"{format_number((stock['quantity'] > 0).sum())} Produktgruppen; den größten Wert hat die Kategorie "
         f"{by_category.idxmax() if len(by_category) else '–'}."

@@ -229,3 +229,17 @@ def test_fingerprint_is_stable_and_follows_the_content(tmp_path):
     assert load_tiny(tmp_path / "b").fingerprint == first
     changed = load_tiny(tmp_path / "c", schools=TINY["schools"].replace("100", "101")).fingerprint
     assert changed != first
+
+
+def test_spaces_around_values_are_ignored(tmp_path):
+    schools = SCHOOLS_HEADER + "S1, Schule A ,Grundschule, 100 ,8,\nS2,B,Gymnasium,50,5,\n"
+    dataset = load_tiny(tmp_path, schools=schools)
+    assert dataset.tables["schools"]["pupils"].tolist() == [100, 50]
+    assert dataset.tables["schools"]["name"].tolist() == ["Schule A", "B"]
+
+
+def test_booleans_in_any_case(tmp_path):
+    catalog = CATALOG_HEADER + "ipad,iPads,hardware,2,100,TRUE,Falsch\nnet,Netz,infrastructure,10,1000,0,ja\n"
+    dataset = load_tiny(tmp_path, catalog=catalog)
+    assert dataset.tables["catalog"]["pupil_device"].tolist() == [True, False]
+    assert dataset.tables["catalog"]["teacher_device"].tolist() == [False, True]

@@ -151,3 +151,15 @@ def test_plugin_validation_problems_refuse_the_data_set(data, core_pm):
     with pytest.raises(DataSetError) as refused:
         load_dataset(data, pm=core_pm)
     assert [str(p) for p in refused.value.problems] == ["schools.csv:3: column teachers: zu wenige Lehrkräfte"]
+
+
+def test_plugin_that_raises_while_validating_is_named(data, core_pm):
+    class Sloppy:
+        @hookimpl
+        def mep_validate(self, dataset):
+            return dataset.tables["tickets"]  # a table nobody declared
+
+    core_pm.register(Sloppy(), name="sloppy")
+    with pytest.raises(PluginError) as failed:
+        load_dataset(data, pm=core_pm)
+    assert str(failed.value) == "Plugin „sloppy“ ist fehlgeschlagen: KeyError: 'tickets'"

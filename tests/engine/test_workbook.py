@@ -82,3 +82,19 @@ def test_damaged_workbook_is_a_problem_not_a_crash(tmp_path):
     with pytest.raises(DataSetError) as refused:
         load_dataset(tmp_path / "mep.xlsx", specs=[])
     assert str(refused.value.problems[0]).startswith("mep.xlsx: Arbeitsmappe nicht lesbar")
+
+
+def test_cli_computes_from_a_workbook(tmp_path, cli_plugins):
+    from portal.engine.cli import main
+
+    book = write_workbook(tmp_path / "xlsx", TINY)
+    assert main(["validate", str(book)]) == 0
+    assert main(["compute", str(book), "--out", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "finance.forecast.csv").read_text(encoding="utf-8").splitlines()[1] == "2025,4000.0,100.0,4100.0"
+
+
+def test_workbook_cells_as_text_read_the_same(tmp_path):
+    typed = load_dataset(write_workbook(tmp_path / "typed", TINY), specs=[])
+    text = load_dataset(write_workbook(tmp_path / "text", TINY, typed=False), specs=[])
+    for name in TINY:
+        assert typed.tables[name].equals(text.tables[name]), name

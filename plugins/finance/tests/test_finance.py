@@ -123,3 +123,12 @@ def test_all_figures_are_delivered_with_accessible_charts(dataset):
     assert total.data["total_eur"].tolist() == [18928.42]  # the sum of the forecast rows as published
     assert "18.928,42 €" in total.summary
     assert "64,98 %" in figures["finance.product_groups"].summary
+
+
+def test_empty_inventory_gives_zero_forecast_not_errors(tmp_path):
+    dataset = load_tiny(tmp_path, inventory="school_id,product_group,quantity,acquired_year\n", recurring=None)
+    figures = {f.key: f for f in compute.figures(dataset)}
+    assert figures["finance.forecast"].data["total_eur"].tolist() == [0.0, 0.0, 0.0]
+    assert figures["finance.peak_years"].data.empty
+    assert figures["finance.product_groups"].data["share_pct"].isna().all()
+    assert figures["finance.product_groups"].summary == "Für 2025–2027 fallen keine Kosten in Produktgruppen an."

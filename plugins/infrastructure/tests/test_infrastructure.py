@@ -140,3 +140,16 @@ def test_all_figures_with_summaries(dataset):
     assert "unter ihrem Ziel liegen Gymnasium mit zusammen 25 fehlenden Geräten" in ratio.summary
     assert figures["infrastructure.overall_ratio"].data["ratio_pct"].tolist() == [58.6]
     assert "25 der 25 fehlenden Geräte" in figures["infrastructure.redistribution"].summary
+
+
+def test_empty_stock_and_no_pupils_give_figures_not_errors(tmp_path):
+    dataset = load_tiny(
+        tmp_path,
+        schools="school_id,name,school_type,pupils,teachers\nS1,A,Grundschule,0,0\n",
+        inventory="school_id,product_group,quantity,acquired_year\n",
+        recurring=None,
+    )
+    figures = {f.key: f for f in compute.figures(dataset)}
+    assert figures["infrastructure.device_ratio"].summary.startswith("Der Datensatz enthält keine Schülerinnen und Schüler")
+    assert figures["infrastructure.redistribution"].data.empty
+    assert figures["infrastructure.equipment"].summary == "Der Bestand ist leer."
