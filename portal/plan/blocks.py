@@ -1,5 +1,7 @@
 """StreamField blocks an editor uses to write the plan's chapters."""
 
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
@@ -127,6 +129,17 @@ class NotedParagraphBlock(blocks.StructBlock):
     endnotes = blocks.ListBlock(
         SnippetChooserBlock("plan.Endnote"), label=_("Endnoten"), default=[]
     )
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        refs = render_to_string(
+            "plan/blocks/noterefs.html", {"endnotes": [n for n in value["endnotes"] if n is not None]}
+        ).strip()
+        html = str(value["text"].__html__())
+        # The references belong at the end of the paragraph's last sentence, not on a line of their own.
+        head, sep, tail = html.rpartition("</p>")
+        context["text_with_refs"] = mark_safe(f"{head}{refs}{sep}{tail}" if sep else f"{html}{refs}")
+        return context
 
     class Meta:
         icon = "pilcrow"
