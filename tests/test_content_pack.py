@@ -66,7 +66,7 @@ def test_plan_has_the_documents_structure():
     assert plan.cycle == "2025–2026"
     assert [p.number for p in PartPage.objects.order_by("path")] == ["I", "II", "III"]
     numbers = [c.number for c in ChapterPage.objects.order_by("path")]
-    assert numbers == ["", "", "1", "2", "3", "4", "5", "5.1", "5.2", "5.3", "5.4", "6", "6.1", "6.2", "6.3", "6.4"]
+    assert numbers == ["", "", "1", "2", "3", "4", "5", "5.1", "5.2", "5.3", "5.4", "6", "6.1", "6.2", "6.3", "6.4", "", ""]
     assert ChapterPage.objects.get(number="5.3").get_parent().specific.number == "5"
     assert {p.slug for p in LegalPage.objects.all()} == {"impressum", "datenschutz", "barrierefreiheit"}
 

@@ -50,7 +50,9 @@ def test_previous_and_next_chapter_follow_reading_order(client):
     assert next_link["href"] == ChapterPage.objects.get(number="5.4").url
     first = soup(client, ChapterPage.objects.get(slug="vorwort").url)
     assert first.find("a", rel="prev") is None
-    last = soup(client, ChapterPage.objects.get(number="6.4").url)
+    after_64 = soup(client, ChapterPage.objects.get(number="6.4").url).find("a", rel="next")
+    assert after_64["href"] == ChapterPage.objects.get(slug="verlinkungen").url
+    last = soup(client, ChapterPage.objects.get(slug="endnoten").url)
     assert last.find("a", rel="next") is None
 
 
@@ -89,6 +91,15 @@ def test_actor_map_shows_four_groups_with_their_actors(client):
     assert len(groups) == 4
     assert [g.h3.get_text(strip=True) for g in groups] == list(ActorGroup.objects.values_list("name", flat=True))
     assert len(doc.select(".actor-map li.actor")) == Actor.objects.count()
+
+
+def test_back_matter_lists_every_link_and_endnote(client):
+    from portal.plan.snippets import Endnote, LinkEntry
+
+    links = soup(client, ChapterPage.objects.get(slug="verlinkungen").url).select("ul.link-overview li a")
+    assert {a["href"] for a in links} == set(LinkEntry.objects.values_list("url", flat=True))
+    notes = soup(client, ChapterPage.objects.get(slug="endnoten").url).select("ol.endnote-list > li")
+    assert [int(li["value"]) for li in notes] == sorted(Endnote.objects.values_list("number", flat=True))
 
 
 def test_update_cycle_shows_eight_steps_in_order(client):

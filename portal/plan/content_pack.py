@@ -336,6 +336,8 @@ class ContentPackLoader:
             )
             for slug in part["chapters"]:
                 self._chapter(part_page, slug)
+        for slug in data.get("back", []):
+            self._chapter(plan, slug)
 
     def _load_partner_offers(self, home: HomePage):
         data = self._read(self.pack / "partner_offers.yaml")
