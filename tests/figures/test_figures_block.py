@@ -139,3 +139,22 @@ def test_editor_picks_figures_by_title():
     field_choices = dict(FigureBlock().child_blocks["key"].field.choices)
     assert field_choices["finance.forecast"] == choices["finance.forecast"]
     assert field_choices.keys() - {""} == choices.keys()
+
+
+@pytest.mark.parametrize(
+    "number, key",
+    [
+        ("5.1", "infrastructure.device_ratio"),
+        ("5.2", "support.tickets_by_topic"),
+        ("5.3", "finance.product_groups"),
+        ("5.4", "controlling.review_coverage"),
+        ("6.3", "ki.pilots_by_status"),
+        ("6.4", "datastrategy.principle_coverage"),
+    ],
+)
+def test_field_chapters_show_their_fields_figures(client, published, number, key):
+    doc = soup(client, chapter_url(number))
+    figure = doc.select_one(f'figure[data-figure-key="{key}"]')
+    snapshot = published.snapshots.get(key=key)
+    assert figure.select_one(".figure-block__summary").get_text(strip=True) == snapshot.summary
+    assert figure.select_one('svg[role="img"]') is not None
