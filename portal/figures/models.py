@@ -27,6 +27,7 @@ class Cycle(models.Model):
         ordering = ["start_year"]
         verbose_name = "Zyklus"
         verbose_name_plural = "Zyklen"
+        permissions = [("manage_planning_data", "Planungsdaten hochladen, berechnen und veröffentlichen")]
         constraints = [
             models.UniqueConstraint(fields=["is_current"], condition=Q(is_current=True), name="one_current_cycle"),
             models.CheckConstraint(condition=Q(end_year__gte=models.F("start_year")), name="cycle_years_in_order"),
