@@ -14,11 +14,12 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-# Database, content pack, admin account: safe to run again, duplicates nothing.
+# Database, content pack, admin account, demo figures: safe to run again, duplicates nothing.
 setup: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_content
 	$(BIN)/python manage.py ensure_admin
+	$(BIN)/python manage.py load_demo_data
 
 run: setup
 	$(BIN)/python manage.py runserver 127.0.0.1:8000

@@ -33,6 +33,7 @@ def test_quote_needs_its_source():
         block.clean(block.to_python({"text": "Ein Satz.", "source": ""}))
 
 
+@pytest.mark.django_db  # the block reads the cycle's published figures
 def test_figure_block_names_its_key_until_the_engine_fills_it():
     block = FigureBlock()
     html = block.render(block.to_python({"key": "finance.forecast", "title": "Abb. 5", "caption": ""}))

@@ -7,6 +7,8 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from portal.figures.blocks import FigureBlock  # noqa: F401  (the figures app renders published figures)
+
 RICH_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]
 
 
@@ -145,25 +147,6 @@ class NotedParagraphBlock(blocks.StructBlock):
         icon = "pilcrow"
         label = _("Absatz mit Endnoten")
         template = "plan/blocks/noted_paragraph.html"
-
-
-class FigureBlock(blocks.StructBlock):
-    """A table or chart computed from the cycle's planning data.
-
-    The planning engine fills it: until figures for the key are published the
-    block shows the title, caption and a note that the figure follows.
-    """
-
-    key = blocks.CharBlock(
-        label=_("Abbildung (Schlüssel)"), help_text=_("z. B. finance.forecast")
-    )
-    title = blocks.CharBlock(label=_("Titel"))
-    caption = blocks.RichTextBlock(features=RICH_FEATURES, required=False, label=_("Erläuterung"))
-
-    class Meta:
-        icon = "table"
-        label = _("Abbildung aus Planungsdaten")
-        template = "plan/blocks/figure.html"
 
 
 COLLECTIONS = [

@@ -10,6 +10,7 @@ PORTAL_DIR = BASE_DIR / "portal"
 VAR_DIR = Path(os.environ.get("MEP_VAR_DIR", BASE_DIR / "var"))
 
 INSTALLED_APPS = [
+    "portal.figures.apps.FiguresConfig",
     "portal.plan.apps.PlanConfig",
     "portal.search.apps.SearchConfig",
     "wagtail_localize",
@@ -27,6 +28,8 @@ INSTALLED_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
+    "django_tasks",
+    "django_tasks_db",
     "modelcluster",
     "taggit",
     "django.contrib.admin",
@@ -137,3 +140,7 @@ CACHES = {
         "LOCATION": "mep",
     }
 }
+
+# Regenerations run inline in the demo and in tests; production queues them
+# in the database (django-tasks-db, worker: `manage.py db_worker`).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -78,9 +78,10 @@ def manage(env, *args, **kwargs):
 
 @pytest.fixture(scope="session")
 def live_portal(portal_env):
-    """Base URL of a running portal with the content pack loaded."""
+    """Base URL of a running portal with the content pack loaded and the demo figures published."""
     manage(portal_env, "migrate", "--noinput", timeout=300)
     manage(portal_env, "load_content", timeout=300)
+    manage(portal_env, "load_demo_data", timeout=300)
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"],

@@ -1,0 +1,72 @@
+"""The figure block: a published figure of a cycle, rendered from its snapshot."""
+
+from __future__ import annotations
+
+import math
+import re
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+
+from portal.engine.figures import format_number
+
+from .catalog import cycle_choices, figure_choices, installed_plugins
+from .models import Cycle, published_snapshot
+
+RICH_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]
+_PROLOG = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.IGNORECASE)
+
+
+class FigureBlock(blocks.StructBlock):
+    """A table or chart computed from a cycle's published planning data.
+
+    A page view only reads the published snapshot; it never runs the engine.
+    Until a figure is published, or when its plugin is not installed, the
+    block says so instead of breaking the page.
+    """
+
+    key = blocks.ChoiceBlock(choices=figure_choices, label=_("Abbildung"))
+    title = blocks.CharBlock(label=_("Titel"))
+    caption = blocks.RichTextBlock(features=RICH_FEATURES, required=False, label=_("Erläuterung"))
+    cycle = blocks.ChoiceBlock(
+        choices=cycle_choices,
+        required=False,
+        label=_("Zyklus"),
+        help_text=_("leer: der aktuelle Zyklus"),
+    )
+
+    class Meta:
+        icon = "table"
+        label = _("Abbildung aus Planungsdaten")
+        template = "figures/blocks/figure.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        key = value.get("key") or ""
+        cycle = Cycle.objects.filter(slug=value.get("cycle")).first() if value.get("cycle") else Cycle.current()
+        plugin = key.split(".", 1)[0]
+        context.update(cycle=cycle, plugin=plugin, snapshot=None, ident="abb-" + re.sub(r"[^a-z0-9]+", "-", key))
+        if plugin not in installed_plugins():
+            context["missing_plugin"] = True
+            return context
+        snapshot = published_snapshot(cycle, key) if cycle else None
+        if snapshot is not None:
+            context.update(
+                snapshot=snapshot,
+                regeneration=snapshot.regeneration,
+                svg=_PROLOG.sub("", snapshot.svg) if snapshot.svg else "",
+                rows=[[_cell(row.get(column)) for column in snapshot.columns] for row in snapshot.data],
+            )
+        return context
+
+
+def _cell(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if isinstance(value, int):
+        return str(value) if 1000 <= value <= 2100 else format_number(value, 0)  # years stay years
+    if isinstance(value, float):
+        return format_number(value, 0 if value.is_integer() else 2)
+    return str(value)

@@ -1,0 +1,185 @@
+"""Cycles, their data set versions, regenerations and the figure snapshots they store.
+
+A page never computes: it shows the snapshots of its cycle's published
+regeneration. Publishing flips one flag per cycle inside one transaction, so
+all of a cycle's figures switch at once.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils.text import slugify
+
+
+class Cycle(models.Model):
+    """A cycle of the plan (2019–2024, 2025–2026, …); exactly one is current."""
+
+    name = models.CharField("Name", max_length=50, unique=True, help_text="z. B. 2025–2026")
+    slug = models.SlugField("Kurzname", max_length=50, unique=True, blank=True)
+    start_year = models.PositiveSmallIntegerField("Erstes Jahr")
+    end_year = models.PositiveSmallIntegerField("Letztes Jahr")
+    is_current = models.BooleanField("Aktueller Zyklus", default=False)
+
+    class Meta:
+        ordering = ["start_year"]
+        verbose_name = "Zyklus"
+        verbose_name_plural = "Zyklen"
+        permissions = [("manage_planning_data", "Planungsdaten hochladen, berechnen und veröffentlichen")]
+        constraints = [
+            models.UniqueConstraint(fields=["is_current"], condition=Q(is_current=True), name="one_current_cycle"),
+            models.CheckConstraint(condition=Q(end_year__gte=models.F("start_year")), name="cycle_years_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if not self.is_current and self.pk and Cycle.objects.filter(pk=self.pk, is_current=True).exists():
+            raise ValidationError("Ein Zyklus bleibt aktuell, bis ein anderer zum aktuellen Zyklus wird.")
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = slugify(self.name.replace("–", "-"))
+        with transaction.atomic():
+            if self.is_current:
+                Cycle.objects.filter(is_current=True).exclude(pk=self.pk).update(is_current=False)
+            super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> Cycle | None:
+        return cls.objects.filter(is_current=True).first()
+
+    def published_regeneration(self) -> Regeneration | None:
+        """The regeneration whose snapshots are this cycle's published figures."""
+        return (
+            Regeneration.objects.filter(dataset_version__cycle=self, published=True)
+            .select_related("dataset_version")
+            .order_by("-published_at", "-pk")
+            .first()
+        )
+
+
+def dataset_upload_path(instance: DataSetVersion, filename: str) -> str:
+    return f"datasets/{instance.cycle.slug}/{filename}"
+
+
+class DataSetVersion(models.Model):
+    """One uploaded data set of a cycle, validated by the engine or refused with its problems."""
+
+    VALIDATED = "validated"
+    REFUSED = "refused"
+    STATUS_CHOICES = [(VALIDATED, "geprüft"), (REFUSED, "abgelehnt")]
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="versions", verbose_name="Zyklus")
+    file = models.FileField("Datei", upload_to=dataset_upload_path, max_length=300)
+    original_name = models.CharField("Hochgeladen als", max_length=300, blank=True)
+    fingerprint = models.CharField("Fingerabdruck", max_length=64, db_index=True)
+    synthetic = models.BooleanField("Beispieldaten", default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="Hochgeladen von"
+    )
+    created = models.DateTimeField("Hochgeladen am", auto_now_add=True)
+    status = models.CharField("Status", max_length=20, choices=STATUS_CHOICES)
+    problems = models.JSONField("Probleme", default=list, blank=True)
+    is_published = models.BooleanField("Veröffentlicht", default=False)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = "Datensatz-Version"
+        verbose_name_plural = "Datensatz-Versionen"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle"], condition=Q(is_published=True), name="one_published_version_per_cycle"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} – Version {self.pk} ({self.get_status_display()})"
+
+
+class Regeneration(models.Model):
+    """One run of the engine over a data set version; its snapshots become public when published."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    STATUS_CHOICES = [
+        (QUEUED, "wartet"),
+        (RUNNING, "läuft"),
+        (SUCCEEDED, "erfolgreich"),
+        (FAILED, "fehlgeschlagen"),
+    ]
+
+    dataset_version = models.ForeignKey(
+        DataSetVersion, on_delete=models.PROTECT, related_name="regenerations", verbose_name="Datensatz-Version"
+    )
+    status = models.CharField("Status", max_length=20, choices=STATUS_CHOICES, default=QUEUED)
+    progress = models.TextField("Fortschritt", blank=True)
+    error = models.TextField("Fehler", blank=True)
+    started = models.DateTimeField("Begonnen", null=True, blank=True)
+    finished = models.DateTimeField("Beendet", null=True, blank=True)
+    published = models.BooleanField("Veröffentlicht", default=False)
+    published_at = models.DateTimeField("Veröffentlicht am", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = "Neuberechnung"
+        verbose_name_plural = "Neuberechnungen"
+
+    def __str__(self) -> str:
+        return f"Neuberechnung {self.pk} ({self.get_status_display()})"
+
+    @property
+    def cycle(self) -> Cycle:
+        return self.dataset_version.cycle
+
+
+class FigureSnapshot(models.Model):
+    """One figure as a regeneration computed it: data, chart, summary and where it came from."""
+
+    regeneration = models.ForeignKey(
+        Regeneration, on_delete=models.CASCADE, related_name="snapshots", verbose_name="Neuberechnung"
+    )
+    key = models.CharField("Schlüssel", max_length=100)
+    plugin = models.CharField("Plugin", max_length=100)
+    title = models.CharField("Titel", max_length=300)
+    kind = models.CharField("Art", max_length=20)
+    summary = models.TextField("Zusammenfassung")
+    columns = models.JSONField("Spalten", default=list)
+    data = models.JSONField("Daten", default=list)  # records: one dict per row
+    data_csv = models.TextField("Daten (CSV)")
+    svg = models.TextField("Diagramm (SVG)", blank=True)
+    engine_version = models.CharField("Version der Planungsmaschine", max_length=50)
+    plugin_version = models.CharField("Version des Plugins", max_length=50, blank=True)
+    dataset_fingerprint = models.CharField("Fingerabdruck des Datensatzes", max_length=64)
+    created = models.DateTimeField("Erstellt", auto_now_add=True)
+
+    class Meta:
+        ordering = ["regeneration", "pk"]
+        verbose_name = "Abbildung (Stand)"
+        verbose_name_plural = "Abbildungen (Stand)"
+        constraints = [
+            models.UniqueConstraint(fields=["regeneration", "key"], name="one_snapshot_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.regeneration})"
+
+    @property
+    def plugin_name(self) -> str:
+        return self.key.split(".", 1)[0]
+
+
+def published_snapshot(cycle: Cycle, key: str) -> FigureSnapshot | None:
+    """The published figure ``key`` of ``cycle``, or None."""
+    regeneration = cycle.published_regeneration()
+    if regeneration is None:
+        return None
+    snapshot = regeneration.snapshots.filter(key=key).first()
+    if snapshot is not None:
+        snapshot.regeneration = regeneration  # spare the template a query
+    return snapshot
