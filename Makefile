@@ -18,8 +18,8 @@ install: $(STAMP)
 setup: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_content
-	$(BIN)/python manage.py ensure_admin
 	$(BIN)/python manage.py load_demo_data
+	$(BIN)/python manage.py ensure_admin
 
 run: setup
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
