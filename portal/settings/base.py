@@ -12,6 +12,7 @@ VAR_DIR = Path(os.environ.get("MEP_VAR_DIR", BASE_DIR / "var"))
 INSTALLED_APPS = [
     "portal.plan.apps.PlanConfig",
     "portal.search.apps.SearchConfig",
+    "portal.workshops.apps.WorkshopsConfig",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -137,3 +138,19 @@ CACHES = {
         "LOCATION": "mep",
     }
 }
+
+# Medienstudio workshops (portal/workshops): see README, "Workshops im Medienstudio".
+# Where the bookable schools come from: a dotted path to a callable returning
+# [(school_id, name), ...]. Issue 4 switches the default to the published data set.
+MEP_SCHOOL_SOURCE = os.environ.get("MEP_SCHOOL_SOURCE", "portal.workshops.schools.demo_data_schools")
+# The demo data set read by the default source; generated here once if missing.
+MEP_DEMO_DATA_DIR = Path(os.environ.get("MEP_DEMO_DATA_DIR", VAR_DIR / "demo"))
+# Days after a date when name and email of its bookings are erased.
+MEP_WORKSHOP_ERASURE_DAYS = int(os.environ.get("MEP_WORKSHOP_ERASURE_DAYS", "30"))
+# Days before a date when confirmed bookings get their reminder.
+MEP_WORKSHOP_REMINDER_DAYS = int(os.environ.get("MEP_WORKSHOP_REMINDER_DAYS", "3"))
+# Booking attempts per address and window (seconds), counted in the cache.
+MEP_BOOKING_RATE_LIMIT = int(os.environ.get("MEP_BOOKING_RATE_LIMIT", "20"))
+MEP_BOOKING_RATE_WINDOW = int(os.environ.get("MEP_BOOKING_RATE_WINDOW", "3600"))
+# Public address for links in emails sent outside a request (reminders); requests use their own host.
+MEP_PUBLIC_BASE_URL = os.environ.get("MEP_PUBLIC_BASE_URL", WAGTAILADMIN_BASE_URL)
