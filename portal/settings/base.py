@@ -152,5 +152,8 @@ MEP_WORKSHOP_REMINDER_DAYS = int(os.environ.get("MEP_WORKSHOP_REMINDER_DAYS", "3
 # Booking attempts per address and window (seconds), counted in the cache.
 MEP_BOOKING_RATE_LIMIT = int(os.environ.get("MEP_BOOKING_RATE_LIMIT", "20"))
 MEP_BOOKING_RATE_WINDOW = int(os.environ.get("MEP_BOOKING_RATE_WINDOW", "3600"))
+# Behind a reverse proxy: the request header (Django META name) in which the proxy
+# passes the client's address, e.g. HTTP_X_REAL_IP. Empty: REMOTE_ADDR.
+MEP_CLIENT_IP_HEADER = os.environ.get("MEP_CLIENT_IP_HEADER", "")
 # Public address for links in emails sent outside a request (reminders); requests use their own host.
 MEP_PUBLIC_BASE_URL = os.environ.get("MEP_PUBLIC_BASE_URL", WAGTAILADMIN_BASE_URL)

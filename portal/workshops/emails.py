@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
@@ -11,6 +13,8 @@ from django.utils import timezone
 from .calendar import calendar_for, public_base_url
 from .models import Booking
 from .tokens import cancel_token
+
+logger = logging.getLogger(__name__)
 
 
 def cancel_url(booking: Booking, base_url: str | None = None) -> str:
@@ -64,4 +68,8 @@ def _send(booking: Booking, subject: str, template: str, *, base_url=None, ics=F
     )
     if ics:
         message.attach("workshop.ics", calendar_for([session], base_url=base), "text/calendar")
-    message.send()
+    try:
+        message.send()
+    except OSError:
+        # The booking is committed either way; a mail server that is down must not turn it into an error page.
+        logger.exception("Workshop-E-Mail „%s“ an Buchung %s nicht gesendet", subject, booking.pk)

@@ -7,8 +7,14 @@ from django.core.cache import cache
 
 
 def client_address(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """REMOTE_ADDR, or the header a trusted reverse proxy sets (MEP_CLIENT_IP_HEADER, e.g. HTTP_X_REAL_IP).
+
+    Never a header the client could set itself: behind a proxy REMOTE_ADDR is the
+    proxy, so production names the header its proxy overwrites.
+    """
+    header = getattr(settings, "MEP_CLIENT_IP_HEADER", "")
+    address = request.META.get(header, "") if header else ""
+    return address.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "unknown")
 
 
 def allow_booking_attempt(request) -> bool:

@@ -218,3 +218,33 @@ def test_ical_feed_lists_the_dates_and_each_date_has_its_ics(client, make_sessio
     event = Calendar.from_ical(single.content).walk("VEVENT")[0]
     assert event.decoded("DTSTART") == first.start and event.decoded("DTEND") == first.end
     assert "Universitätsstraße 43–49" in str(event["LOCATION"])
+
+
+def test_a_refused_csrf_check_explains_itself_in_german(make_session):
+    session = make_session()
+    response = Client(enforce_csrf_checks=True).post(f"/workshops/termine/{session.pk}/buchen/", VALID)
+    assert response.status_code == 403
+    doc = html(response)
+    assert doc.html["lang"] == "de" and doc.find("h1").get_text() == "Anfrage abgelehnt"
+    assert "CSRF-Schutz" in doc.get_text()
+
+
+def test_behind_a_proxy_the_limit_counts_the_address_the_proxy_passes(client, make_session, settings):
+    settings.MEP_BOOKING_RATE_LIMIT = 1
+    settings.MEP_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    session = make_session()
+    url = f"/workshops/termine/{session.pk}/buchen/"
+    assert client.post(url, {}, HTTP_X_REAL_IP="198.51.100.1").status_code == 422
+    assert client.post(url, {}, HTTP_X_REAL_IP="198.51.100.1").status_code == 429
+    assert client.post(url, {}, HTTP_X_REAL_IP="198.51.100.2").status_code == 422
+
+
+def test_a_mail_server_that_is_down_does_not_undo_or_hide_the_booking(client, make_session, post, monkeypatch, caplog):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("SMTP nicht erreichbar")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
+    response = post(f"/workshops/termine/{make_session().pk}/buchen/", VALID, follow=True)
+    assert response.status_code == 200 and html(response).find("h1").get_text() == "Buchung bestätigt"
+    assert Booking.objects.get().status == Booking.Status.CONFIRMED
+    assert "nicht gesendet" in caplog.text

@@ -82,3 +82,26 @@ def test_staff_call_a_date_off_and_everyone_booked_is_told(client, staff, booked
     assert sorted(m.to[0] for m in mail.outbox) == ["anna@schule.example", "bea@schule.example", "cem@schule.example"]
     assert all(m.subject.startswith("Termin abgesagt") for m in mail.outbox)
     assert client.get(f"/workshops/termine/{booked.pk}/").content.decode().count("Dieser Termin wurde abgesagt.") == 1
+
+
+def test_staff_add_a_date_in_the_admin_and_the_end_follows_the_duration(client, staff, robotics):
+    client.force_login(staff)
+    response = client.post("/admin/snippets/workshops/workshopsession/add/", {
+        "workshop": robotics.pk, "start": "2030-03-04 14:30", "end": "",
+        "capacity": "12", "max_seats_per_school": "2", "booking_opens": "", "booking_closes": "",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    session = robotics.sessions.get()
+    assert (session.end - session.start).total_seconds() == robotics.duration_minutes * 60
+    assert session.capacity == 12
+
+
+def test_a_date_cannot_give_one_school_more_seats_than_it_has(client, staff, robotics):
+    client.force_login(staff)
+    response = client.post("/admin/snippets/workshops/workshopsession/add/", {
+        "workshop": robotics.pk, "start": "2030-03-04 14:30", "end": "",
+        "capacity": "2", "max_seats_per_school": "3", "booking_opens": "", "booking_closes": "",
+    })
+    assert response.status_code == 200
+    assert "Eine Schule kann nicht mehr Plätze nehmen, als es gibt." in response.content.decode()
+    assert not robotics.sessions.exists()
