@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from . import booking as service
@@ -35,4 +36,22 @@ def cancel_session(request, pk):
         request,
         "workshops/admin/cancel_session.html",
         {"session": session, "active": active, "header_title": "Termin absagen"},
+    )
+
+
+@permission_required("workshops.change_booking", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def cancel_booking(request, pk):
+    """Cancel on a school's behalf (say, by phone): seats go to the waiting list as with the email link."""
+    booking = get_object_or_404(Booking.objects.select_related("session__workshop"), pk=pk)
+    if request.method == "POST" and booking.is_active:
+        try:
+            service.cancel_booking(booking.pk, booking.token_nonce, base_url=None)
+        except service.CancellationRefused:
+            messages.error(request, "Diese Buchung ist nicht mehr aktiv.")
+        else:
+            messages.success(request, f"Die Buchung von {booking.school_name} ist storniert.")
+        return redirect(reverse("wagtailsnippets_workshops_booking:list") + f"?session={booking.session_id}")
+    return TemplateResponse(
+        request, "workshops/admin/cancel_booking.html", {"booking": booking, "header_title": "Buchung stornieren"}
     )

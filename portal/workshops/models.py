@@ -209,6 +209,17 @@ class Booking(models.Model):
     erased_at = models.DateTimeField(_("Personendaten gelöscht am"), null=True, blank=True)
     token_nonce = models.CharField(max_length=40, default=new_token_nonce, editable=False)
 
+    # Seats and status change only through the booking service (portal/workshops/booking.py),
+    # which keeps capacity and the waiting list right; staff may correct the contact.
+    panels = [
+        FieldPanel("session", read_only=True),
+        FieldPanel("school_name", read_only=True),
+        FieldPanel("seats", read_only=True),
+        FieldPanel("status", read_only=True),
+        FieldPanel("contact_name"),
+        FieldPanel("email"),
+    ]
+
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("Buchung")

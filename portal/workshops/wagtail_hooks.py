@@ -53,7 +53,15 @@ class BookingViewSet(SnippetViewSet):
     icon = "user"
     menu_label = "Buchungen und Warteliste"
     ordering = ["session", "status", "created_at"]
-    list_display = ["school_name", "session", "seats", "status", "contact_name", "created_at"]
+    list_display = [
+        "school_name",
+        "session",
+        "seats",
+        "status",
+        "contact_name",
+        "created_at",
+        Column("actions", label="Aktionen", accessor=lambda booking: booking_actions(booking)),
+    ]
     list_filter = ["status", "session"]
     search_fields = ["school_name", "contact_name", "email"]
     inspect_view_enabled = True
@@ -84,6 +92,12 @@ def staff_actions(session) -> str:
 
 
 
+def booking_actions(booking) -> str:
+    if not booking.is_active:
+        return ""
+    return format_html('<a href="{}">Stornieren</a>', reverse("workshops_admin:cancel_booking", args=[booking.pk]))
+
+
 @hooks.register("register_admin_urls")
 def register_workshop_admin_urls():
     from django.urls import include
@@ -91,5 +105,6 @@ def register_workshop_admin_urls():
     urls = [
         path("termine/<int:pk>/teilnehmerliste.csv", admin_views.export_attendees, name="attendees"),
         path("termine/<int:pk>/absagen/", admin_views.cancel_session, name="cancel_session"),
+        path("buchungen/<int:pk>/stornieren/", admin_views.cancel_booking, name="cancel_booking"),
     ]
     return [path("workshops/", include((urls, "workshops_admin")))]

@@ -30,6 +30,9 @@ def committed_session(django_db_setup, django_db_blocker):
         )
         yield session
         workshop.delete()
+        # This connection may differ from the one pytest-django tears down with (Playwright's
+        # greenlets give the test its own context); left open, it blocks dropping the test database.
+        connections.close_all()
 
 
 @pytest.mark.django_db  # also makes pytest-django create the test database when this module runs alone

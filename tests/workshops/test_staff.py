@@ -105,3 +105,24 @@ def test_a_date_cannot_give_one_school_more_seats_than_it_has(client, staff, rob
     assert response.status_code == 200
     assert "Eine Schule kann nicht mehr Plätze nehmen, als es gibt." in response.content.decode()
     assert not robotics.sessions.exists()
+
+
+def test_staff_cancel_a_booking_for_a_school_and_the_waiting_list_moves_up(client, staff, booked, django_capture_on_commit_callbacks):
+    client.force_login(staff)
+    confirmed = booked.bookings.get(school_id="S001")
+    listing = client.get(f"/admin/snippets/workshops/booking/?session={booked.pk}").content.decode()
+    assert f"/admin/workshops/buchungen/{confirmed.pk}/stornieren/" in listing
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/workshops/buchungen/{confirmed.pk}/stornieren/")
+    assert response.status_code == 302
+    statuses = dict(booked.bookings.values_list("school_id", "status"))
+    assert statuses == {"S001": "cancelled", "S002": "confirmed", "S003": "confirmed"}  # 2 seats freed, 1 + 1 waiting
+    assert {m.to[0] for m in mail.outbox} == {"anna@schule.example", "bea@schule.example", "cem@schule.example"}
+
+
+def test_staff_cannot_add_bookings_or_change_seats_past_the_rules(client, staff, booked):
+    client.force_login(staff)
+    assert client.get("/admin/snippets/workshops/booking/add/").status_code in (302, 403)
+    booking = booked.bookings.get(school_id="S002")
+    edit = client.get(f"/admin/snippets/workshops/booking/edit/{booking.pk}/").content.decode()
+    assert 'name="email"' in edit and 'name="seats"' not in edit and 'name="status"' not in edit

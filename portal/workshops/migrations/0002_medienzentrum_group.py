@@ -16,7 +16,10 @@ def create_group(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=GROUP)
-    perms = Permission.objects.filter(content_type__app_label="workshops", content_type__model__in=MODELS)
+    # No "add booking": a booking made in the admin would bypass capacity and the waiting list.
+    perms = Permission.objects.filter(content_type__app_label="workshops", content_type__model__in=MODELS).exclude(
+        codename="add_booking"
+    )
     admin = Permission.objects.filter(content_type__app_label="wagtailadmin", codename="access_admin")
     group.permissions.add(*perms, *admin)
 
