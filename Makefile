@@ -19,6 +19,7 @@ setup: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_content
 	$(BIN)/python manage.py load_demo_data
+	$(BIN)/python manage.py load_workshops
 	$(BIN)/python manage.py ensure_admin
 
 run: setup

@@ -25,6 +25,7 @@ if settings.DEBUG:
 # German at the root, English under /en/.
 urlpatterns += i18n_patterns(
     path("suche/", search_views.search, name="search"),
+    path("workshops/", include("portal.workshops.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

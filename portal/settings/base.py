@@ -13,6 +13,7 @@ INSTALLED_APPS = [
     "portal.figures.apps.FiguresConfig",
     "portal.plan.apps.PlanConfig",
     "portal.search.apps.SearchConfig",
+    "portal.workshops.apps.WorkshopsConfig",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -144,3 +145,22 @@ CACHES = {
 # Regenerations run inline in the demo and in tests; production queues them
 # in the database (django-tasks-db, worker: `manage.py db_worker`).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Medienstudio workshops (portal/workshops): see README, "Workshops im Medienstudio".
+# Where the bookable schools come from: a dotted path to a callable returning
+# [(school_id, name), ...]. Issue 4 switches the default to the published data set.
+MEP_SCHOOL_SOURCE = os.environ.get("MEP_SCHOOL_SOURCE", "portal.workshops.schools.demo_data_schools")
+# The demo data set read by the default source; generated here once if missing.
+MEP_DEMO_DATA_DIR = Path(os.environ.get("MEP_DEMO_DATA_DIR", VAR_DIR / "demo"))
+# Days after a date when name and email of its bookings are erased.
+MEP_WORKSHOP_ERASURE_DAYS = int(os.environ.get("MEP_WORKSHOP_ERASURE_DAYS", "30"))
+# Days before a date when confirmed bookings get their reminder.
+MEP_WORKSHOP_REMINDER_DAYS = int(os.environ.get("MEP_WORKSHOP_REMINDER_DAYS", "3"))
+# Booking attempts per address and window (seconds), counted in the cache.
+MEP_BOOKING_RATE_LIMIT = int(os.environ.get("MEP_BOOKING_RATE_LIMIT", "20"))
+MEP_BOOKING_RATE_WINDOW = int(os.environ.get("MEP_BOOKING_RATE_WINDOW", "3600"))
+# Behind a reverse proxy: the request header (Django META name) in which the proxy
+# passes the client's address, e.g. HTTP_X_REAL_IP. Empty: REMOTE_ADDR.
+MEP_CLIENT_IP_HEADER = os.environ.get("MEP_CLIENT_IP_HEADER", "")
+# Public address for links in emails sent outside a request (reminders); requests use their own host.
+MEP_PUBLIC_BASE_URL = os.environ.get("MEP_PUBLIC_BASE_URL", WAGTAILADMIN_BASE_URL)

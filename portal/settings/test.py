@@ -1,4 +1,7 @@
-"""The test suite: SQLite in memory unless DATABASE_URL points at PostgreSQL."""
+"""The test suite: SQLite in a temporary file unless DATABASE_URL points at PostgreSQL."""
+
+import os
+import tempfile
 
 from .base import *  # noqa: F401,F403
 from .base import DATABASES, STORAGES
@@ -8,12 +11,22 @@ SECRET_KEY = "test-only-not-secret"
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if os.environ.get("MEP_TEST_EMAIL_DIR"):
+    # The browser tests' server process: its emails land as files the test can read.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["MEP_TEST_EMAIL_DIR"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
-    import os
-
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # One test database per run, so that two suites on one server never clobber each other.
-    DATABASES["default"]["TEST"] = {"NAME": f"test_mep_{os.getpid()}"}  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": f"test_mep_{os.getpid()}"}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not shared-cache memory: the concurrency tests book from many threads,
+    # each with its own connection, and shared-cache SQLite fails with "table is locked"
+    # instead of waiting for the IMMEDIATE write lock as a real SQLite file does.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = os.path.join(
+        tempfile.gettempdir(), f"mep-test-{os.getpid()}.sqlite3"
+    )

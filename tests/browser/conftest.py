@@ -65,6 +65,8 @@ def portal_env(tmp_path_factory):
         "DATABASE_URL": database_url,
         "MEP_VAR_DIR": str(tmp / "var"),
         "MEDIA_ROOT": str(tmp / "media"),
+        # The server writes every email it sends into this folder (file-based backend).
+        "MEP_TEST_EMAIL_DIR": str(tmp / "mail"),
     }
     yield env
     drop()
@@ -82,6 +84,7 @@ def live_portal(portal_env):
     manage(portal_env, "migrate", "--noinput", timeout=300)
     manage(portal_env, "load_content", timeout=300)
     manage(portal_env, "load_demo_data", timeout=300)
+    manage(portal_env, "load_workshops", timeout=300)
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"],

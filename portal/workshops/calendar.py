@@ -1,0 +1,50 @@
+"""Workshop dates as iCalendar (RFC 5545): the feed of all dates and one .ics per date."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone as dt_timezone
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.urls import reverse
+from icalendar import Calendar, Event
+
+from .models import WorkshopSession
+
+
+def public_base_url(base_url: str | None = None) -> str:
+    return (base_url or getattr(settings, "MEP_PUBLIC_BASE_URL", "") or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
+
+
+def calendar_for(sessions, *, base_url: str | None = None, name: str = "Workshops im Medienstudio Bochum") -> bytes:
+    cal = Calendar()
+    cal.add("prodid", "-//Stadt Bochum//Medienentwicklungsplan Workshops//DE")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", settings.TIME_ZONE)
+    for session in sessions:
+        cal.add_component(session_event(session, base_url=base_url))
+    return cal.to_ical()
+
+
+def session_event(session: WorkshopSession, *, base_url: str | None = None) -> Event:
+    base = public_base_url(base_url)
+    workshop = session.workshop
+    url = base + reverse("workshops:session", args=[session.pk])
+    event = Event()
+    event.add("uid", f"workshop-termin-{session.pk}@{urlsplit(base).hostname or 'mep'}")
+    event.add("dtstamp", datetime.now(dt_timezone.utc))
+    event.add("dtstart", session.start.astimezone(dt_timezone.utc))
+    event.add("dtend", session.end.astimezone(dt_timezone.utc))
+    title = f"{workshop.title} (Beispiel)" if workshop.is_example else workshop.title
+    event.add("summary", title)
+    event.add("description", f"{workshop.description}\n\n{url}")
+    event.add("location", workshop.location)
+    event.add("url", url)
+    if session.is_cancelled:
+        event.add("status", "CANCELLED")
+    else:
+        event.add("status", "CONFIRMED")
+    return event

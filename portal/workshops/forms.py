@@ -1,0 +1,71 @@
+"""The booking form: every wrong or missing field gets a German message at the field."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import MaxValueValidator
+
+from .models import seats_text
+from .schools import available_schools
+
+
+class BookingForm(forms.Form):
+    school = forms.ChoiceField(
+        label="Schule",
+        error_messages={"required": "Bitte wählen Sie Ihre Schule aus.", "invalid_choice": "Bitte wählen Sie eine Schule aus der Liste."},
+    )
+    contact_name = forms.CharField(
+        label="Name der Ansprechperson",
+        max_length=200,
+        error_messages={"required": "Bitte geben Sie Ihren Namen an.", "max_length": "Der Name darf höchstens 200 Zeichen lang sein."},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label="E-Mail-Adresse",
+        help_text="An diese Adresse schicken wir die Bestätigung und den Link zum Stornieren.",
+        error_messages={
+            "required": "Bitte geben Sie Ihre E-Mail-Adresse an.",
+            "invalid": "Bitte geben Sie eine gültige E-Mail-Adresse an, zum Beispiel name@schule.de.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    seats = forms.IntegerField(
+        label="Anzahl der Plätze",
+        min_value=1,
+        error_messages={
+            "required": "Bitte geben Sie an, wie viele Plätze Sie buchen möchten.",
+            "invalid": "Bitte geben Sie die Zahl der Plätze als ganze Zahl an.",
+            "min_value": "Bitte buchen Sie mindestens einen Platz.",
+            "max_value": "Eine Schule kann für diesen Termin höchstens %(limit_value)s Plätze buchen.",
+        },
+        widget=forms.NumberInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    join_waitlist = forms.BooleanField(
+        label="Falls nicht genug Plätze frei sind: auf die Warteliste setzen",
+        required=False,
+    )
+    privacy = forms.BooleanField(
+        label="Ich habe die Datenschutzhinweise gelesen und bin mit der Verarbeitung meiner Angaben für diese Buchung einverstanden.",
+        error_messages={"required": "Bitte bestätigen Sie, dass Sie die Datenschutzhinweise gelesen haben."},
+    )
+    # A honeypot: people never see it (hidden by the stylesheet), simple bots fill it in.
+    website = forms.CharField(label="Bitte dieses Feld leer lassen", required=False)
+
+    def __init__(self, *args, session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.schools = dict(available_schools())
+        self.fields["school"].choices = [("", "– Bitte wählen –"), *self.schools.items()]
+        self.fields["school"].widget.attrs["autocomplete"] = "organization"
+        seats = self.fields["seats"]
+        seats.max_value = session.max_seats_per_school
+        seats.widget.attrs.update({"min": 1, "max": session.max_seats_per_school})
+        seats.validators.append(MaxValueValidator(session.max_seats_per_school))
+        seats.help_text = f"Höchstens {seats_text(session.max_seats_per_school)} je Schule für diesen Termin."
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def is_bot(self) -> bool:
+        return bool(self.data.get(self.add_prefix("website"), "").strip())
+
+    @property
+    def school_name(self) -> str:
+        return self.schools[self.cleaned_data["school"]]

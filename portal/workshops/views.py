@@ -1,0 +1,140 @@
+"""Public pages: upcoming dates, a date's details, the booking form, iCal, cancelling by link."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from . import booking as service
+from .calendar import calendar_for
+from .forms import BookingForm
+from .models import Booking, Workshop, WorkshopSession, WorkshopTopic
+from .ratelimit import allow_booking_attempt
+from .tokens import read_cancel_token, read_receipt_token, receipt_token
+
+
+def session_list(request):
+    sessions = (
+        WorkshopSession.objects.upcoming().with_seats().select_related("workshop").prefetch_related("workshop__topics")
+    )
+    topic = request.GET.get("thema", "")
+    group = request.GET.get("zielgruppe", "")
+    if topic:
+        sessions = sessions.filter(workshop__topics__slug=topic)
+    if group in Workshop.TargetGroup.values:
+        groups = {group, Workshop.TargetGroup.ALL} if group != Workshop.TargetGroup.ALL else {group}
+        sessions = sessions.filter(workshop__target_group__in=groups)
+    return render(
+        request,
+        "workshops/session_list.html",
+        {
+            "sessions": sessions,
+            "topics": WorkshopTopic.objects.filter(workshops__isnull=False).distinct(),
+            "target_groups": Workshop.TargetGroup.choices,
+            "selected_topic": topic,
+            "selected_group": group,
+            "filtered": bool(topic or group),
+        },
+    )
+
+
+def session_detail(request, pk):
+    session = get_object_or_404(WorkshopSession.objects.with_seats().select_related("workshop"), pk=pk)
+    return render(request, "workshops/session_detail.html", {"session": session, "state": session.booking_state()})
+
+
+@require_http_methods(["GET", "POST"])
+def book(request, pk):
+    session = get_object_or_404(WorkshopSession.objects.with_seats().select_related("workshop"), pk=pk)
+    state = session.booking_state()
+    if state != "open":
+        return render(request, "workshops/session_detail.html", {"session": session, "state": state}, status=409 if request.method == "POST" else 200)
+    offer_waitlist = session.free_seats() == 0
+    if request.method == "POST":
+        if not allow_booking_attempt(request):
+            return render(request, "workshops/too_many_requests.html", {"session": session}, status=429)
+        form = BookingForm(request.POST, session=session)
+        if form.is_bot():
+            return render(request, "workshops/refused.html", {"session": session}, status=400)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                booking = service.book(
+                    session.pk,
+                    service.BookingRequest(
+                        school_id=data["school"],
+                        school_name=form.school_name,
+                        contact_name=data["contact_name"],
+                        email=data["email"],
+                        seats=data["seats"],
+                        join_waitlist=data["join_waitlist"],
+                    ),
+                    base_url=request.build_absolute_uri("/"),
+                )
+            except service.BookingRefused as refused:
+                if refused.code == "closed":
+                    session.refresh_from_db()
+                    return render(request, "workshops/session_detail.html", {"session": session, "state": session.booking_state(), "message": refused.message}, status=409)
+                form.add_error(refused.field, refused.message)
+                offer_waitlist = offer_waitlist or refused.code == "full"
+            else:
+                return redirect("workshops:receipt", token=receipt_token(booking))
+    else:
+        form = BookingForm(session=session)
+    return render(
+        request,
+        "workshops/booking_form.html",
+        {
+            "session": session,
+            "form": form,
+            "offer_waitlist": offer_waitlist,
+            "erasure_days": settings.MEP_WORKSHOP_ERASURE_DAYS,
+        },
+        status=422 if form.is_bound else 200,
+    )
+
+
+def receipt(request, token):
+    found = read_receipt_token(token)
+    booking = Booking.objects.select_related("session__workshop").filter(pk=found[0]).first() if found else None
+    if booking is None or booking.token_nonce != found[1]:
+        raise Http404("Diese Bestätigungsseite ist abgelaufen.")
+    return render(request, "workshops/receipt.html", {"booking": booking, "session": booking.session})
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request, token):
+    found = read_cancel_token(token)
+    booking = Booking.objects.select_related("session__workshop").filter(pk=found[0]).first() if found else None
+    if booking is None or booking.token_nonce != found[1] or not booking.is_active:
+        return render(request, "workshops/cancel_invalid.html", status=410 if booking else 404)
+    if request.method == "POST":
+        try:
+            booking = service.cancel_booking(booking.pk, found[1], base_url=request.build_absolute_uri("/"))
+        except service.CancellationRefused:
+            return render(request, "workshops/cancel_invalid.html", status=410)
+        return render(request, "workshops/cancel_done.html", {"booking": booking, "session": booking.session})
+    return render(request, "workshops/cancel_confirm.html", {"booking": booking, "session": booking.session})
+
+
+def calendar_feed(request):
+    since = timezone.now() - timedelta(days=30)
+    sessions = WorkshopSession.objects.filter(start__gte=since).select_related("workshop")
+    return _ics(calendar_for(sessions, base_url=request.build_absolute_uri("/")), "workshops-medienstudio.ics", inline=True)
+
+
+def session_ics(request, pk):
+    session = get_object_or_404(WorkshopSession.objects.select_related("workshop"), pk=pk)
+    return _ics(calendar_for([session], base_url=request.build_absolute_uri("/")), f"workshop-termin-{session.pk}.ics")
+
+
+def _ics(content: bytes, filename: str, inline: bool = False) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
+    return response
+

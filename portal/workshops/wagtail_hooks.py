@@ -1,0 +1,110 @@
+"""The Medienzentrum's screens: workshops, dates with bookings and waiting list, declared rather than written."""
+
+from django.urls import path, reverse
+from django.utils.html import format_html
+from wagtail import hooks
+from wagtail.admin.ui.tables import Column
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from . import admin_views
+from .models import Booking, Workshop, WorkshopSession, WorkshopTopic
+
+
+class WorkshopTopicViewSet(SnippetViewSet):
+    model = WorkshopTopic
+    icon = "tag"
+    menu_label = "Themen"
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+
+
+class WorkshopViewSet(SnippetViewSet):
+    model = Workshop
+    icon = "group"
+    ordering = ["title"]
+    list_display = ["title", "target_group", "place", "is_example"]
+    list_filter = ["target_group", "place", "topics"]
+    search_fields = ["title", "description"]
+
+
+class WorkshopSessionViewSet(SnippetViewSet):
+    model = WorkshopSession
+    icon = "date"
+    menu_label = "Termine"
+    ordering = ["-start"]
+    list_display = [
+        "workshop",
+        "start",
+        "capacity",
+        Column("confirmed_seats", label="Bestätigte Plätze"),
+        Column("waiting_seats", label="Plätze auf der Warteliste"),
+        Column("actions", label="Aktionen", accessor=lambda session: staff_actions(session)),
+    ]
+    list_filter = ["workshop"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return WorkshopSession.objects.with_seats().select_related("workshop")
+
+
+class BookingViewSet(SnippetViewSet):
+    model = Booking
+    icon = "user"
+    menu_label = "Buchungen und Warteliste"
+    ordering = ["session", "status", "created_at"]
+    list_display = [
+        "school_name",
+        "session",
+        "seats",
+        "status",
+        "contact_name",
+        "created_at",
+        Column("actions", label="Aktionen", accessor=lambda booking: booking_actions(booking)),
+    ]
+    list_filter = ["status", "session"]
+    search_fields = ["school_name", "contact_name", "email"]
+    inspect_view_enabled = True
+
+
+class WorkshopGroup(SnippetViewSetGroup):
+    menu_label = "Workshops"
+    menu_icon = "group"
+    menu_order = 250
+    items = (WorkshopSessionViewSet, BookingViewSet, WorkshopViewSet, WorkshopTopicViewSet)
+
+
+register_snippet(WorkshopGroup)
+
+
+def staff_actions(session) -> str:
+    bookings = reverse("wagtailsnippets_workshops_booking:list") + f"?session={session.pk}"
+    csv_url = reverse("workshops_admin:attendees", args=[session.pk])
+    if session.is_cancelled:
+        return format_html('<a href="{}">Buchungen</a> · abgesagt', bookings)
+    cancel = reverse("workshops_admin:cancel_session", args=[session.pk])
+    return format_html(
+        '<a href="{}">Buchungen und Warteliste</a> · <a href="{}">Teilnehmerliste (CSV)</a> · <a href="{}">Termin absagen</a>',
+        bookings,
+        csv_url,
+        cancel,
+    )
+
+
+
+def booking_actions(booking) -> str:
+    if not booking.is_active:
+        return ""
+    return format_html('<a href="{}">Stornieren</a>', reverse("workshops_admin:cancel_booking", args=[booking.pk]))
+
+
+@hooks.register("register_admin_urls")
+def register_workshop_admin_urls():
+    from django.urls import include
+
+    urls = [
+        path("termine/<int:pk>/teilnehmerliste.csv", admin_views.export_attendees, name="attendees"),
+        path("termine/<int:pk>/absagen/", admin_views.cancel_session, name="cancel_session"),
+        path("buchungen/<int:pk>/stornieren/", admin_views.cancel_booking, name="cancel_booking"),
+    ]
+    return [path("workshops/", include((urls, "workshops_admin")))]

@@ -1,0 +1,125 @@
+"""A school books in a real browser, gets the email, cancels by its link, the waiting list moves up; axe stays clean."""
+
+import email
+import re
+import time
+from email import policy
+from pathlib import Path
+
+import pytest
+
+from .conftest import WCAG_21_AA, manage
+
+pytestmark = pytest.mark.browser
+
+CREATE_DATE = """
+from datetime import timedelta
+from django.utils import timezone
+from portal.workshops.models import Workshop, WorkshopSession
+workshop = Workshop.objects.create(title="Browsertest: Lernroboter", slug="browsertest-{tag}", description="Ein Termin für den Browsertest.")
+session = WorkshopSession.objects.create(workshop=workshop, start=timezone.now() + timedelta(days=9), capacity=2, max_seats_per_school=2)
+print(session.pk)
+"""
+
+
+@pytest.fixture
+def small_date(live_portal, portal_env, request):
+    """A date with two seats, fresh for each test."""
+    tag = re.sub(r"\W", "", request.node.name)[-30:].lower()
+    output = manage(portal_env, "shell", "--no-imports", "-c", CREATE_DATE.replace("{tag}", tag)).stdout
+    return int(output.split()[-1])
+
+
+def read_mails(portal_env) -> list:
+    messages = []
+    for path in sorted(Path(portal_env["MEP_TEST_EMAIL_DIR"]).glob("*.log")):
+        for part in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+            if part.strip():
+                messages.append(email.message_from_bytes(part.strip() + b"\n", policy=policy.default))
+    return messages
+
+
+def mail_to(portal_env, address: str, subject_start: str):
+    for _ in range(50):
+        for message in read_mails(portal_env):
+            if message["To"] == address and str(message["Subject"]).strip().startswith(subject_start):
+                return message
+        time.sleep(0.1)
+    raise AssertionError(f"keine E-Mail „{subject_start}…“ an {address}")
+
+
+def fill_booking(page, base, session_pk, school, name, address, seats, waitlist=False):
+    page.goto(f"{base}/workshops/termine/{session_pk}/buchen/")
+    page.get_by_label("Schule", exact=True).select_option(label=school)
+    page.get_by_label("Name der Ansprechperson").fill(name)
+    page.get_by_label("E-Mail-Adresse").fill(address)
+    page.get_by_label("Anzahl der Plätze").fill(str(seats))
+    if waitlist:
+        page.get_by_label("Falls nicht genug Plätze frei sind").check()
+    page.get_by_label("Ich habe die Datenschutzhinweise gelesen", exact=False).check()
+    page.get_by_role("button", name="Verbindlich buchen").click()
+
+
+def test_booking_email_cancellation_and_waiting_list(live_portal, browser, portal_env, small_date):
+    first = browser.new_context(locale="de-DE").new_page()
+    fill_booking(first, live_portal, small_date, "Beispielschule Grundschule 01", "Anna Beispiel", "anna@schule.example", 2)
+    assert first.locator("h1").inner_text() == "Buchung bestätigt"
+
+    second = browser.new_context(locale="de-DE").new_page()
+    fill_booking(second, live_portal, small_date, "Beispielschule Grundschule 02", "Bea Muster", "bea@schule.example", 1)
+    assert "ausgebucht" in second.locator("#id_seats_error").inner_text()
+    assert second.get_by_label("Name der Ansprechperson").input_value() == "Bea Muster"
+    second.get_by_label("Falls nicht genug Plätze frei sind").check()
+    second.get_by_label("Ich habe die Datenschutzhinweise gelesen", exact=False).check()
+    second.get_by_role("button", name="Verbindlich buchen").click()
+    assert second.locator("h1").inner_text() == "Auf der Warteliste"
+    assert "Position 1" in second.locator(".lead").inner_text()
+
+    confirmation = mail_to(portal_env, "anna@schule.example", "Buchung bestätigt")
+    attachments = {part.get_filename(): part for part in confirmation.iter_attachments()}
+    assert "BEGIN:VEVENT" in attachments["workshop.ics"].get_content()
+    body = confirmation.get_body(preferencelist=("plain",)).get_content()
+    link = re.search(r"(http://127\.0\.0\.1:\d+/workshops/stornieren/\S+/)", body).group(1)
+
+    first.goto(link)
+    first.get_by_role("button", name="Buchung stornieren").click()
+    assert first.locator("h1").inner_text() == "Buchung storniert"
+
+    promoted = mail_to(portal_env, "bea@schule.example", "Ein Platz ist frei geworden")
+    assert "Ihre Buchung von der Warteliste ist jetzt bestätigt" in promoted.get_body(preferencelist=("plain",)).get_content()
+    first.goto(f"{live_portal}/workshops/termine/{small_date}/")
+    assert "1 von 2" in first.locator("dl.facts").inner_text()
+
+    first.goto(link)
+    assert first.locator("h1").inner_text() == "Dieser Link gilt nicht mehr"
+
+
+def test_the_booking_form_survives_a_reload(live_portal, page, small_date):
+    page.goto(f"{live_portal}/workshops/termine/{small_date}/buchen/")
+    page.get_by_label("Schule", exact=True).select_option(label="Beispielschule Grundschule 03")
+    page.get_by_label("Name der Ansprechperson").fill("Cem Yılmaz")
+    page.get_by_label("E-Mail-Adresse").fill("cem@schule.example")
+    page.reload()
+    assert page.get_by_label("Schule", exact=True).input_value() == "S003"
+    assert page.get_by_label("Name der Ansprechperson").input_value() == "Cem Yılmaz"
+    assert page.get_by_label("E-Mail-Adresse").input_value() == "cem@schule.example"
+
+
+@pytest.mark.parametrize("name", ["list", "detail", "booking form", "booking form with errors"])
+def test_workshop_pages_have_no_axe_violations(live_portal, page, axe, small_date, name):
+    url = {
+        "list": "/workshops/",
+        "detail": f"/workshops/termine/{small_date}/",
+        "booking form": f"/workshops/termine/{small_date}/buchen/",
+        "booking form with errors": f"/workshops/termine/{small_date}/buchen/",
+    }[name]
+    response = page.goto(live_portal + url)
+    assert response.status == 200
+    if name == "list":
+        assert page.locator(".session-list li").count() >= 3
+    if name == "booking form with errors":
+        page.get_by_role("button", name="Verbindlich buchen").click()
+        assert page.locator(".error-summary li").count() == 5
+    results = axe.run(page, options=WCAG_21_AA)
+    assert results.response["passes"], "axe hat nichts geprüft"
+    assert results.violations_count == 0, results.generate_report()
