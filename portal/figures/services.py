@@ -196,7 +196,7 @@ def run_regeneration(regeneration: Regeneration, publish_when_done: bool = False
     version = regeneration.dataset_version
     try:
         pm = get_plugin_manager()
-        with _unpacked(version) as path:
+        with unpacked(version) as path:
             dataset = load_dataset(path, pm=pm)
             done: list[str] = []
 
@@ -245,7 +245,7 @@ def _snapshot(regeneration, plugin, figure, plugin_version, fingerprint) -> Figu
 
 
 @contextmanager
-def _unpacked(version: DataSetVersion) -> Iterator[Path]:
+def unpacked(version: DataSetVersion) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix="mep-dataset-"))
     try:
         with version.file.open("rb") as fh:

@@ -148,8 +148,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 # Medienstudio workshops (portal/workshops): see README, "Workshops im Medienstudio".
 # Where the bookable schools come from: a dotted path to a callable returning
-# [(school_id, name), ...]. Issue 4 switches the default to the published data set.
-MEP_SCHOOL_SOURCE = os.environ.get("MEP_SCHOOL_SOURCE", "portal.workshops.schools.demo_data_schools")
+# [(school_id, name), ...]; by default the current cycle's published data set.
+MEP_SCHOOL_SOURCE = os.environ.get("MEP_SCHOOL_SOURCE", "portal.figures.schools.published_schools")
 # The demo data set read by the default source; generated here once if missing.
 MEP_DEMO_DATA_DIR = Path(os.environ.get("MEP_DEMO_DATA_DIR", VAR_DIR / "demo"))
 # Days after a date when name and email of its bookings are erased.

@@ -2,9 +2,10 @@
 
 ``available_schools()`` asks the provider named by the setting
 ``MEP_SCHOOL_SOURCE`` (a dotted path to a callable returning
-``[(school_id, name), …]``). Until the published data set of a cycle exists
-(issue 4), the default provider reads ``schools.csv`` of the synthetic demo data
-set; issue 4 will switch the default to the published data set.
+``[(school_id, name), …]``). The default is
+``portal.figures.schools.published_schools``: the schools of the current
+cycle's published data set. ``demo_data_schools`` reads the synthetic demo
+data set directly, for a portal without published planning data.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-DEFAULT_SOURCE = "portal.workshops.schools.demo_data_schools"
+DEFAULT_SOURCE = "portal.figures.schools.published_schools"
 
 
 def available_schools() -> list[tuple[str, str]]:

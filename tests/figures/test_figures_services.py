@@ -198,3 +198,17 @@ def test_demo_data_never_replaces_published_real_data(cycle, demo_folder, settin
     call_command("load_demo_data")
     assert cycle.versions.count() == 1
     assert cycle.published_regeneration() == real
+
+
+def test_bookable_schools_are_those_of_the_published_data_set(cycle, demo_folder, bad_folder):
+    import csv
+
+    from portal.figures.schools import published_schools
+
+    assert published_schools() == []
+    services.regenerate(services.import_dataset(cycle, demo_folder), publish_when_done=True)
+    with (demo_folder / "schools.csv").open(encoding="utf-8") as fh:
+        expected = [(row["school_id"], row["name"]) for row in csv.DictReader(fh)]
+    assert published_schools() == expected and len(expected) == 80
+    services.import_dataset(cycle, bad_folder)  # refused: the published schools stay
+    assert published_schools() == expected
