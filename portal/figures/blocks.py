@@ -55,18 +55,31 @@ class FigureBlock(blocks.StructBlock):
                 snapshot=snapshot,
                 regeneration=snapshot.regeneration,
                 svg=_PROLOG.sub("", snapshot.svg) if snapshot.svg else "",
-                rows=[[_cell(row.get(column)) for column in snapshot.columns] for row in snapshot.data],
+                rows=table_rows(snapshot),
             )
         return context
 
 
-def _cell(value) -> str:
+def table_rows(snapshot) -> list[list[str]]:
+    """The snapshot's data as German-formatted table cells, one list per row."""
+    return [[format_cell(column, row.get(column)) for column in snapshot.columns] for row in snapshot.data]
+
+
+def is_year_column(column: str) -> bool:
+    """``year``, ``first_year``: years are written without a thousands separator."""
+    return column == "year" or column.endswith("_year")
+
+
+def format_cell(column: str, value) -> str:
+    """A value as a reader expects it: ``1.234,56``, ``2027``, ``ja``; a missing value is ``–``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if isinstance(value, bool):
         return "ja" if value else "nein"
+    if isinstance(value, int | float) and is_year_column(column) and float(value).is_integer():
+        return str(int(value))
     if isinstance(value, int):
-        return str(value) if 1000 <= value <= 2100 else format_number(value, 0)  # years stay years
+        return format_number(value, 0)
     if isinstance(value, float):
         return format_number(value, 0 if value.is_integer() else 2)
     return str(value)

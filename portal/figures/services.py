@@ -235,6 +235,7 @@ def _snapshot(regeneration, plugin, figure, plugin_version, fingerprint) -> Figu
         kind=figure.kind,
         summary=figure.summary,
         columns=[str(c) for c in data.columns],
+        column_labels=figure.column_labels(),
         data=json.loads(data.to_json(orient="records", force_ascii=False)),
         data_csv=data.to_csv(index=False, lineterminator="\n"),
         svg=figure.svg or "",

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from bs4 import BeautifulSoup
 
 from portal.figures import services
-from portal.figures.blocks import FigureBlock
+from portal.figures.blocks import FigureBlock, format_cell
 from portal.figures.catalog import figure_choices
 from portal.figures.models import Cycle
 from portal.plan.models import ChapterPage
@@ -43,7 +44,9 @@ def test_chapter_5_3_shows_published_forecast_table_and_svg(client, published):
     assert svg.find("title").get_text() and svg.find("desc").get_text() == forecast.summary
     assert figure.select_one(".figure-block__summary").get_text(strip=True) == forecast.summary
     table = figure.select_one("details table")
-    assert [th.get_text() for th in table.select("thead th")] == forecast.columns
+    assert [th.get_text() for th in table.select("thead th")] == [
+        "Jahr", "Investitionen (€)", "Laufende Kosten (€)", "Gesamt (€)"
+    ]
     years = [tr.td.get_text() for tr in table.select("tbody tr")]
     assert years == [str(y) for y in range(2025, 2035)]
     assert figure.details.summary.get_text(strip=True) == "Daten als Tabelle"
@@ -54,6 +57,36 @@ def test_chapter_5_3_shows_published_forecast_table_and_svg(client, published):
     links = [a["href"] for a in figure.select(".figure-block__meta a")]
     assert links == ["/figures/2025-2026/finance.forecast.csv", "/figures/2025-2026/finance.forecast.json"]
     assert doc.select_one('figure[data-figure-key="finance.product_groups"] svg[role="img"]') is not None
+
+
+def test_table_numbers_are_written_the_german_way(client, published):
+    doc = soup(client, chapter_url("5.3"))
+    table = doc.select_one('figure[data-figure-key="finance.forecast"] details table')
+    forecast = published.snapshots.get(key="finance.forecast")
+    first = table.select_one("tbody tr")
+    cells = [td.get_text() for td in first.select("td")]
+    assert cells[0] == "2025"
+    assert cells[1] == format_cell("investment_eur", forecast.data[0]["investment_eur"])
+    assert re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d{2})?", cells[1]), cells[1]
+
+
+@pytest.mark.parametrize(
+    "column, value, text",
+    [
+        ("investment_eur", 1234.56, "1.234,56"),
+        ("investment_eur", 1234567.0, "1.234.567"),
+        ("pupils", 1500, "1.500"),
+        ("share_pct", 48.3125, "48,31"),
+        ("year", 2027, "2027"),
+        ("first_year", 2025, "2025"),
+        ("name", "Goethe-Schule", "Goethe-Schule"),
+        ("ratio_pct", None, "–"),
+        ("ratio_pct", float("nan"), "–"),
+        ("flag", True, "ja"),
+    ],
+)
+def test_cells_in_german_format(column, value, text):
+    assert format_cell(column, value) == text
 
 
 def test_unpublished_figure_says_it_follows(client, db):
@@ -97,6 +130,7 @@ def test_json_download_carries_provenance(client, published):
     body = json.loads(response.content)
     assert body["cycle"] == "2025–2026" and body["synthetic"] is True
     assert body["columns"] == ["product_group", "label", "cost_eur", "share_pct"]
+    assert set(body["data"][0]) == set(body["columns"])
     assert body["dataset_fingerprint"] == published.dataset_version.fingerprint
     assert abs(sum(row["share_pct"] for row in body["data"]) - 100) < 0.1
 
