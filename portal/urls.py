@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.figures import views as figure_views
 from portal.search import views as search_views
 
 urlpatterns = [
@@ -25,6 +26,7 @@ if settings.DEBUG:
 # German at the root, English under /en/.
 urlpatterns += i18n_patterns(
     path("suche/", search_views.search, name="search"),
+    path("abbildungen/vergleich/", figure_views.figure_compare, name="figure_compare"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -12,9 +12,9 @@ from portal.engine.figures import format_number
 
 from .catalog import cycle_choices, figure_choices, installed_plugins
 from .models import Cycle, published_snapshot
+from .svg import inline_svg
 
 RICH_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]
-_PROLOG = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.IGNORECASE)
 
 
 class FigureBlock(blocks.StructBlock):
@@ -45,7 +45,8 @@ class FigureBlock(blocks.StructBlock):
         key = value.get("key") or ""
         cycle = Cycle.objects.filter(slug=value.get("cycle")).first() if value.get("cycle") else Cycle.current()
         plugin = key.split(".", 1)[0]
-        context.update(cycle=cycle, plugin=plugin, snapshot=None, ident="abb-" + re.sub(r"[^a-z0-9]+", "-", key))
+        ident = _unique_ident("abb-" + re.sub(r"[^a-z0-9]+", "-", key), parent_context)
+        context.update(cycle=cycle, plugin=plugin, snapshot=None, ident=ident)
         if plugin not in installed_plugins():
             context["missing_plugin"] = True
             return context
@@ -54,10 +55,20 @@ class FigureBlock(blocks.StructBlock):
             context.update(
                 snapshot=snapshot,
                 regeneration=snapshot.regeneration,
-                svg=_PROLOG.sub("", snapshot.svg) if snapshot.svg else "",
+                svg=inline_svg(snapshot.svg, ident) if snapshot.svg else "",
                 rows=table_rows(snapshot),
             )
         return context
+
+
+def _unique_ident(ident: str, parent_context) -> str:
+    """``ident``, or ``ident-2``, ``ident-3`` … when the same figure appears again on the page."""
+    request = parent_context.get("request") if parent_context is not None else None
+    if request is None:
+        return ident
+    seen = request.__dict__.setdefault("_figure_idents", {})  # one page view, one set of ids
+    count = seen[ident] = seen.get(ident, 0) + 1
+    return ident if count == 1 else f"{ident}-{count}"
 
 
 def table_rows(snapshot) -> list[list[str]]:

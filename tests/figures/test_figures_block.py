@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from collections import Counter
 
 import pytest
 from bs4 import BeautifulSoup
@@ -55,7 +56,11 @@ def test_chapter_5_3_shows_published_forecast_table_and_svg(client, published):
     assert figure.select_one(".figure-block__note--synthetic").get_text().startswith("Beispieldaten")
     assert "erscheint hier, sobald" not in figure.get_text()
     links = [a["href"] for a in figure.select(".figure-block__meta a")]
-    assert links == ["/figures/2025-2026/finance.forecast.csv", "/figures/2025-2026/finance.forecast.json"]
+    assert links == [
+        "/figures/2025-2026/finance.forecast.csv",
+        "/figures/2025-2026/finance.forecast.json",
+        "/abbildungen/vergleich/?key=finance.forecast&a=2025-2026",
+    ]
     assert doc.select_one('figure[data-figure-key="finance.product_groups"] svg[role="img"]') is not None
 
 
@@ -156,6 +161,25 @@ def test_chapter_with_uninstalled_plugin_figure_still_renders(client, published)
     doc = soup(client, page.url)
     assert "nicht installiert" in doc.select_one('figure[data-figure-key="energy.consumption"]').get_text()
     assert doc.select_one('figure[data-figure-key="finance.forecast"] svg') is not None
+
+
+def test_same_figure_twice_on_a_page_has_unique_ids(client, published):
+    page = ChapterPage.objects.get(number="5.3")
+    page.body.append(("figure", {"key": "finance.forecast", "title": "Noch einmal Abb. 5", "caption": ""}))
+    page.save_revision().publish()
+    doc = soup(client, page.url)
+    figures = doc.select('figure[data-figure-key="finance.forecast"]')
+    assert len(figures) == 2
+    ids = Counter(tag["id"] for tag in doc.select("[id]"))
+    assert [ident for ident, count in ids.items() if count > 1] == []
+    for figure in figures:
+        assert doc.find(id=figure["aria-labelledby"]) is figure.figcaption
+        svg = figure.select_one("svg")
+        for ident in svg["aria-labelledby"].split():
+            assert svg.find(id=ident) is not None
+        for use in svg.select("use"):
+            target = use.get("xlink:href") or use.get("href")
+            assert svg.find(id=target.lstrip("#")) is not None, target
 
 
 def test_block_pinned_to_another_cycle(db, published):
