@@ -179,6 +179,11 @@ class FigureSnapshot(models.Model):
         """The German header of each column, in order; a column without a label keeps its name."""
         return [self.column_labels.get(column, column) for column in self.columns]
 
+    @property
+    def named_headers(self) -> list[tuple[str, str]]:
+        """(column name, German header) pairs, in order."""
+        return list(zip(self.columns, self.headers, strict=True))
+
 
 def published_snapshot(cycle: Cycle, key: str) -> FigureSnapshot | None:
     """The published figure ``key`` of ``cycle``, or None."""

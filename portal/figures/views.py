@@ -10,6 +10,11 @@ from .models import Cycle, FigureSnapshot, published_snapshot
 from .svg import inline_svg
 
 
+def healthz(request):
+    """The cheapest answer the server gives: for load balancers and as the baseline of bench/pages.py."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 def figure_download(request, cycle: str, key: str, fmt: str):
     cycle = get_object_or_404(Cycle, slug=cycle)
     snapshot = published_snapshot(cycle, key)
@@ -88,3 +93,13 @@ def figure_compare(request):
             if s is None
         ]
     return TemplateResponse(request, "figures/compare.html", context)
+
+
+def open_data(request):
+    """Every published figure of every cycle, with its columns and its data as CSV and JSON."""
+    sections = []
+    for cycle in published_cycles():
+        regeneration = cycle.published_regeneration()
+        snapshots = list(regeneration.snapshots.order_by("key").defer("svg", "data_csv", "data"))
+        sections.append({"cycle": cycle, "regeneration": regeneration, "snapshots": snapshots})
+    return TemplateResponse(request, "figures/open_data.html", {"sections": sections})

@@ -9,6 +9,7 @@ import re
 from collections import Counter
 
 import pytest
+from django.core.exceptions import ValidationError
 from bs4 import BeautifulSoup
 
 from portal.figures import services
@@ -190,7 +191,7 @@ def test_block_pinned_to_another_cycle(db, published):
     assert "<svg" in current
 
 
-def test_editor_picks_figures_by_title():
+def test_editor_picks_figures_by_title(db):
     choices = dict(figure_choices())
     assert choices["finance.forecast"] == "Prognose des Finanz- und Investitionsvolumens (finance)"
     assert "infrastructure.device_ratio" in choices
@@ -216,3 +217,26 @@ def test_field_chapters_show_their_fields_figures(client, published, number, key
     snapshot = published.snapshots.get(key=key)
     assert figure.select_one(".figure-block__summary").get_text(strip=True) == snapshot.summary
     assert figure.select_one('svg[role="img"]') is not None
+
+
+def test_editor_can_save_a_page_whose_figure_plugin_is_uninstalled(db):
+    page = ChapterPage.objects.get(number="5.3")
+    page.body.append(("figure", {"key": "energy.consumption", "title": "Stromverbrauch", "caption": ""}))
+    page.save_revision().publish()
+    block = FigureBlock()
+    choices = dict(block.child_blocks["key"].field.choices)
+    assert choices["energy.consumption"] == "energy.consumption (Plugin nicht installiert)"
+    value = block.to_python({"key": "energy.consumption", "title": "Stromverbrauch", "caption": ""})
+    assert block.clean(value)["key"] == "energy.consumption"
+    with pytest.raises(ValidationError):  # a key no page holds is still refused
+        block.clean(block.to_python({"key": "energy.other", "title": "X", "caption": ""}))
+
+
+def test_admin_edit_form_offers_the_uninstalled_figure(client, editor):
+    page = ChapterPage.objects.get(number="5.3")
+    page.body.append(("figure", {"key": "energy.consumption", "title": "Stromverbrauch", "caption": ""}))
+    page.save_revision().publish()
+    client.force_login(editor)
+    response = client.get(f"/admin/pages/{page.pk}/edit/")
+    assert response.status_code == 200
+    assert "energy.consumption (Plugin nicht installiert)" in response.content.decode()
