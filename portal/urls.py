@@ -7,14 +7,18 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.figures import views as figure_views
+from portal.figures.api import api as figure_api
 from portal.search import views as search_views
 
 urlpatterns = [
+    path("healthz", figure_views.healthz, name="healthz"),
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap),
     path("", include("portal.figures.urls")),
+    path("api/v1/", figure_api.urls),
 ]
 
 if settings.DEBUG:
@@ -26,6 +30,8 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("suche/", search_views.search, name="search"),
     path("workshops/", include("portal.workshops.urls")),
+    path("abbildungen/vergleich/", figure_views.figure_compare, name="figure_compare"),
+    path("offene-daten/", figure_views.open_data, name="open_data"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -16,3 +16,11 @@ def editor(db, django_user_model):
     user = django_user_model.objects.create_user("redaktion", password="x-not-used")
     user.groups.add(Group.objects.get(name="Editors"))
     return user
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Each test starts without cached page fragments (the test database is rolled back, the cache is not)."""
+    from portal.plan.page_cache import clear_page_cache
+
+    clear_page_cache()

@@ -144,3 +144,8 @@ def test_unknown_address_answers_404_in_german(client):
     response = client.get("/gibt-es-nicht/")
     assert response.status_code == 404
     assert "Seite nicht gefunden" in response.content.decode()
+
+
+def test_health_check_answers_ok(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.content == b"ok"

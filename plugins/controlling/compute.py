@@ -59,10 +59,25 @@ LICENCES = TableSpec(
 LOW_UTILISATION_PCT = 50.0
 
 REVIEW_COVERAGE = FigureInfo(
-    "controlling.review_coverage", "Jahresbilanzgespräche nach Schulform und Jahr", "chart"
+    "controlling.review_coverage",
+    "Jahresbilanzgespräche nach Schulform und Jahr",
+    "chart",
+    {"year": "Jahr", "school_type": "Schulform", "schools": "Schulen", "reviews_held": "Gespräche geführt",
+     "coverage_pct": "Abdeckung (%)"},
 )
-MEDIA_CONCEPTS = FigureInfo("controlling.media_concepts", "Stand der schulischen Medienkonzepte", "table")
-LICENCE_UTILISATION = FigureInfo("controlling.licence_utilisation", "Auslastung der Lizenzen", "chart")
+MEDIA_CONCEPTS = FigureInfo(
+    "controlling.media_concepts",
+    "Stand der schulischen Medienkonzepte",
+    "table",
+    {"year": "Jahr", "school_type": "Schulform", "schools": "Schulen", "submitted": "Eingereicht",
+     "missing": "Fehlend", "submitted_pct": "Eingereicht (%)"},
+)
+LICENCE_UTILISATION = FigureInfo(
+    "controlling.licence_utilisation",
+    "Auslastung der Lizenzen",
+    "chart",
+    {"licence": "Lizenz", "seats": "Lizenzen", "active_users": "Aktive Nutzende", "utilisation_pct": "Auslastung (%)"},
+)
 CATALOG = (REVIEW_COVERAGE, MEDIA_CONCEPTS, LICENCE_UTILISATION)
 
 
@@ -237,7 +252,9 @@ def _per_school_type(
 
 
 def _figure(info: FigureInfo, summary: str, data: pd.DataFrame, svg: str | None = None) -> Figure:
-    return Figure(key=info.key, title=info.title, kind=info.kind, summary=summary, data=data, svg=svg)
+    return Figure(
+        key=info.key, title=info.title, kind=info.kind, summary=summary, data=data, svg=svg, columns=info.columns
+    )
 
 
 def _pct(count: pd.Series, base: pd.Series) -> pd.Series:

@@ -51,10 +51,18 @@ SETTINGS = "datastrategy"
 REFERENCE_DATE = "reference_date"
 
 PRINCIPLE_COVERAGE = FigureInfo(
-    "datastrategy.principle_coverage", "Verarbeitungsverzeichnis nach Grundprinzipien", "chart"
+    "datastrategy.principle_coverage",
+    "Verarbeitungsverzeichnis nach Grundprinzipien",
+    "chart",
+    {"principle": "Grundprinzip (Schlüssel)", "label": "Grundprinzip", "entries": "Einträge", "systems": "Systeme"},
 )
 PAST_RETENTION = FigureInfo(
-    "datastrategy.past_retention", "Einträge mit überschrittener Aufbewahrungsfrist", "table"
+    "datastrategy.past_retention",
+    "Einträge mit überschrittener Aufbewahrungsfrist",
+    "table",
+    {"data_category": "Datenkategorie", "purpose": "Zweck", "system": "System", "principle": "Grundprinzip",
+     "recorded_on": "Erfasst am", "retention_months": "Aufbewahrung (Monate)", "retention_end": "Frist endete am",
+     "days_overdue": "Tage überschritten"},
 )
 CATALOG = (PRINCIPLE_COVERAGE, PAST_RETENTION)
 
@@ -195,7 +203,9 @@ def past_retention(register: pd.DataFrame, reference: pd.Timestamp) -> Figure:
 
 
 def _figure(info: FigureInfo, summary: str, data: pd.DataFrame, svg: str | None = None) -> Figure:
-    return Figure(key=info.key, title=info.title, kind=info.kind, summary=summary, data=data, svg=svg)
+    return Figure(
+        key=info.key, title=info.title, kind=info.kind, summary=summary, data=data, svg=svg, columns=info.columns
+    )
 
 
 def _count(count: int, singular: str, plural: str) -> str:

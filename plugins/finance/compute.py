@@ -26,11 +26,43 @@ from portal.engine.figures import (
     round_half_up,
 )
 
-FORECAST = FigureInfo("finance.forecast", "Prognose des Finanz- und Investitionsvolumens", "chart")
-PRODUCT_GROUPS = FigureInfo("finance.product_groups", "Produktgruppen der technischen Ausstattung", "chart")
-TOTAL = FigureInfo("finance.total", "Finanzbedarf im Planungshorizont", "key_figure")
-PEAK_YEARS = FigureInfo("finance.peak_years", "Jahre mit den höchsten Investitionen und ihre Ursachen", "table")
-PRICE_SCENARIOS = FigureInfo("finance.price_scenarios", "Wirkung der Preissteigerung auf den Finanzbedarf", "chart")
+FORECAST = FigureInfo(
+    "finance.forecast",
+    "Prognose des Finanz- und Investitionsvolumens",
+    "chart",
+    {"year": "Jahr", "investment_eur": "Investitionen (€)", "recurring_eur": "Laufende Kosten (€)",
+     "total_eur": "Gesamt (€)"},
+)
+PRODUCT_GROUPS = FigureInfo(
+    "finance.product_groups",
+    "Produktgruppen der technischen Ausstattung",
+    "chart",
+    {"product_group": "Produktgruppe (Schlüssel)", "label": "Produktgruppe", "cost_eur": "Kosten (€)",
+     "share_pct": "Anteil (%)"},
+)
+TOTAL = FigureInfo(
+    "finance.total",
+    "Finanzbedarf im Planungshorizont",
+    "key_figure",
+    {"first_year": "Erstes Jahr", "last_year": "Letztes Jahr", "total_eur": "Gesamt (€)",
+     "investment_eur": "Investitionen (€)", "recurring_eur": "Laufende Kosten (€)",
+     "annual_average_eur": "Jahresdurchschnitt (€)"},
+)
+PEAK_YEARS = FigureInfo(
+    "finance.peak_years",
+    "Jahre mit den höchsten Investitionen und ihre Ursachen",
+    "table",
+    {"rank": "Rang", "year": "Jahr", "year_investment_eur": "Investitionen im Jahr (€)",
+     "product_group": "Produktgruppe (Schlüssel)", "label": "Produktgruppe",
+     "group_investment_eur": "Investitionen der Gruppe (€)", "share_of_year_pct": "Anteil am Jahr (%)"},
+)
+PRICE_SCENARIOS = FigureInfo(
+    "finance.price_scenarios",
+    "Wirkung der Preissteigerung auf den Finanzbedarf",
+    "chart",
+    {"year": "Jahr", "configured_eur": "Eingestellte Preissteigerung (€)", "no_increase_eur": "Ohne Preissteigerung (€)",
+     "plus_2_pct_eur": "2 Prozentpunkte mehr (€)"},
+)
 CATALOG = (FORECAST, PRODUCT_GROUPS, TOTAL, PEAK_YEARS, PRICE_SCENARIOS)
 
 PEAK_COUNT = 3
@@ -303,9 +335,15 @@ def figures(dataset: DataSet) -> list[Figure]:
     )
 
     return [
-        Figure(FORECAST.key, f"{FORECAST.title} {span}", "chart", forecast_summary, yearly, forecast_svg),
-        Figure(PRODUCT_GROUPS.key, f"{PRODUCT_GROUPS.title} ({span})", "chart", groups_summary, groups, groups_svg),
-        Figure(TOTAL.key, TOTAL.title, "key_figure", total_summary, key),
-        Figure(PEAK_YEARS.key, PEAK_YEARS.title, "table", peaks_summary, peaks),
-        Figure(PRICE_SCENARIOS.key, PRICE_SCENARIOS.title, "chart", scenario_summary, scenarios, scenario_svg),
+        Figure(FORECAST.key, f"{FORECAST.title} {span}", "chart", forecast_summary, yearly, forecast_svg, FORECAST.columns),
+        Figure(
+            PRODUCT_GROUPS.key, f"{PRODUCT_GROUPS.title} ({span})", "chart", groups_summary, groups, groups_svg,
+            PRODUCT_GROUPS.columns,
+        ),
+        Figure(TOTAL.key, TOTAL.title, "key_figure", total_summary, key, columns=TOTAL.columns),
+        Figure(PEAK_YEARS.key, PEAK_YEARS.title, "table", peaks_summary, peaks, columns=PEAK_YEARS.columns),
+        Figure(
+            PRICE_SCENARIOS.key, PRICE_SCENARIOS.title, "chart", scenario_summary, scenarios, scenario_svg,
+            PRICE_SCENARIOS.columns,
+        ),
     ]

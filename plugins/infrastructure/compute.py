@@ -23,11 +23,44 @@ from portal.engine.figures import (
     round_half_up,
 )
 
-DEVICE_RATIO = FigureInfo("infrastructure.device_ratio", "Ausstattungsquote mit Schüler-Endgeräten nach Schulform", "chart")
-OVERALL_RATIO = FigureInfo("infrastructure.overall_ratio", "Ausstattungsquote über alle Schulen", "key_figure")
-SCHOOL_RATIOS = FigureInfo("infrastructure.school_ratios", "Ausstattungsquote je Schule", "table")
-REDISTRIBUTION = FigureInfo("infrastructure.redistribution", "Vorschlag zur Umverteilung von Schüler-Endgeräten", "table")
-EQUIPMENT = FigureInfo("infrastructure.equipment", "Ausstattung nach Kategorie", "table")
+DEVICE_RATIO = FigureInfo(
+    "infrastructure.device_ratio",
+    "Ausstattungsquote mit Schüler-Endgeräten nach Schulform",
+    "chart",
+    {"school_type": "Schulform", "schools": "Schulen", "pupils": "Schülerinnen und Schüler",
+     "pupil_devices": "Schüler-Endgeräte", "ratio_pct": "Ausstattungsquote (%)", "target_pct": "Zielquote (%)",
+     "missing_devices": "Fehlende Geräte"},
+)
+OVERALL_RATIO = FigureInfo(
+    "infrastructure.overall_ratio",
+    "Ausstattungsquote über alle Schulen",
+    "key_figure",
+    {"schools": "Schulen", "pupils": "Schülerinnen und Schüler", "pupil_devices": "Schüler-Endgeräte",
+     "ratio_pct": "Ausstattungsquote (%)"},
+)
+SCHOOL_RATIOS = FigureInfo(
+    "infrastructure.school_ratios",
+    "Ausstattungsquote je Schule",
+    "table",
+    {"school_id": "Schulnummer", "name": "Schule", "school_type": "Schulform", "pupils": "Schülerinnen und Schüler",
+     "pupil_devices": "Schüler-Endgeräte", "ratio_pct": "Ausstattungsquote (%)", "target_pct": "Zielquote (%)",
+     "devices_vs_target": "Geräte über/unter Ziel"},
+)
+REDISTRIBUTION = FigureInfo(
+    "infrastructure.redistribution",
+    "Vorschlag zur Umverteilung von Schüler-Endgeräten",
+    "table",
+    {"from_school_id": "Von (Schulnummer)", "from_name": "Von Schule", "from_school_type": "Von Schulform",
+     "to_school_id": "An (Schulnummer)", "to_name": "An Schule", "to_school_type": "An Schulform",
+     "devices": "Geräte"},
+)
+EQUIPMENT = FigureInfo(
+    "infrastructure.equipment",
+    "Ausstattung nach Kategorie",
+    "table",
+    {"category": "Kategorie (Schlüssel)", "category_label": "Kategorie", "product_group": "Produktgruppe (Schlüssel)",
+     "label": "Produktgruppe", "quantity": "Anzahl", "schools": "Schulen", "value_eur": "Wert (€)"},
+)
 CATALOG = (DEVICE_RATIO, OVERALL_RATIO, SCHOOL_RATIOS, REDISTRIBUTION, EQUIPMENT)
 
 CATEGORY_LABELS = {
@@ -226,9 +259,11 @@ def figures(dataset: DataSet) -> list[Figure]:
     )
 
     return [
-        Figure(DEVICE_RATIO.key, DEVICE_RATIO.title, "chart", ratio_summary, by_type, ratio_svg),
-        Figure(OVERALL_RATIO.key, OVERALL_RATIO.title, "key_figure", overall_summary, overall_table),
-        Figure(SCHOOL_RATIOS.key, SCHOOL_RATIOS.title, "table", school_summary, ratios),
-        Figure(REDISTRIBUTION.key, REDISTRIBUTION.title, "table", redistribution_summary, transfers),
-        Figure(EQUIPMENT.key, EQUIPMENT.title, "table", stock_summary, stock),
+        Figure(DEVICE_RATIO.key, DEVICE_RATIO.title, "chart", ratio_summary, by_type, ratio_svg, DEVICE_RATIO.columns),
+        Figure(OVERALL_RATIO.key, OVERALL_RATIO.title, "key_figure", overall_summary, overall_table,
+               columns=OVERALL_RATIO.columns),
+        Figure(SCHOOL_RATIOS.key, SCHOOL_RATIOS.title, "table", school_summary, ratios, columns=SCHOOL_RATIOS.columns),
+        Figure(REDISTRIBUTION.key, REDISTRIBUTION.title, "table", redistribution_summary, transfers,
+               columns=REDISTRIBUTION.columns),
+        Figure(EQUIPMENT.key, EQUIPMENT.title, "table", stock_summary, stock, columns=EQUIPMENT.columns),
     ]

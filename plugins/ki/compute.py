@@ -49,8 +49,20 @@ PILOTS = TableSpec(
     ),
 )
 
-PILOTS_BY_STATUS = FigureInfo("ki.pilots_by_status", "KI-Pilotprojekte nach Status und Schulform", "chart")
-TRAINING_REACH = FigureInfo("ki.training_reach", "Geschulte Lehrkräfte an KI-Pilotschulen", "chart")
+PILOTS_BY_STATUS = FigureInfo(
+    "ki.pilots_by_status",
+    "KI-Pilotprojekte nach Status und Schulform",
+    "chart",
+    {"school_type": "Schulform", "geplant": "Geplant", "laufend": "Laufend", "abgeschlossen": "Abgeschlossen",
+     "abgebrochen": "Abgebrochen", "pilots": "Pilotprojekte"},
+)
+TRAINING_REACH = FigureInfo(
+    "ki.training_reach",
+    "Geschulte Lehrkräfte an KI-Pilotschulen",
+    "chart",
+    {"school_type": "Schulform", "pilot_schools": "Pilotschulen", "teachers": "Lehrkräfte",
+     "teachers_trained": "Geschulte Lehrkräfte", "reach_pct": "Anteil geschult (%)"},
+)
 CATALOG = (PILOTS_BY_STATUS, TRAINING_REACH)
 
 
@@ -190,7 +202,9 @@ def training_reach(pilots: pd.DataFrame, schools: pd.DataFrame) -> Figure:
 
 
 def _figure(info: FigureInfo, summary: str, data: pd.DataFrame, svg: str | None = None) -> Figure:
-    return Figure(key=info.key, title=info.title, kind=info.kind, summary=summary, data=data, svg=svg)
+    return Figure(
+        key=info.key, title=info.title, kind=info.kind, summary=summary, data=data, svg=svg, columns=info.columns
+    )
 
 
 def _school_types(schools: pd.DataFrame) -> pd.DataFrame:

@@ -57,12 +57,33 @@ SETTINGS = "support"
 DEVICES_PER_STAFF = "devices_per_staff_2nd_level"
 STAFF_IN_POST = "staff_2nd_level_in_post"
 
-TICKETS_BY_TOPIC = FigureInfo("support.tickets_by_topic", "Support-Tickets nach Ebene und Thema", "chart")
-TIME_TO_CLOSE = FigureInfo("support.time_to_close", "Bearbeitungsdauer nach Supportebene", "table")
-TICKETS_PER_DEVICES = FigureInfo(
-    "support.tickets_per_devices", "Support-Tickets je 100 Geräte nach Schulform", "chart"
+TICKETS_BY_TOPIC = FigureInfo(
+    "support.tickets_by_topic",
+    "Support-Tickets nach Ebene und Thema",
+    "chart",
+    {"topic": "Thema", "level_1": "1st Level", "level_2": "2nd Level", "level_3": "3rd Level", "tickets": "Tickets"},
 )
-STAFF_2ND_LEVEL = FigureInfo("support.staff_2nd_level", "Personalbedarf im 2nd-Level-Support", "key_figure")
+TIME_TO_CLOSE = FigureInfo(
+    "support.time_to_close",
+    "Bearbeitungsdauer nach Supportebene",
+    "table",
+    {"level": "Ebene", "level_label": "Supportebene", "tickets": "Tickets", "closed": "Geschlossen", "open": "Offen",
+     "median_days": "Median (Tage)"},
+)
+TICKETS_PER_DEVICES = FigureInfo(
+    "support.tickets_per_devices",
+    "Support-Tickets je 100 Geräte nach Schulform",
+    "chart",
+    {"school_type": "Schulform", "schools": "Schulen", "devices": "Geräte", "tickets": "Tickets",
+     "tickets_per_100_devices": "Tickets je 100 Geräte"},
+)
+STAFF_2ND_LEVEL = FigureInfo(
+    "support.staff_2nd_level",
+    "Personalbedarf im 2nd-Level-Support",
+    "key_figure",
+    {"devices": "Geräte", "devices_per_staff": "Geräte je Stelle", "staff_needed": "Stellen benötigt",
+     "staff_in_post": "Stellen besetzt", "staff_gap": "Fehlende Stellen"},
+)
 CATALOG = (TICKETS_BY_TOPIC, TIME_TO_CLOSE, TICKETS_PER_DEVICES, STAFF_2ND_LEVEL)
 
 
@@ -293,7 +314,9 @@ def staff_2nd_level(
 
 
 def _figure(info: FigureInfo, summary: str, data: pd.DataFrame, svg: str | None = None) -> Figure:
-    return Figure(key=info.key, title=info.title, kind=info.kind, summary=summary, data=data, svg=svg)
+    return Figure(
+        key=info.key, title=info.title, kind=info.kind, summary=summary, data=data, svg=svg, columns=info.columns
+    )
 
 
 def _rate(count: pd.Series, base: pd.Series) -> pd.Series:

@@ -114,6 +114,7 @@ def write_figures(
                     "title": figure.title,
                     "kind": figure.kind,
                     "summary": figure.summary,
+                    "columns": figure.column_labels(),
                     "files": files,
                 }
             )

@@ -14,7 +14,7 @@ import io
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 from xml.sax.saxutils import escape, quoteattr
 
@@ -31,11 +31,14 @@ FIGURE_KINDS: tuple[str, ...] = ("table", "chart", "key_figure")
 
 @dataclass(frozen=True)
 class FigureInfo:
-    """A figure a plugin can compute: its stable key, German title and kind."""
+    """A figure a plugin can compute: its stable key, German title, kind and column labels."""
 
     key: str  # "<plugin>.<name>", e.g. "finance.forecast"
     title: str
     kind: FigureKind
+    #: German header for each data column, e.g. {"investment_eur": "Investitionen (€)"};
+    #: the data itself (CSV, JSON) keeps the contract's column names
+    columns: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass
@@ -48,6 +51,11 @@ class Figure:
     summary: str  # one German sentence; also the chart's text alternative
     data: pd.DataFrame
     svg: str | None = None  # a chart's SVG document with <title> and <desc>
+    columns: Mapping[str, str] = field(default_factory=dict)  # German header per data column
+
+    def column_labels(self) -> dict[str, str]:
+        """A German header for every data column; a column without a label keeps its name."""
+        return {str(name): self.columns.get(str(name), str(name)) for name in self.data.columns}
 
 
 # --- numbers ---------------------------------------------------------------

@@ -12,9 +12,9 @@ from portal.engine.figures import format_number
 
 from .catalog import cycle_choices, figure_choices, installed_plugins
 from .models import Cycle, published_snapshot
+from .svg import inline_svg
 
 RICH_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]
-_PROLOG = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.IGNORECASE)
 
 
 class FigureBlock(blocks.StructBlock):
@@ -45,7 +45,8 @@ class FigureBlock(blocks.StructBlock):
         key = value.get("key") or ""
         cycle = Cycle.objects.filter(slug=value.get("cycle")).first() if value.get("cycle") else Cycle.current()
         plugin = key.split(".", 1)[0]
-        context.update(cycle=cycle, plugin=plugin, snapshot=None, ident="abb-" + re.sub(r"[^a-z0-9]+", "-", key))
+        ident = _unique_ident("abb-" + re.sub(r"[^a-z0-9]+", "-", key), parent_context)
+        context.update(cycle=cycle, plugin=plugin, snapshot=None, ident=ident)
         if plugin not in installed_plugins():
             context["missing_plugin"] = True
             return context
@@ -54,19 +55,42 @@ class FigureBlock(blocks.StructBlock):
             context.update(
                 snapshot=snapshot,
                 regeneration=snapshot.regeneration,
-                svg=_PROLOG.sub("", snapshot.svg) if snapshot.svg else "",
-                rows=[[_cell(row.get(column)) for column in snapshot.columns] for row in snapshot.data],
+                svg=inline_svg(snapshot.svg, ident) if snapshot.svg else "",
+                rows=table_rows(snapshot),
             )
         return context
 
 
-def _cell(value) -> str:
+def _unique_ident(ident: str, parent_context) -> str:
+    """``ident``, or ``ident-2``, ``ident-3`` … when the same figure appears again on the page."""
+    request = parent_context.get("request") if parent_context is not None else None
+    if request is None:
+        return ident
+    seen = request.__dict__.setdefault("_figure_idents", {})  # one page view, one set of ids
+    count = seen[ident] = seen.get(ident, 0) + 1
+    return ident if count == 1 else f"{ident}-{count}"
+
+
+def table_rows(snapshot) -> list[list[str]]:
+    """The snapshot's data as German-formatted table cells, one list per row."""
+    return [[format_cell(column, row.get(column)) for column in snapshot.columns] for row in snapshot.data]
+
+
+def is_year_column(column: str) -> bool:
+    """``year``, ``first_year``: years are written without a thousands separator."""
+    return column == "year" or column.endswith("_year")
+
+
+def format_cell(column: str, value) -> str:
+    """A value as a reader expects it: ``1.234,56``, ``2027``, ``ja``; a missing value is ``–``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if isinstance(value, bool):
         return "ja" if value else "nein"
+    if isinstance(value, int | float) and is_year_column(column) and float(value).is_integer():
+        return str(int(value))
     if isinstance(value, int):
-        return str(value) if 1000 <= value <= 2100 else format_number(value, 0)  # years stay years
+        return format_number(value, 0)
     if isinstance(value, float):
         return format_number(value, 0 if value.is_integer() else 2)
     return str(value)

@@ -150,6 +150,7 @@ class FigureSnapshot(models.Model):
     kind = models.CharField("Art", max_length=20)
     summary = models.TextField("Zusammenfassung")
     columns = models.JSONField("Spalten", default=list)
+    column_labels = models.JSONField("Spaltenüberschriften", default=dict, blank=True)  # name -> German header
     data = models.JSONField("Daten", default=list)  # records: one dict per row
     data_csv = models.TextField("Daten (CSV)")
     svg = models.TextField("Diagramm (SVG)", blank=True)
@@ -172,6 +173,16 @@ class FigureSnapshot(models.Model):
     @property
     def plugin_name(self) -> str:
         return self.key.split(".", 1)[0]
+
+    @property
+    def headers(self) -> list[str]:
+        """The German header of each column, in order; a column without a label keeps its name."""
+        return [self.column_labels.get(column, column) for column in self.columns]
+
+    @property
+    def named_headers(self) -> list[tuple[str, str]]:
+        """(column name, German header) pairs, in order."""
+        return list(zip(self.columns, self.headers, strict=True))
 
 
 def published_snapshot(cycle: Cycle, key: str) -> FigureSnapshot | None:

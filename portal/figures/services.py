@@ -28,6 +28,7 @@ from portal.engine.dataset import DataSetError, load_dataset
 from portal.engine.plugins import PluginError, get_plugin_manager
 
 from .models import Cycle, DataSetVersion, FigureSnapshot, Regeneration
+from .signals import figures_changed
 
 #: files of a data set that are kept; everything else in an upload is ignored
 KEPT_SUFFIXES = (".csv", ".xlsx", ".toml")
@@ -220,6 +221,7 @@ def run_regeneration(regeneration: Regeneration, publish_when_done: bool = False
     except Exception as exc:  # noqa: BLE001 – whatever breaks, the planner learns what
         _fail(regeneration, f"{type(exc).__name__}: {exc}")
         return regeneration
+    _changed(regeneration)
     if publish_when_done:
         publish(regeneration)
     return regeneration
@@ -235,6 +237,7 @@ def _snapshot(regeneration, plugin, figure, plugin_version, fingerprint) -> Figu
         kind=figure.kind,
         summary=figure.summary,
         columns=[str(c) for c in data.columns],
+        column_labels=figure.column_labels(),
         data=json.loads(data.to_json(orient="records", force_ascii=False)),
         data_csv=data.to_csv(index=False, lineterminator="\n"),
         svg=figure.svg or "",
@@ -263,6 +266,14 @@ def _update(regeneration: Regeneration, **fields) -> None:
 
 def _fail(regeneration: Regeneration, error: str) -> None:
     _update(regeneration, status=Regeneration.FAILED, error=error, finished=timezone.now())
+    _changed(regeneration)
+
+
+def _changed(regeneration: Regeneration) -> None:
+    """Tell whoever keeps rendered figures (the page cache). Sent at once, not on commit: a
+    fragment rendered meanwhile is keyed by the published regenerations it saw, so it cannot
+    outlive the change."""
+    figures_changed.send(sender=Regeneration, regeneration=regeneration)
 
 
 # --- publishing ------------------------------------------------------------
@@ -283,4 +294,5 @@ def publish(regeneration: Regeneration) -> Regeneration:
     DataSetVersion.objects.filter(pk=version.pk).update(is_published=True)
     Regeneration.objects.filter(pk=regeneration.pk).update(published=True, published_at=timezone.now())
     regeneration.refresh_from_db()
+    _changed(regeneration)
     return regeneration

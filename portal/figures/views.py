@@ -1,9 +1,18 @@
-"""Downloads of a published figure's data, as CSV and as JSON. Reads snapshots only."""
+"""Public views of published figures: downloads as CSV and JSON, and two cycles compared. Read snapshots only."""
 
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 
-from .models import Cycle, published_snapshot
+from .catalog import installed_figures
+from .compare import compare
+from .models import Cycle, FigureSnapshot, published_snapshot
+from .svg import inline_svg
+
+
+def healthz(request):
+    """The cheapest answer the server gives: for load balancers and as the baseline of bench/pages.py."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def figure_download(request, cycle: str, key: str, fmt: str):
@@ -36,3 +45,61 @@ def figure_download(request, cycle: str, key: str, fmt: str):
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def published_cycles() -> list[Cycle]:
+    """Cycles whose figures are published, oldest first."""
+    return list(Cycle.objects.filter(versions__regenerations__published=True).distinct().order_by("start_year"))
+
+
+def published_figure_titles() -> dict[str, str]:
+    """key -> title of every figure published in any cycle; the catalogue's title where the plugin is installed."""
+    catalog = installed_figures()
+    titles: dict[str, str] = {}
+    rows = FigureSnapshot.objects.filter(regeneration__published=True).order_by("key", "-pk").values_list("key", "title")
+    for key, title in rows:
+        titles.setdefault(key, catalog[key][1] if key in catalog else title)
+    return dict(sorted(titles.items(), key=lambda item: item[1].lower()))
+
+
+def figure_compare(request):
+    """One figure of two cycles side by side, with a table of what changed."""
+    cycles = published_cycles()
+    titles = published_figure_titles()
+    by_slug = {cycle.slug: cycle for cycle in cycles}
+    key = request.GET.get("key") or ("finance.forecast" if "finance.forecast" in titles else next(iter(titles), ""))
+    current = Cycle.current()
+    default_a = current.slug if current and current.slug in by_slug else next(iter(by_slug), "")
+    slug_a = request.GET.get("a") or default_a
+    default_b = next((slug for slug in by_slug if slug != slug_a), "")
+    slug_b = request.GET.get("b") or default_b
+    context = {"cycles": cycles, "titles": titles, "key": key, "slug_a": slug_a, "slug_b": slug_b, "sides": []}
+    cycle_a, cycle_b = by_slug.get(slug_a), by_slug.get(slug_b)
+    snapshots = [published_snapshot(c, key) if c else None for c in (cycle_a, cycle_b)]
+    if key in titles and all(snapshots):
+        headers, differences = compare(*snapshots)
+        context.update(
+            title=titles[key],
+            sides=[
+                {"cycle": cycle, "snapshot": snapshot, "svg": inline_svg(snapshot.svg, f"vergleich-{side}")}
+                for side, cycle, snapshot in zip("ab", (cycle_a, cycle_b), snapshots, strict=True)
+            ],
+            row_headers=headers,
+            differences=differences,
+        )
+    else:
+        context["missing"] = [
+            cycle.name if cycle else slug for cycle, slug, s in zip((cycle_a, cycle_b), (slug_a, slug_b), snapshots)
+            if s is None
+        ]
+    return TemplateResponse(request, "figures/compare.html", context)
+
+
+def open_data(request):
+    """Every published figure of every cycle, with its columns and its data as CSV and JSON."""
+    sections = []
+    for cycle in published_cycles():
+        regeneration = cycle.published_regeneration()
+        snapshots = list(regeneration.snapshots.order_by("key").defer("svg", "data_csv", "data"))
+        sections.append({"cycle": cycle, "regeneration": regeneration, "snapshots": snapshots})
+    return TemplateResponse(request, "figures/open_data.html", {"sections": sections})

@@ -5,3 +5,8 @@ class PlanConfig(AppConfig):
     name = "portal.plan"
     label = "plan"
     verbose_name = "Medienentwicklungsplan"
+
+    def ready(self):
+        from . import page_cache
+
+        page_cache.connect()

@@ -156,9 +156,12 @@ class ChapterPage(Page):
         return [notes[n] for n in sorted(notes)]
 
     def get_context(self, request, *args, **kwargs):
+        from .page_cache import cache_version
+
         context = super().get_context(request, *args, **kwargs)
         context["previous_chapter"], context["next_chapter"] = self.previous_next()
-        context["cited_endnotes"] = self.cited_endnotes()
+        context["cited_endnotes"] = self.cited_endnotes  # called by the template only on a cache miss
+        context["page_cache_version"] = cache_version()
         return context
 
 

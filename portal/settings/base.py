@@ -139,7 +139,13 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "mep",
-    }
+    },
+    # rendered chapter bodies (portal/plan/page_cache.py); shared by all workers in production
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "mep-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 # Regenerations run inline in the demo and in tests; production queues them

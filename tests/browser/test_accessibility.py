@@ -13,6 +13,8 @@ PAGES = {
     "actor map": "/plan/teil-1-retrospektive/akteure/",
     "milestones": "/plan/teil-1-retrospektive/meilensteine/",
     "partner offer": "/partnerangebote/medienstudio/",
+    "compare cycles": "/abbildungen/vergleich/?key=finance.forecast&a=2025-2026&b=2027-2028",
+    "open data": "/offene-daten/",
 }
 
 
@@ -25,7 +27,7 @@ def test_page_has_no_axe_violations(live_portal, page, axe, name):
     assert results.violations_count == 0, results.generate_report()
 
 
-@pytest.mark.parametrize("name", ["home", "chapter 5.3", "actor map"])
+@pytest.mark.parametrize("name", ["home", "chapter 5.3", "actor map", "compare cycles", "open data"])
 def test_page_fits_a_320_pixel_screen(live_portal, browser, name):
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()

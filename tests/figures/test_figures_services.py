@@ -184,11 +184,18 @@ def test_demo_data_loads_once(cycle, settings, tmp_path, capsys):
     first = cycle.published_regeneration()
     assert first is not None and first.dataset_version.synthetic
     assert (tmp_path / "var" / "demo" / "2025-2026" / "plan.toml").is_file()
+    later = Cycle.objects.get(slug="2027-2028")
+    second = later.published_regeneration()
+    assert second is not None and second.dataset_version.synthetic
+    assert (tmp_path / "var" / "demo" / "2027-2028" / "plan.toml").is_file()
+    assert second.snapshots.get(key="finance.forecast").data[0]["year"] == 2027
+    assert first.snapshots.get(key="finance.forecast").data[0]["year"] == 2025
     call_command("load_demo_data")
-    assert "unverändert" in capsys.readouterr().out
-    assert cycle.versions.count() == 1
-    assert Regeneration.objects.count() == 1
+    assert capsys.readouterr().out.count("unverändert") >= 2
+    assert cycle.versions.count() == 1 and later.versions.count() == 1
+    assert Regeneration.objects.count() == 2
     assert cycle.published_regeneration() == first
+    assert later.published_regeneration() == second
 
 
 def test_demo_data_never_replaces_published_real_data(cycle, demo_folder, settings, tmp_path):
