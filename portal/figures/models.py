@@ -36,6 +36,14 @@ class Cycle(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_constraints(self):
+        # Making a cycle current demotes the previous one in save(), so a form must not
+        # refuse it; the constraint still guards the database.
+        return [
+            (model, [c for c in constraints if c.name != "one_current_cycle"])
+            for model, constraints in super().get_constraints()
+        ]
+
     def clean(self) -> None:
         if not self.is_current and self.pk and Cycle.objects.filter(pk=self.pk, is_current=True).exists():
             raise ValidationError("Ein Zyklus bleibt aktuell, bis ein anderer zum aktuellen Zyklus wird.")

@@ -3,8 +3,11 @@
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views
+from .models import Cycle
 
 
 @hooks.register("register_admin_urls")
@@ -25,3 +28,20 @@ class PlanningDataMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_menu_item():
     return PlanningDataMenuItem("Planungsdaten", reverse("figures_admin:index"), icon_name="table", order=210)
+
+
+class CycleViewSet(SnippetViewSet):
+    """Cycles of the plan: an editor adds the next one and makes it current."""
+
+    model = Cycle
+    icon = "date"
+    menu_label = "Zyklen"
+    menu_order = 215
+    add_to_admin_menu = True
+    ordering = ["start_year"]
+    list_display = ["name", "start_year", "end_year", "is_current"]
+    search_fields = ["name"]
+    form_fields = ["name", "start_year", "end_year", "is_current"]
+
+
+register_snippet(CycleViewSet)

@@ -48,8 +48,9 @@ def clear_page_cache(**kwargs) -> None:
 
 
 def _snippet_changed(sender, **kwargs) -> None:
-    # Structured content (milestones, actors, endnotes …) is rendered inside chapter bodies.
-    if sender._meta.app_label == "plan" and not issubclass(sender, Page):
+    # Structured content (milestones, actors, endnotes …) is rendered inside chapter bodies,
+    # and which cycle is current decides which figures they show.
+    if (sender._meta.app_label == "plan" and not issubclass(sender, Page)) or sender._meta.label == "figures.Cycle":
         clear_page_cache()
 
 

@@ -81,3 +81,15 @@ def test_editor_without_planning_permission_is_turned_away(client, editor, demo_
 def test_planner_sees_the_menu_item(client, planner):
     client.force_login(planner)
     assert "/admin/planungsdaten/" in client.get("/admin/").content.decode()  # the sidebar menu
+
+
+def test_planner_adds_the_next_cycle_and_makes_it_current(client, planner):
+    client.force_login(planner)
+    response = client.post(
+        "/admin/snippets/figures/cycle/add/",
+        {"name": "2029–2030", "start_year": 2029, "end_year": 2030, "is_current": "on"},
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert Cycle.current().name == "2029–2030"
+    assert Cycle.objects.filter(is_current=True).count() == 1
+    assert Cycle.objects.get(name="2025–2026").is_current is False
