@@ -14,6 +14,7 @@ from portal.engine.figures import (
     Figure,
     FigureInfo,
     bar_chart,
+    format_count,
     format_number,
     format_pct,
     german_join,
@@ -151,7 +152,7 @@ def review_coverage(reviews: pd.DataFrame, schools: pd.DataFrame) -> Figure:
         value_label="Schulen mit Gespräch in %",
         horizontal=True,
     )
-    return _figure(REVIEW_COVERAGE, summary, data, svg)
+    return Figure.of(REVIEW_COVERAGE, summary, data, svg)
 
 
 def media_concepts(reviews: pd.DataFrame, schools: pd.DataFrame) -> Figure:
@@ -177,7 +178,7 @@ def media_concepts(reviews: pd.DataFrame, schools: pd.DataFrame) -> Figure:
             f"({format_pct(_pct_value(count, base))}) ein Medienkonzept vor"
         )
         summary += f"; es fehlen noch {format_number(base - count)}." if count < base else "."
-    return _figure(MEDIA_CONCEPTS, summary, data)
+    return Figure.of(MEDIA_CONCEPTS, summary, data)
 
 
 def licence_utilisation(licences: pd.DataFrame) -> Figure:
@@ -203,7 +204,7 @@ def licence_utilisation(licences: pd.DataFrame) -> Figure:
         summary = "Es wurden keine Lizenzen erfasst."
     else:
         summary = (
-            f"Von {format_number(seats)} Plätzen in {_count(len(data), 'Lizenz', 'Lizenzen')} werden "
+            f"Von {format_number(seats)} Plätzen in {format_count(len(data), 'Lizenz', 'Lizenzen')} werden "
             f"{format_number(users)} aktiv genutzt"
         )
         if seats:
@@ -224,7 +225,7 @@ def licence_utilisation(licences: pd.DataFrame) -> Figure:
         horizontal=True,
         value_format=format_pct,
     )
-    return _figure(LICENCE_UTILISATION, summary, data, svg)
+    return Figure.of(LICENCE_UTILISATION, summary, data, svg)
 
 
 def _per_school_type(
@@ -251,10 +252,6 @@ def _per_school_type(
     return data
 
 
-def _figure(info: FigureInfo, summary: str, data: pd.DataFrame, svg: str | None = None) -> Figure:
-    return Figure(
-        key=info.key, title=info.title, kind=info.kind, summary=summary, data=data, svg=svg, columns=info.columns
-    )
 
 
 def _pct(count: pd.Series, base: pd.Series) -> pd.Series:
@@ -266,5 +263,3 @@ def _pct_value(count: int, base: int) -> float:
     return 100 * count / base if base else 0.0
 
 
-def _count(count: int, singular: str, plural: str) -> str:
-    return f"{format_number(count)} {singular if count == 1 else plural}"

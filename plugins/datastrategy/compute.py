@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from portal.engine.dataset import Column, DataSet, Problem, TableSpec
-from portal.engine.figures import Figure, FigureInfo, bar_chart, format_number, german_join
+from portal.engine.figures import Figure, FigureInfo, bar_chart, format_count, format_number, german_join
 
 # The six principles of chapter 6.4, in the plan's order.
 PRINCIPLES = {
@@ -142,7 +142,7 @@ def principle_coverage(register: pd.DataFrame) -> Figure:
         horizontal=True,
         value_format=format_number,
     )
-    return _figure(PRINCIPLE_COVERAGE, summary, data, svg)
+    return Figure.of(PRINCIPLE_COVERAGE, summary, data, svg)
 
 
 def retention_end(recorded_on: pd.Series, months: pd.Series) -> pd.Series:
@@ -183,12 +183,12 @@ def past_retention(register: pd.DataFrame, reference: pd.Timestamp) -> Figure:
         summary = "Das Verarbeitungsverzeichnis enthält keine Einträge."
     elif count == 0:
         summary = (
-            f"Zum Stichtag {day} hat keiner der {_count(total, 'Eintrag', 'Einträge')} im "
+            f"Zum Stichtag {day} hat keiner der {format_count(total, 'Eintrag', 'Einträge')} im "
             f"Verarbeitungsverzeichnis seine Aufbewahrungsfrist überschritten."
         )
     else:
         first = data.iloc[0]
-        since = f"„{first['data_category']}“ (seit {_count(int(first['days_overdue']), 'Tag', 'Tagen')})"
+        since = f"„{first['data_category']}“ (seit {format_count(int(first['days_overdue']), 'Tag', 'Tagen')})"
         if count == 1:
             summary = (
                 f"Zum Stichtag {day} hat 1 von {format_number(total)} Einträgen im Verarbeitungsverzeichnis "
@@ -199,14 +199,8 @@ def past_retention(register: pd.DataFrame, reference: pd.Timestamp) -> Figure:
                 f"Zum Stichtag {day} haben {format_number(count)} von {format_number(total)} Einträgen im "
                 f"Verarbeitungsverzeichnis ihre Aufbewahrungsfrist überschritten, am längsten {since}."
             )
-    return _figure(PAST_RETENTION, summary, data)
+    return Figure.of(PAST_RETENTION, summary, data)
 
 
-def _figure(info: FigureInfo, summary: str, data: pd.DataFrame, svg: str | None = None) -> Figure:
-    return Figure(
-        key=info.key, title=info.title, kind=info.kind, summary=summary, data=data, svg=svg, columns=info.columns
-    )
 
 
-def _count(count: int, singular: str, plural: str) -> str:
-    return f"{format_number(count)} {singular if count == 1 else plural}"

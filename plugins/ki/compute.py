@@ -13,6 +13,7 @@ from portal.engine.figures import (
     Figure,
     FigureInfo,
     bar_chart,
+    format_count,
     format_number,
     format_pct,
     german_join,
@@ -129,8 +130,8 @@ def pilots_by_status(pilots: pd.DataFrame, schools: pd.DataFrame) -> Figure:
     else:
         per_status = [f"{format_number(int(data[s].sum()))} {s}" for s in STATUSES if data[s].sum()]
         summary = (
-            f"An {_count(pilots['school_id'].nunique(), 'Schule', 'Schulen')} "
-            f"{'ist' if total == 1 else 'sind'} {_count(total, 'KI-Pilotprojekt', 'KI-Pilotprojekte')} "
+            f"An {format_count(pilots['school_id'].nunique(), 'Schule', 'Schulen')} "
+            f"{'ist' if total == 1 else 'sind'} {format_count(total, 'KI-Pilotprojekt', 'KI-Pilotprojekte')} "
             f"erfasst: {german_join(per_status)}."
         )
     svg = bar_chart(
@@ -143,7 +144,7 @@ def pilots_by_status(pilots: pd.DataFrame, schools: pd.DataFrame) -> Figure:
         horizontal=True,
         value_format=format_number,
     )
-    return _figure(PILOTS_BY_STATUS, summary, data, svg)
+    return Figure.of(PILOTS_BY_STATUS, summary, data, svg)
 
 
 def training_reach(pilots: pd.DataFrame, schools: pd.DataFrame) -> Figure:
@@ -182,7 +183,7 @@ def training_reach(pilots: pd.DataFrame, schools: pd.DataFrame) -> Figure:
         summary = "Es sind keine KI-Pilotschulen erfasst."
     else:
         summary = (
-            f"An {_count(int(data['pilot_schools'].sum()), 'KI-Pilotschule', 'KI-Pilotschulen')} "
+            f"An {format_count(int(data['pilot_schools'].sum()), 'KI-Pilotschule', 'KI-Pilotschulen')} "
             f"{'wurde' if reached == 1 else 'wurden'} {format_number(reached)} "
             f"von {format_number(teachers)} Lehrkräften"
         )
@@ -198,13 +199,9 @@ def training_reach(pilots: pd.DataFrame, schools: pd.DataFrame) -> Figure:
         horizontal=True,
         value_format=format_pct,
     )
-    return _figure(TRAINING_REACH, summary, data, svg)
+    return Figure.of(TRAINING_REACH, summary, data, svg)
 
 
-def _figure(info: FigureInfo, summary: str, data: pd.DataFrame, svg: str | None = None) -> Figure:
-    return Figure(
-        key=info.key, title=info.title, kind=info.kind, summary=summary, data=data, svg=svg, columns=info.columns
-    )
 
 
 def _school_types(schools: pd.DataFrame) -> pd.DataFrame:
@@ -214,5 +211,3 @@ def _school_types(schools: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"school_type": pd.Series(present, dtype=object)})
 
 
-def _count(count: int, singular: str, plural: str) -> str:
-    return f"{format_number(count)} {singular if count == 1 else plural}"

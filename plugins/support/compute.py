@@ -180,7 +180,7 @@ def tickets_by_topic(tickets: pd.DataFrame) -> Figure:
         horizontal=True,
         value_format=format_number,
     )
-    return _figure(TICKETS_BY_TOPIC, summary, data, svg)
+    return Figure.of(TICKETS_BY_TOPIC, summary, data, svg)
 
 
 def time_to_close(tickets: pd.DataFrame) -> Figure:
@@ -218,7 +218,7 @@ def time_to_close(tickets: pd.DataFrame) -> Figure:
     else:
         summary = f"Abgeschlossene Tickets wurden im Median nach {german_join(parts)} erledigt"
         summary += f"; {_tickets(still_open)} {'ist' if still_open == 1 else 'sind'} noch offen."
-    return _figure(TIME_TO_CLOSE, summary, data)
+    return Figure.of(TIME_TO_CLOSE, summary, data)
 
 
 def tickets_per_devices(
@@ -275,7 +275,7 @@ def tickets_per_devices(
         value_format=lambda value: format_number(value, 1),
         decimals=1,
     )
-    return _figure(TICKETS_PER_DEVICES, summary, data, svg)
+    return Figure.of(TICKETS_PER_DEVICES, summary, data, svg)
 
 
 def staff_2nd_level(
@@ -310,13 +310,9 @@ def staff_2nd_level(
         summary += f"mit {format_number(staff_in_post, 1)} besetzten Stellen fehlen {format_number(gap, 1)}."
     else:
         summary += f"mit {format_number(staff_in_post, 1)} besetzten Stellen ist der Bedarf gedeckt."
-    return _figure(STAFF_2ND_LEVEL, summary, data)
+    return Figure.of(STAFF_2ND_LEVEL, summary, data)
 
 
-def _figure(info: FigureInfo, summary: str, data: pd.DataFrame, svg: str | None = None) -> Figure:
-    return Figure(
-        key=info.key, title=info.title, kind=info.kind, summary=summary, data=data, svg=svg, columns=info.columns
-    )
 
 
 def _rate(count: pd.Series, base: pd.Series) -> pd.Series:

@@ -53,6 +53,13 @@ class Figure:
     svg: str | None = None  # a chart's SVG document with <title> and <desc>
     columns: Mapping[str, str] = field(default_factory=dict)  # German header per data column
 
+    @classmethod
+    def of(cls, info: FigureInfo, summary: str, data: pd.DataFrame, svg: str | None = None) -> Figure:
+        """The figure a catalogue entry describes, with its key, title, kind and column labels."""
+        return cls(
+            key=info.key, title=info.title, kind=info.kind, summary=summary, data=data, svg=svg, columns=info.columns
+        )
+
     def column_labels(self) -> dict[str, str]:
         """A German header for every data column; a column without a label keeps its name."""
         return {str(name): self.columns.get(str(name), str(name)) for name in self.data.columns}
@@ -84,6 +91,11 @@ def format_number(value: float, decimals: int = 0) -> str:
         return "–"
     text = f"{round_half_up(float(value), decimals):,.{decimals}f}"
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def format_count(count: int, singular: str, plural: str) -> str:
+    """"1 Schule", "1.234 Schulen": a German count with the right noun form."""
+    return f"{format_number(count)} {singular if count == 1 else plural}"
 
 
 def format_eur(value: float, decimals: int = 2) -> str:
