@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import booking as service
@@ -28,8 +29,16 @@ def export_attendees(request, pk):
 def cancel_session(request, pk):
     session = get_object_or_404(WorkshopSession.objects.select_related("workshop"), pk=pk)
     if request.method == "POST" and not session.is_cancelled:
-        notified = service.cancel_session(session.pk)
-        messages.success(request, f"Der Termin „{session}“ ist abgesagt; {len(notified)} Buchungen wurden per E-Mail benachrichtigt.")
+        try:
+            notified = service.cancel_session(session.pk)
+        except service.DateBusy as busy:
+            messages.error(request, busy.message)
+            return redirect("workshops_admin:cancel_session", session.pk)
+        messages.success(
+            request,
+            _("Der Termin „%(session)s“ ist abgesagt; %(count)d Buchungen wurden per E-Mail benachrichtigt.")
+            % {"session": session, "count": len(notified)},
+        )
         return redirect("wagtailsnippets_workshops_workshopsession:list")
     active = session.bookings.filter(status__in=[Booking.Status.CONFIRMED, Booking.Status.WAITING])
     return TemplateResponse(
@@ -48,9 +57,11 @@ def cancel_booking(request, pk):
         try:
             service.cancel_booking(booking.pk, booking.token_nonce, base_url=None)
         except service.CancellationRefused:
-            messages.error(request, "Diese Buchung ist nicht mehr aktiv.")
+            messages.error(request, _("Diese Buchung ist nicht mehr aktiv."))
+        except service.DateBusy as busy:
+            messages.error(request, busy.message)
         else:
-            messages.success(request, f"Die Buchung von {booking.school_name} ist storniert.")
+            messages.success(request, _("Die Buchung von %(school)s ist storniert.") % {"school": booking.school_name})
         return redirect(reverse("wagtailsnippets_workshops_booking:list") + f"?session={booking.session_id}")
     return TemplateResponse(
         request, "workshops/admin/cancel_booking.html", {"booking": booking, "header_title": "Buchung stornieren"}
