@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from django import forms
@@ -20,6 +21,11 @@ MEDIENSTUDIO_ADDRESS = "Medienstudio im Medienzentrum Bochum, Universitätsstra�
 def seats_text(n: int) -> str:
     """German count of seats: "1 Platz", "3 Plätze"."""
     return "1 Platz" if n == 1 else f"{n} Plätze"
+
+
+def has_control_characters(text: str) -> bool:
+    """Line breaks, tabs and other control characters, which must not reach a mail header."""
+    return any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in text)
 
 
 class WorkshopTopic(models.Model):
@@ -87,6 +93,11 @@ class Workshop(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        if self.title and has_control_characters(self.title):
+            # The title is part of every booking mail's subject, a header.
+            raise ValidationError({"title": _("Der Titel darf keine Zeilenumbrüche oder Steuerzeichen enthalten; er steht im Betreff der E-Mails.")})
 
     def save(self, *args, **kwargs):
         if not self.slug:

@@ -36,7 +36,7 @@ def committed_workshop(django_db_setup, django_db_blocker):
 
 
 @pytest.mark.django_db  # also makes pytest-django create the test database when this module runs alone
-def test_the_lock_timeout_comes_from_the_environment(tmp_path):
+def test_the_lock_and_mail_timeouts_come_from_the_environment(tmp_path):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "MEP_LOCK_TIMEOUT_MS": "1234", "EMAIL_TIMEOUT": "7"}
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c",
