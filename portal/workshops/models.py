@@ -156,6 +156,8 @@ class WorkshopSession(models.Model):
             raise ValidationError({"end": _("Das Ende muss nach dem Beginn liegen.")})
         if self.capacity is not None and self.max_seats_per_school is not None and self.max_seats_per_school > self.capacity:
             raise ValidationError({"max_seats_per_school": _("Eine Schule kann nicht mehr Plätze nehmen, als es gibt.")})
+        if self.pk and self.capacity is not None:
+            check_capacity(self.capacity, self.confirmed_seat_count())
         if self.booking_opens and self.booking_closes and self.booking_closes <= self.booking_opens:
             raise ValidationError({"booking_closes": _("Der Buchungsschluss muss nach dem Buchungsbeginn liegen.")})
 
@@ -191,6 +193,15 @@ class WorkshopSession(models.Model):
         if taken is None:
             taken = self.confirmed_seat_count()
         return max(0, self.capacity - taken)
+
+
+def check_capacity(capacity: int, confirmed: int) -> None:
+    """Staff may not take away seats that are already confirmed to schools."""
+    if capacity < confirmed:
+        raise ValidationError({"capacity": _(
+            "Für diesen Termin sind schon %(seats)s bestätigt; so viele Plätze muss er mindestens haben. "
+            "Stornieren Sie zuerst einzelne Buchungen, wenn es weniger werden sollen."
+        ) % {"seats": seats_text(confirmed)}})
 
 
 def new_token_nonce() -> str:
