@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .calendar import calendar_for, public_base_url
-from .models import Booking
+from .models import CONTROL_CATEGORIES, Booking
 from .tasks import send_booking_mail
 from .tokens import cancel_token
 
@@ -77,7 +77,7 @@ def deliver(booking_id: int, subject: str, template: str, *, base_url=None, ics=
 
 def header_text(text: str) -> str:
     """Text for a mail header: line breaks and other control characters become spaces (no header injection)."""
-    return " ".join("".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text).split())
+    return " ".join("".join(" " if unicodedata.category(c) in CONTROL_CATEGORIES else c for c in text).split())
 
 
 def _message(booking: Booking, subject: str, template: str, *, base_url=None, ics=False, with_link=True) -> EmailMessage:

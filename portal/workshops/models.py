@@ -23,9 +23,13 @@ def seats_text(n: int) -> str:
     return "1 Platz" if n == 1 else f"{n} Plätze"
 
 
+# Unicode categories of line breaks, tabs and other control characters.
+CONTROL_CATEGORIES = ("Cc", "Zl", "Zp")
+
+
 def has_control_characters(text: str) -> bool:
     """Line breaks, tabs and other control characters, which must not reach a mail header."""
-    return any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in text)
+    return any(unicodedata.category(c) in CONTROL_CATEGORIES for c in text)
 
 
 class WorkshopTopic(models.Model):
