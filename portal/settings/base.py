@@ -134,6 +134,8 @@ LOGIN_URL = "wagtailadmin_login"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "medienzentrum@example.invalid")
+# Seconds an SMTP connection may take before sending gives up (and is logged; the booking stands).
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 
 CACHES = {
     "default": {
@@ -168,5 +170,8 @@ MEP_BOOKING_RATE_WINDOW = int(os.environ.get("MEP_BOOKING_RATE_WINDOW", "3600"))
 # Behind a reverse proxy: the request header (Django META name) in which the proxy
 # passes the client's address, e.g. HTTP_X_REAL_IP. Empty: REMOTE_ADDR.
 MEP_CLIENT_IP_HEADER = os.environ.get("MEP_CLIENT_IP_HEADER", "")
+# PostgreSQL: milliseconds a booking service waits for a workshop date's lock before it
+# answers "try again" instead of hanging a worker (SQLite: the busy timeout above).
+MEP_LOCK_TIMEOUT_MS = int(os.environ.get("MEP_LOCK_TIMEOUT_MS", "5000"))
 # Public address for links in emails sent outside a request (reminders); requests use their own host.
 MEP_PUBLIC_BASE_URL = os.environ.get("MEP_PUBLIC_BASE_URL", WAGTAILADMIN_BASE_URL)

@@ -1,22 +1,25 @@
 """Booking seats: the rules that must hold when many schools book at once.
 
-Locking follows pretix (doc/development/implementation/locking.rst): inside one
-atomic transaction, lock what is consumed -- the date's row, with
-``select_for_update`` -- as late as possible, then check, then write. On
-PostgreSQL the row lock queues concurrent bookings of the same date; on SQLite
-the database runs in IMMEDIATE transaction mode, so each transaction takes the
-write lock at BEGIN and writers queue the same way. Freeing seats needs no
-lock; giving freed seats to the waiting list consumes them, so it locks again.
+Locking follows pretix (doc/development/implementation/locking.rst): each
+service opens its own durable transaction (``date_transaction``), locks the
+date's row first -- in every path, so two paths never wait on each other in
+opposite order -- and only then reads or locks its bookings, checks, and writes.
+On PostgreSQL a lock that is not granted within ``MEP_LOCK_TIMEOUT_MS`` fails
+fast; on SQLite (IMMEDIATE transactions) the connection's busy timeout does the
+same. Either way the caller gets ``DateBusy`` with a German message, not a 500.
 Emails leave only after the transaction committed.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import emails
 from .models import Booking, WorkshopSession, seats_text
@@ -49,12 +52,48 @@ class CancellationRefused(Exception):
     """The booking is unknown, already cancelled, or its personal data is erased."""
 
 
+class DateBusy(BookingRefused):
+    """Another transaction held the date's lock too long; nothing was changed, trying again later works."""
+
+    def __init__(self):
+        super().__init__(
+            _("Dieser Termin wird gerade bearbeitet. Es wurde nichts geändert; bitte versuchen Sie es in einer Minute noch einmal."),
+            code="busy",
+        )
+
+
+# PostgreSQL: lock_not_available (lock_timeout) and deadlock_detected; SQLite: busy timeout ran out.
+_LOCK_FAILURES = ("55P03", "40P01")
+
+
+@contextmanager
+def date_transaction():
+    """The transaction a service owns: durable, with a lock timeout; a lock not granted in time raises ``DateBusy``."""
+    try:
+        with transaction.atomic(durable=True):
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    # set_config(..., true) is SET LOCAL: it ends with this transaction.
+                    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{settings.MEP_LOCK_TIMEOUT_MS}ms"])
+            yield
+    except OperationalError as exc:
+        cause = exc.__cause__
+        if getattr(cause, "sqlstate", None) in _LOCK_FAILURES or "database is locked" in str(exc):
+            raise DateBusy() from exc
+        raise
+
+
+def lock_session(session_id: int) -> WorkshopSession:
+    """Lock a date's row: the first lock in every path that changes the date's seats."""
+    return WorkshopSession.objects.select_for_update().get(pk=session_id)
+
+
 def book(session_id: int, request: BookingRequest, *, base_url: str | None = None) -> Booking:
     """Confirm the seats while enough remain, else put the school on the waiting list if it asked to."""
     if request.seats < 1:
         raise BookingRefused("Bitte buchen Sie mindestens einen Platz.", field="seats")
-    with transaction.atomic():
-        session = WorkshopSession.objects.select_for_update().get(pk=session_id)
+    with date_transaction():
+        session = lock_session(session_id)
         now = timezone.now()
         _check_open(session, now)
         if request.seats > session.max_seats_per_school:
@@ -95,7 +134,12 @@ def book(session_id: int, request: BookingRequest, *, base_url: str | None = Non
 
 def cancel_booking(booking_id: int, nonce: str, *, base_url: str | None = None) -> Booking:
     """Cancel once; freed seats go to the waiting list in order."""
-    with transaction.atomic():
+    # The date is locked before the booking (one lock order everywhere), so find it without locking.
+    session_id = Booking.objects.filter(pk=booking_id).values_list("session_id", flat=True).first()
+    if session_id is None:
+        raise CancellationRefused()
+    with date_transaction():
+        session = lock_session(session_id)
         booking = Booking.objects.select_for_update().filter(pk=booking_id).first()
         if booking is None or not nonce or booking.token_nonce != nonce or booking.status not in ACTIVE:
             raise CancellationRefused()
@@ -105,43 +149,47 @@ def cancel_booking(booking_id: int, nonce: str, *, base_url: str | None = None) 
         booking.save(update_fields=["status", "cancelled_at"])
         transaction.on_commit(lambda: emails.send_cancelled(booking, base_url=base_url))
         if freed:
-            promote_waiting_list(booking.session_id, base_url=base_url)
+            promote_locked_session(session, base_url=base_url)
     return booking
 
 
 def promote_waiting_list(session_id: int, *, base_url: str | None = None) -> list[Booking]:
-    """Give free seats to the waiting list in order; whoever needs more seats than are free keeps their place."""
-    with transaction.atomic():
-        session = WorkshopSession.objects.select_for_update().get(pk=session_id)
-        now = timezone.now()
-        if session.is_cancelled or session.start <= now:
-            return []
-        free = session.capacity - _seats(session.bookings.filter(status=Booking.Status.CONFIRMED))
-        promoted = []
-        for waiting in session.bookings.filter(status=Booking.Status.WAITING).order_by("created_at", "id"):
-            if free <= 0:
-                break
-            if waiting.seats <= free:
-                waiting.status = Booking.Status.CONFIRMED
-                waiting.confirmed_at = now
-                waiting.save(update_fields=["status", "confirmed_at"])
-                free -= waiting.seats
-                promoted.append(waiting)
-        for booking in promoted:
-            transaction.on_commit(lambda booking=booking: emails.send_promoted(booking, base_url=base_url))
+    """Give free seats to the waiting list in order, in a transaction of its own (say, after staff raised the capacity)."""
+    with date_transaction():
+        return promote_locked_session(lock_session(session_id), base_url=base_url)
+
+
+def promote_locked_session(session: WorkshopSession, *, base_url: str | None = None) -> list[Booking]:
+    """Promote inside the caller's transaction, which already holds the date's lock; whoever needs more seats than are free keeps their place."""
+    now = timezone.now()
+    if session.is_cancelled or session.start <= now:
+        return []
+    free = session.capacity - _seats(session.bookings.filter(status=Booking.Status.CONFIRMED))
+    promoted = []
+    for waiting in session.bookings.select_for_update().filter(status=Booking.Status.WAITING).order_by("created_at", "id"):
+        if free <= 0:
+            break
+        if waiting.seats <= free:
+            waiting.status = Booking.Status.CONFIRMED
+            waiting.confirmed_at = now
+            waiting.save(update_fields=["status", "confirmed_at"])
+            free -= waiting.seats
+            promoted.append(waiting)
+    for booking in promoted:
+        transaction.on_commit(lambda booking=booking: emails.send_promoted(booking, base_url=base_url))
     return promoted
 
 
 def cancel_session(session_id: int, *, base_url: str | None = None) -> list[Booking]:
     """Staff call a date off: every confirmed and waiting booking is released and told by email."""
-    with transaction.atomic():
-        session = WorkshopSession.objects.select_for_update().get(pk=session_id)
+    with date_transaction():
+        session = lock_session(session_id)
         if session.is_cancelled:
             return []
         now = timezone.now()
         session.cancelled_at = now
         session.save(update_fields=["cancelled_at"])
-        affected = list(session.bookings.filter(status__in=ACTIVE))
+        affected = list(session.bookings.select_for_update().filter(status__in=ACTIVE))
         for booking in affected:
             booking.status = Booking.Status.SESSION_CANCELLED
             booking.cancelled_at = now

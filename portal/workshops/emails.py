@@ -1,8 +1,14 @@
-"""The emails a booking sends: received (confirmed or waiting), promoted, cancelled, date called off, reminder."""
+"""The emails a booking sends: received (confirmed or waiting), promoted, cancelled, date called off, reminder.
+
+Each mail is queued as a task (django-tasks: sent at once in the demo and tests, by
+the worker in production) that carries only the booking's id, so a slow or broken
+mail server never holds up a request, and no error of it reaches one.
+"""
 
 from __future__ import annotations
 
 import logging
+import unicodedata
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -11,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .calendar import calendar_for, public_base_url
-from .models import Booking
+from .models import CONTROL_CATEGORIES, Booking
+from .tasks import send_booking_mail
 from .tokens import cancel_token
 
 logger = logging.getLogger(__name__)
@@ -47,6 +54,33 @@ def send_reminder(booking: Booking, *, base_url: str | None = None) -> None:
 def _send(booking: Booking, subject: str, template: str, *, base_url=None, ics=False, with_link=True) -> None:
     if not booking.email:
         return  # personal data already erased
+    try:
+        send_booking_mail.enqueue(booking.pk, str(subject), template, base_url=base_url, ics=ics, with_link=with_link)
+    except Exception:
+        # The booking is committed either way; a queue that is down must not turn it into an error page.
+        logger.exception("Workshop-E-Mail „%s“ an Buchung %s nicht in die Warteschlange gestellt", subject, booking.pk)
+
+
+def deliver(booking_id: int, subject: str, template: str, *, base_url=None, ics=False, with_link=True) -> bool:
+    """Render and send one mail now; every error is logged, none is raised. Returns whether it was sent."""
+    try:
+        booking = Booking.objects.select_related("session__workshop").filter(pk=booking_id).first()
+        if booking is None or not booking.email:
+            return False  # deleted or personal data erased meanwhile
+        _message(booking, subject, template, base_url=base_url, ics=ics, with_link=with_link).send()
+        return True
+    except Exception:
+        # Any failure of the mail server (refused, timed out, SMTP error) or of the message itself.
+        logger.exception("Workshop-E-Mail „%s“ an Buchung %s nicht gesendet", subject, booking_id)
+        return False
+
+
+def header_text(text: str) -> str:
+    """Text for a mail header: line breaks and other control characters become spaces (no header injection)."""
+    return " ".join("".join(" " if unicodedata.category(c) in CONTROL_CATEGORIES else c for c in text).split())
+
+
+def _message(booking: Booking, subject: str, template: str, *, base_url=None, ics=False, with_link=True) -> EmailMessage:
     session = booking.session
     workshop = session.workshop
     base = public_base_url(base_url)
@@ -61,15 +95,11 @@ def _send(booking: Booking, subject: str, template: str, *, base_url=None, ics=F
         "waiting_position": booking.waiting_position(),
     }
     message = EmailMessage(
-        subject=f"{subject}: {workshop.title}",
+        subject=header_text(f"{subject}: {workshop.title}"),
         body=render_to_string(f"workshops/email/{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[booking.email],
     )
     if ics:
         message.attach("workshop.ics", calendar_for([session], base_url=base), "text/calendar")
-    try:
-        message.send()
-    except OSError:
-        # The booking is committed either way; a mail server that is down must not turn it into an error page.
-        logger.exception("Workshop-E-Mail „%s“ an Buchung %s nicht gesendet", subject, booking.pk)
+    return message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from django import forms
@@ -20,6 +21,15 @@ MEDIENSTUDIO_ADDRESS = "Medienstudio im Medienzentrum Bochum, Universit채tsstra�
 def seats_text(n: int) -> str:
     """German count of seats: "1 Platz", "3 Pl채tze"."""
     return "1 Platz" if n == 1 else f"{n} Pl채tze"
+
+
+# Unicode categories of line breaks, tabs and other control characters.
+CONTROL_CATEGORIES = ("Cc", "Zl", "Zp")
+
+
+def has_control_characters(text: str) -> bool:
+    """Line breaks, tabs and other control characters, which must not reach a mail header."""
+    return any(unicodedata.category(c) in CONTROL_CATEGORIES for c in text)
 
 
 class WorkshopTopic(models.Model):
@@ -88,6 +98,11 @@ class Workshop(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        if self.title and has_control_characters(self.title):
+            # The title is part of every booking mail's subject, a header.
+            raise ValidationError({"title": _("Der Titel darf keine Zeilenumbr체che oder Steuerzeichen enthalten; er steht im Betreff der E-Mails.")})
+
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = slugify(self.title)[:100]
@@ -145,6 +160,8 @@ class WorkshopSession(models.Model):
             raise ValidationError({"end": _("Das Ende muss nach dem Beginn liegen.")})
         if self.capacity is not None and self.max_seats_per_school is not None and self.max_seats_per_school > self.capacity:
             raise ValidationError({"max_seats_per_school": _("Eine Schule kann nicht mehr Pl채tze nehmen, als es gibt.")})
+        if self.pk and self.capacity is not None:
+            check_capacity(self.capacity, self.confirmed_seat_count())
         if self.booking_opens and self.booking_closes and self.booking_closes <= self.booking_opens:
             raise ValidationError({"booking_closes": _("Der Buchungsschluss muss nach dem Buchungsbeginn liegen.")})
 
@@ -180,6 +197,15 @@ class WorkshopSession(models.Model):
         if taken is None:
             taken = self.confirmed_seat_count()
         return max(0, self.capacity - taken)
+
+
+def check_capacity(capacity: int, confirmed: int) -> None:
+    """Staff may not take away seats that are already confirmed to schools."""
+    if capacity < confirmed:
+        raise ValidationError({"capacity": _(
+            "F체r diesen Termin sind schon %(seats)s best채tigt; so viele Pl채tze muss er mindestens haben. "
+            "Stornieren Sie zuerst einzelne Buchungen, wenn es weniger werden sollen."
+        ) % {"seats": seats_text(confirmed)}})
 
 
 def new_token_nonce() -> str:

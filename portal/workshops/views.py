@@ -118,6 +118,9 @@ def cancel(request, token):
             booking = service.cancel_booking(booking.pk, found[1], base_url=request.build_absolute_uri("/"))
         except service.CancellationRefused:
             return render(request, "workshops/cancel_invalid.html", status=410)
+        except service.DateBusy as busy:
+            context = {"booking": booking, "session": booking.session, "message": busy.message}
+            return render(request, "workshops/cancel_confirm.html", context, status=503)
         return render(request, "workshops/cancel_done.html", {"booking": booking, "session": booking.session})
     return render(request, "workshops/cancel_confirm.html", {"booking": booking, "session": booking.session})
 

@@ -4,8 +4,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views
 from .models import Booking, Workshop, WorkshopSession, WorkshopTopic
@@ -43,9 +45,32 @@ class WorkshopSessionViewSet(SnippetViewSet):
     ]
     list_filter = ["workshop"]
     list_per_page = 50
+    edit_view_class = admin_views.SessionEditView
 
     def get_queryset(self, request):
         return WorkshopSession.objects.with_seats().select_related("workshop")
+
+
+class BookingPermissionPolicy(ModelPermissionPolicy):
+    """An active booking is never offered for deletion: cancelling it is what moves the waiting list up."""
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if action == "delete" and instance.is_active:
+            return False
+        return super().user_has_permission_for_instance(user, action, instance)
+
+
+register_permission_policy(Booking, BookingPermissionPolicy(Booking))
+
+
+class BookingIndexView(IndexView):
+    def get_delete_url(self, instance):
+        return None if instance.is_active else super().get_delete_url(instance)
+
+
+class BookingInspectView(InspectView):
+    def get_delete_url(self):
+        return None if self.object.is_active else super().get_delete_url()
 
 
 class BookingViewSet(SnippetViewSet):
@@ -65,6 +90,8 @@ class BookingViewSet(SnippetViewSet):
     list_filter = ["status", "session"]
     search_fields = ["school_name", "contact_name", "email"]
     inspect_view_enabled = True
+    index_view_class = BookingIndexView
+    inspect_view_class = BookingInspectView
 
 
 class WorkshopGroup(SnippetViewSetGroup):
@@ -91,11 +118,13 @@ def staff_actions(session) -> str:
     )
 
 
-
 def booking_actions(booking) -> str:
     if not booking.is_active:
         return ""
     return format_html('<a href="{}">Stornieren</a>', reverse("workshops_admin:cancel_booking", args=[booking.pk]))
+
+
+hooks.register("before_delete_snippet", admin_views.refuse_deleting_active_bookings)
 
 
 @hooks.register("register_admin_urls")
