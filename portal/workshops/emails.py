@@ -1,4 +1,9 @@
-"""The emails a booking sends: received (confirmed or waiting), promoted, cancelled, date called off, reminder."""
+"""The emails a booking sends: please confirm, received (confirmed or waiting), promoted, cancelled, date called off, reminder.
+
+The first one goes to an address nobody has confirmed yet, so it carries nothing
+the visitor typed (no name): only our own data -- the school from our list, the
+workshop, the date -- and the link.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +14,25 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .calendar import calendar_for, public_base_url
 from .models import Booking
-from .tokens import cancel_token
+from .tokens import cancel_token, confirm_token
 
 logger = logging.getLogger(__name__)
 
 
 def cancel_url(booking: Booking, base_url: str | None = None) -> str:
     return public_base_url(base_url) + reverse("workshops:cancel", args=[cancel_token(booking)])
+
+
+def confirm_url(booking: Booking, base_url: str | None = None) -> str:
+    return public_base_url(base_url) + reverse("workshops:confirm", args=[confirm_token(booking)])
+
+
+def send_confirmation_request(booking: Booking, *, base_url: str | None = None) -> None:
+    _send(booking, _("Bitte bestätigen Sie Ihre Buchung"), "confirm_request", base_url=base_url, with_link=False)
 
 
 def send_booking_received(booking: Booking, *, base_url: str | None = None) -> None:
@@ -58,6 +72,8 @@ def _send(booking: Booking, subject: str, template: str, *, base_url=None, ics=F
         "end": timezone.localtime(session.end),
         "session_url": base + reverse("workshops:session", args=[session.pk]),
         "cancel_url": cancel_url(booking, base) if with_link else "",
+        "confirm_url": confirm_url(booking, base) if booking.status == Booking.Status.PENDING else "",
+        "confirm_minutes": settings.MEP_BOOKING_CONFIRM_MINUTES,
         "waiting_position": booking.waiting_position(),
     }
     message = EmailMessage(

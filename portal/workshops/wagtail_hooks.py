@@ -2,13 +2,15 @@
 
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views
-from .models import Booking, Workshop, WorkshopSession, WorkshopTopic
+from .models import Booking, SchoolEmailDomains, Workshop, WorkshopSession, WorkshopTopic
+from .schools import available_schools
 
 
 class WorkshopTopicViewSet(SnippetViewSet):
@@ -38,6 +40,7 @@ class WorkshopSessionViewSet(SnippetViewSet):
         "start",
         "capacity",
         Column("confirmed_seats", label="Bestätigte Plätze"),
+        Column("held_seats", label=_("Unbestätigt gehaltene Plätze")),
         Column("waiting_seats", label="Plätze auf der Warteliste"),
         Column("actions", label="Aktionen", accessor=lambda session: staff_actions(session)),
     ]
@@ -57,7 +60,7 @@ class BookingViewSet(SnippetViewSet):
         "school_name",
         "session",
         "seats",
-        "status",
+        Column("status", label=_("Status"), accessor=lambda booking: booking.status_label()),
         "contact_name",
         "created_at",
         Column("actions", label="Aktionen", accessor=lambda booking: booking_actions(booking)),
@@ -67,11 +70,25 @@ class BookingViewSet(SnippetViewSet):
     inspect_view_enabled = True
 
 
+class SchoolEmailDomainsViewSet(SnippetViewSet):
+    """Staff keep each school's official mail domains; the booking form then refuses other addresses."""
+
+    model = SchoolEmailDomains
+    icon = "mail"
+    menu_label = _("E-Mail-Domains der Schulen")
+    list_display = [
+        "school_id",
+        Column("school", label=_("Schule"), accessor=lambda entry: dict(available_schools()).get(entry.school_id, "–")),
+        Column("domains", label=_("Zugelassene Domains"), accessor=lambda entry: ", ".join(entry.domain_list())),
+    ]
+    search_fields = ["school_id", "domains"]
+
+
 class WorkshopGroup(SnippetViewSetGroup):
     menu_label = "Workshops"
     menu_icon = "group"
     menu_order = 250
-    items = (WorkshopSessionViewSet, BookingViewSet, WorkshopViewSet, WorkshopTopicViewSet)
+    items = (WorkshopSessionViewSet, BookingViewSet, WorkshopViewSet, WorkshopTopicViewSet, SchoolEmailDomainsViewSet)
 
 
 register_snippet(WorkshopGroup)
