@@ -101,3 +101,33 @@ def test_concurrent_bookings_never_overbook(committed_session, django_db_blocker
         assert committed_session.bookings.count() == held + queued
         positions = [b.waiting_position() for b in committed_session.bookings.filter(status=Booking.Status.WAITING)]
         assert sorted(positions) == list(range(1, queued + 1))
+
+
+def test_sweeping_confirming_and_booking_one_date_at_once_stay_clean(committed_session, django_db_blocker):
+    """Every path locks the date first: sweeps, late confirmations and new bookings race without deadlock or overbooking."""
+    with django_db_blocker.unblock():
+        stale = [
+            service.book(committed_session.pk, service.BookingRequest(f"A{i:03d}", f"Alt {i}", "Test", f"a{i}@schule.example", 1))
+            for i in range(CAPACITY)
+        ]
+        Booking.objects.filter(pk__in=[b.pk for b in stale]).update(expires_at=timezone.now() - timedelta(seconds=1))
+    refusals, THREADS = [], 30
+
+    def work(i):
+        if i % 3 == 0:
+            service.lapse_expired_bookings()
+        elif i % 3 == 1:
+            try:
+                service.confirm_booking(stale[i // 3].pk, stale[i // 3].token_nonce)
+            except service.ConfirmationRefused as refused:
+                refusals.append(refused.reason)
+        else:
+            service.book(committed_session.pk, service.BookingRequest(f"N{i:03d}", f"Neu {i}", "Test", f"n{i}@schule.example", 1))
+
+    assert run_at_once(django_db_blocker, work, THREADS) == []
+    assert refusals == ["lapsed"] * (THREADS // 3)
+    with django_db_blocker.unblock():
+        assert not committed_session.bookings.filter(status=Booking.Status.CONFIRMED).exists()
+        assert committed_session.bookings.filter(status=Booking.Status.PENDING).count() == THREADS // 3
+        assert committed_session.bookings.filter(status=Booking.Status.LAPSED).count() == CAPACITY
+        assert committed_session.taken_seat_count() == THREADS // 3 <= CAPACITY
