@@ -94,6 +94,7 @@ def book(request, pk):
             "form": form,
             "offer_waitlist": offer_waitlist,
             "erasure_days": settings.MEP_WORKSHOP_ERASURE_DAYS,
+            "confirm_minutes": settings.MEP_BOOKING_CONFIRM_MINUTES,
         },
         status=422 if form.is_bound else 200,
     )

@@ -201,6 +201,8 @@ def test_the_receipt_says_the_link_makes_it_count_and_how_long_that_takes(client
     assert "45 Minuten" in text and "2 Plätze für Grundschule Am Kirchplatz frei" in text
     booking = Booking.objects.get()
     assert booking.expires_at - booking.created_at == timedelta(minutes=45)
+    form = html(client.get(f"/workshops/termine/{session.pk}/buchen/")).find(id="confirm-notice").get_text(" ", strip=True)
+    assert "Erst wenn Sie die Buchung über diesen Link bestätigen, gilt sie; dafür haben Sie 45 Minuten Zeit." in form
 
 
 def test_a_hold_never_outlasts_the_start_of_the_date(make_session, settings):
