@@ -167,6 +167,15 @@ MEP_WORKSHOP_REMINDER_DAYS = int(os.environ.get("MEP_WORKSHOP_REMINDER_DAYS", "3
 # Booking attempts per address and window (seconds), counted in the cache.
 MEP_BOOKING_RATE_LIMIT = int(os.environ.get("MEP_BOOKING_RATE_LIMIT", "20"))
 MEP_BOOKING_RATE_WINDOW = int(os.environ.get("MEP_BOOKING_RATE_WINDOW", "3600"))
+# Minutes a booking awaiting its e-mail confirmation holds its seats (or waiting-list place) before it lapses.
+MEP_BOOKING_CONFIRM_MINUTES = os.environ.get("MEP_BOOKING_CONFIRM_MINUTES", "30")
+if not MEP_BOOKING_CONFIRM_MINUTES.isdigit() or int(MEP_BOOKING_CONFIRM_MINUTES) < 1:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"MEP_BOOKING_CONFIRM_MINUTES muss eine ganze Zahl von Minuten größer als 0 sein, nicht „{MEP_BOOKING_CONFIRM_MINUTES}“."
+    )
+MEP_BOOKING_CONFIRM_MINUTES = int(MEP_BOOKING_CONFIRM_MINUTES)
 # Behind a reverse proxy: the request header (Django META name) in which the proxy
 # passes the client's address, e.g. HTTP_X_REAL_IP. Empty: REMOTE_ADDR.
 MEP_CLIENT_IP_HEADER = os.environ.get("MEP_CLIENT_IP_HEADER", "")

@@ -105,7 +105,7 @@ def refuse_deleting_active_bookings(request, instances):
         return None
     model = type(instances[0])
     pks = [instance.pk for instance in instances]
-    active = Booking.objects.filter(status__in=service.ACTIVE)
+    active = Booking.objects.filter(status__in=(*service.ACTIVE, Booking.Status.PENDING))
     if model is Booking and active.filter(pk__in=pks).exists():
         message = _("Aktive Buchungen lassen sich nicht löschen. Stornieren Sie sie; dann rückt die Warteliste nach "
                     "und die Schule wird benachrichtigt.")

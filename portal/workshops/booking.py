@@ -8,12 +8,24 @@ On PostgreSQL a lock that is not granted within ``MEP_LOCK_TIMEOUT_MS`` fails
 fast; on SQLite (IMMEDIATE transactions) the connection's busy timeout does the
 same. Either way the caller gets ``DateBusy`` with a German message, not a 500.
 Emails leave only after the transaction committed.
+
+Double opt-in: ``book()`` creates a *pending* booking that holds its seats -- or,
+with ``queued`` set, its place in the waiting list -- until ``expires_at``
+(``MEP_BOOKING_CONFIRM_MINUTES`` after booking, never past the date's start).
+Only following the e-mailed link (``confirm_booking``) makes it confirmed or
+waiting. Seat counting reads an expired hold as nothing (``seat_taking_q`` and
+``queue_q`` in models.py), so capacity is right even if no sweep ever ran;
+``lapse_expired_bookings`` marks such bookings lapsed and moves the waiting
+list up. When seats free up and a pending queued booking is next in line, it
+keeps its turn: it now holds seats, and confirming makes it a booking.
+Every path locks the date first, then its bookings.
 """
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
@@ -22,7 +34,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import emails
-from .models import Booking, WorkshopSession, seats_text
+from .domains import address_allowed, allowed_domains, domain_message
+from .models import Booking, WorkshopSession, queue_q, seat_taking_q, seats_text
 
 ACTIVE = (Booking.Status.CONFIRMED, Booking.Status.WAITING)
 
@@ -88,31 +101,51 @@ def lock_session(session_id: int) -> WorkshopSession:
     return WorkshopSession.objects.select_for_update().get(pk=session_id)
 
 
+class ConfirmationRefused(Exception):
+    """A confirmation link that does not work (any more); ``reason`` says why, for the German page.
+
+    Reasons: ``unknown`` (no such booking or a wrong link), ``used`` (already confirmed), ``lapsed`` (not
+    confirmed in time), ``started`` (the date has begun), ``cancelled`` (the date was called off, or the
+    booking is no longer pending).
+    """
+
+    def __init__(self, reason: str, booking: Booking | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.booking = booking
+
+
 def book(session_id: int, request: BookingRequest, *, base_url: str | None = None) -> Booking:
-    """Confirm the seats while enough remain, else put the school on the waiting list if it asked to."""
+    """Hold the seats while enough remain (else a waiting-list place, if asked) until the e-mailed link confirms them."""
     if request.seats < 1:
-        raise BookingRefused("Bitte buchen Sie mindestens einen Platz.", field="seats")
+        raise BookingRefused(_("Bitte buchen Sie mindestens einen Platz."), field="seats")
+    domains = allowed_domains(request.school_id)
+    if not address_allowed(request.email, domains):
+        raise BookingRefused(domain_message(domains), field="email")
+    _lapse_session(session_id, timezone.now(), base_url=base_url)  # tidy only: the counts below ignore expired holds
     with date_transaction():
         session = lock_session(session_id)
         now = timezone.now()
         _check_open(session, now)
         if request.seats > session.max_seats_per_school:
             raise BookingRefused(
-                f"Eine Schule kann für diesen Termin höchstens {session.max_seats_per_school} Plätze buchen.",
+                _("Eine Schule kann für diesen Termin höchstens %(n)s Plätze buchen.") % {"n": session.max_seats_per_school},
                 field="seats",
             )
-        held = _seats(session.bookings.filter(school_id=request.school_id, status__in=ACTIVE))
+        held = _seats(session.bookings.filter(seat_taking_q(now) | queue_q(now), school_id=request.school_id))
         if held + request.seats > session.max_seats_per_school:
             raise BookingRefused(
-                f"Ihre Schule hat für diesen Termin schon {seats_text(held)} gebucht oder auf der Warteliste; "
-                f"je Schule sind höchstens {session.max_seats_per_school} möglich.",
+                _(
+                    "Ihre Schule hat für diesen Termin schon %(held)s gebucht, angefragt oder auf der Warteliste; "
+                    "je Schule sind höchstens %(n)s möglich."
+                ) % {"held": seats_text(held), "n": session.max_seats_per_school},
                 field="seats",
             )
-        free = session.capacity - _seats(session.bookings.filter(status=Booking.Status.CONFIRMED))
+        free = session.capacity - _seats(session.bookings.filter(seat_taking_q(now)))
         if request.seats <= free:
-            status = Booking.Status.CONFIRMED
+            queued = False
         elif request.join_waitlist:
-            status = Booking.Status.WAITING
+            queued = True
         else:
             raise BookingRefused(
                 _full_message(free), field="seats", code="full", free_seats=max(0, free)
@@ -124,12 +157,48 @@ def book(session_id: int, request: BookingRequest, *, base_url: str | None = Non
             contact_name=request.contact_name,
             email=request.email,
             seats=request.seats,
-            status=status,
+            status=Booking.Status.PENDING,
+            queued=queued,
             created_at=now,
-            confirmed_at=now if status == Booking.Status.CONFIRMED else None,
+            expires_at=min(now + timedelta(minutes=settings.MEP_BOOKING_CONFIRM_MINUTES), session.start),
         )
-        transaction.on_commit(lambda: emails.send_booking_received(booking, base_url=base_url))
+        transaction.on_commit(lambda: emails.send_confirmation_request(booking, base_url=base_url))
     return booking
+
+
+def confirm_booking(booking_id: int, nonce: str, *, base_url: str | None = None) -> Booking:
+    """Follow the e-mailed link once: a live pending booking becomes confirmed, or waiting if it held a waiting-list place."""
+    session_id = Booking.objects.filter(pk=booking_id).values_list("session_id", flat=True).first()
+    if session_id is None:
+        raise ConfirmationRefused("unknown")
+    with date_transaction():
+        session = lock_session(session_id)
+        booking = session.bookings.select_for_update().filter(pk=booking_id).first()
+        now = timezone.now()
+        reason = _confirmation_refusal(session, booking, nonce, now)
+        if reason == "lapsed" and booking.status == Booking.Status.PENDING:
+            _lapse(session, [booking], now, base_url=base_url)
+        elif reason is None:
+            others = _seats(session.bookings.filter(seat_taking_q(now)).exclude(pk=booking.pk))
+            # A held seat stays the visitor's; only staff lowering the capacity meanwhile sends them to the waiting list.
+            if not booking.queued and others + booking.seats <= session.capacity:
+                booking.status, booking.confirmed_at = Booking.Status.CONFIRMED, now
+            else:
+                booking.status = Booking.Status.WAITING
+            booking.save(update_fields=["status", "confirmed_at"])
+            transaction.on_commit(lambda: emails.send_booking_received(booking, base_url=base_url))
+    if reason:
+        booking = Booking.objects.filter(pk=booking_id).select_related("session__workshop").first()
+        raise ConfirmationRefused(reason, booking if reason != "unknown" else None)
+    return booking
+
+
+def lapse_expired_bookings(now=None) -> int:
+    """Mark every pending booking whose hold expired as lapsed and move each affected waiting list up; returns how many."""
+    now = now or timezone.now()
+    expired = Booking.objects.filter(status=Booking.Status.PENDING, expires_at__lte=now)
+    session_ids = sorted(set(expired.values_list("session_id", flat=True)))
+    return sum(_lapse_session(session_id, now) for session_id in session_ids)
 
 
 def cancel_booking(booking_id: int, nonce: str, *, base_url: str | None = None) -> Booking:
@@ -164,12 +233,17 @@ def promote_locked_session(session: WorkshopSession, *, base_url: str | None = N
     now = timezone.now()
     if session.is_cancelled or session.start <= now:
         return []
-    free = session.capacity - _seats(session.bookings.filter(status=Booking.Status.CONFIRMED))
+    free = session.capacity - _seats(session.bookings.filter(seat_taking_q(now)))
     promoted = []
-    for waiting in session.bookings.select_for_update().filter(status=Booking.Status.WAITING).order_by("created_at", "id"):
+    for waiting in session.bookings.select_for_update().filter(queue_q(now)).order_by("created_at", "id"):
         if free <= 0:
             break
-        if waiting.seats <= free:
+        if waiting.seats <= free and waiting.status == Booking.Status.PENDING:
+            # Its turn, but nobody confirmed the address yet: it holds the seats until it is confirmed or lapses.
+            waiting.queued = False
+            waiting.save(update_fields=["queued"])
+            free -= waiting.seats
+        elif waiting.seats <= free:
             waiting.status = Booking.Status.CONFIRMED
             waiting.confirmed_at = now
             waiting.save(update_fields=["status", "confirmed_at"])
@@ -181,7 +255,7 @@ def promote_locked_session(session: WorkshopSession, *, base_url: str | None = N
 
 
 def cancel_session(session_id: int, *, base_url: str | None = None) -> list[Booking]:
-    """Staff call a date off: every confirmed and waiting booking is released and told by email."""
+    """Staff call a date off: every booking is released; confirmed and waiting ones are told by email."""
     with date_transaction():
         session = lock_session(session_id)
         if session.is_cancelled:
@@ -189,11 +263,14 @@ def cancel_session(session_id: int, *, base_url: str | None = None) -> list[Book
         now = timezone.now()
         session.cancelled_at = now
         session.save(update_fields=["cancelled_at"])
-        affected = list(session.bookings.select_for_update().filter(status__in=ACTIVE))
-        for booking in affected:
+        released = list(session.bookings.select_for_update().filter(status__in=(*ACTIVE, Booking.Status.PENDING)))
+        affected = [booking for booking in released if booking.status in ACTIVE]
+        for booking in released:
             booking.status = Booking.Status.SESSION_CANCELLED
             booking.cancelled_at = now
             booking.save(update_fields=["status", "cancelled_at"])
+        # Unconfirmed addresses get no mail: nobody has shown they belong to the school.
+        for booking in affected:
             transaction.on_commit(lambda booking=booking: emails.send_session_cancelled(booking, base_url=base_url))
     return affected
 
@@ -201,12 +278,56 @@ def cancel_session(session_id: int, *, base_url: str | None = None) -> list[Book
 def _check_open(session: WorkshopSession, now) -> None:
     state = session.booking_state(now)
     if state == "cancelled":
-        raise BookingRefused("Dieser Termin wurde abgesagt.", code="closed")
+        raise BookingRefused(_("Dieser Termin wurde abgesagt."), code="closed")
     if state == "not_yet":
         opens = timezone.localtime(session.booking_opens)
-        raise BookingRefused(f"Die Buchung öffnet erst am {opens:%d.%m.%Y um %H:%M} Uhr.", code="closed")
+        raise BookingRefused(
+            _("Die Buchung öffnet erst am %(day)s um %(time)s Uhr.") % {"day": f"{opens:%d.%m.%Y}", "time": f"{opens:%H:%M}"},
+            code="closed",
+        )
     if state == "closed":
-        raise BookingRefused("Für diesen Termin ist die Buchung geschlossen.", code="closed")
+        raise BookingRefused(_("Für diesen Termin ist die Buchung geschlossen."), code="closed")
+
+
+def _lapse_session(session_id: int, now, *, base_url: str | None = None) -> int:
+    if not Booking.objects.filter(session_id=session_id, status=Booking.Status.PENDING, expires_at__lte=now).exists():
+        return 0
+    with date_transaction():
+        session = lock_session(session_id)
+        expired = list(session.bookings.select_for_update().filter(status=Booking.Status.PENDING, expires_at__lte=now))
+        _lapse(session, expired, now, base_url=base_url)
+    return len(expired)
+
+
+def _lapse(session: WorkshopSession, bookings: list[Booking], now, *, base_url: str | None = None) -> None:
+    """Inside the caller's transaction, with the date locked: the holds end and the waiting list moves up."""
+    if not bookings:
+        return
+    Booking.objects.filter(pk__in=[b.pk for b in bookings]).update(status=Booking.Status.LAPSED, cancelled_at=now)
+    for booking in bookings:
+        booking.status, booking.cancelled_at = Booking.Status.LAPSED, now
+    promote_locked_session(session, base_url=base_url)
+
+
+def confirmation_refusal(booking: Booking, now=None) -> str | None:
+    """Why following this booking's confirmation link would be refused right now, read without locking; None if it works."""
+    return _confirmation_refusal(booking.session, booking, booking.token_nonce, now or timezone.now())
+
+
+def _confirmation_refusal(session: WorkshopSession, booking: Booking | None, nonce: str, now) -> str | None:
+    if booking is None or not nonce or booking.token_nonce != nonce:
+        return "unknown"
+    if booking.status in (Booking.Status.CONFIRMED, Booking.Status.WAITING):
+        return "used"
+    if booking.status == Booking.Status.LAPSED:
+        return "lapsed"
+    if booking.status != Booking.Status.PENDING or session.is_cancelled:
+        return "cancelled"
+    if session.start <= now:
+        return "started"
+    if booking.expires_at is None or booking.expires_at <= now:
+        return "lapsed"
+    return None
 
 
 def _seats(bookings) -> int:
@@ -215,8 +336,7 @@ def _seats(bookings) -> int:
 
 def _full_message(free: int) -> str:
     if free <= 0:
-        return "Dieser Termin ist ausgebucht. Sie können sich auf die Warteliste setzen lassen."
-    return (
-        f"Es sind nur noch {seats_text(free)} frei. Buchen Sie weniger Plätze "
-        "oder lassen Sie sich auf die Warteliste setzen."
-    )
+        return _("Dieser Termin ist ausgebucht. Sie können sich auf die Warteliste setzen lassen.")
+    return _(
+        "Es sind nur noch %(free)s frei. Buchen Sie weniger Plätze oder lassen Sie sich auf die Warteliste setzen."
+    ) % {"free": seats_text(free)}

@@ -1,4 +1,8 @@
-"""The emails a booking sends: received (confirmed or waiting), promoted, cancelled, date called off, reminder.
+"""The emails a booking sends: please confirm, received (confirmed or waiting), promoted, cancelled, date called off, reminder.
+
+The first one goes to an address nobody has confirmed yet, so it carries nothing
+the visitor typed (no name): only our own data -- the school from our list, the
+workshop, the date -- and the link.
 
 Each mail is queued as a task (django-tasks: sent at once in the demo and tests, by
 the worker in production) that carries only the booking's id, so a slow or broken
@@ -15,17 +19,26 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .calendar import calendar_for, public_base_url
 from .models import CONTROL_CATEGORIES, Booking
 from .tasks import send_booking_mail
-from .tokens import cancel_token
+from .tokens import cancel_token, confirm_token
 
 logger = logging.getLogger(__name__)
 
 
 def cancel_url(booking: Booking, base_url: str | None = None) -> str:
     return public_base_url(base_url) + reverse("workshops:cancel", args=[cancel_token(booking)])
+
+
+def confirm_url(booking: Booking, base_url: str | None = None) -> str:
+    return public_base_url(base_url) + reverse("workshops:confirm", args=[confirm_token(booking)])
+
+
+def send_confirmation_request(booking: Booking, *, base_url: str | None = None) -> None:
+    _send(booking, _("Bitte bestätigen Sie Ihre Buchung"), "confirm_request", base_url=base_url, with_link=False)
 
 
 def send_booking_received(booking: Booking, *, base_url: str | None = None) -> None:
@@ -93,6 +106,8 @@ def _message(booking: Booking, subject: str, template: str, *, base_url=None, ic
         "session_url": base + reverse("workshops:session", args=[session.pk]),
         "cancel_url": cancel_url(booking, base) if with_link else "",
         "waiting_position": booking.waiting_position(),
+        "confirm_url": confirm_url(booking, base) if booking.status == Booking.Status.PENDING else "",
+        "confirm_minutes": settings.MEP_BOOKING_CONFIRM_MINUTES,
     }
     message = EmailMessage(
         subject=header_text(f"{subject}: {workshop.title}"),

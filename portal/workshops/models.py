@@ -117,9 +117,12 @@ class WorkshopSessionQuerySet(models.QuerySet):
     def upcoming(self):
         return self.filter(start__gte=timezone.now(), cancelled_at__isnull=True)
 
-    def with_seats(self):
+    def with_seats(self, now=None):
+        """Seats confirmed, held by bookings awaiting confirmation, and waiting; read at ``now``, swept or not."""
+        now = now or timezone.now()
         return self.annotate(
             confirmed_seats=Sum("bookings__seats", filter=Q(bookings__status=Booking.Status.CONFIRMED), default=0),
+            held_seats=Sum("bookings__seats", filter=holding_seats_q(now, "bookings__"), default=0),
             waiting_seats=Sum("bookings__seats", filter=Q(bookings__status=Booking.Status.WAITING), default=0),
         )
 
@@ -192,10 +195,14 @@ class WorkshopSession(models.Model):
     def confirmed_seat_count(self) -> int:
         return self.bookings.filter(status=Booking.Status.CONFIRMED).aggregate(n=Sum("seats", default=0))["n"]
 
+    def taken_seat_count(self, now=None) -> int:
+        """Confirmed seats plus those held by bookings still awaiting confirmation; expired holds count for nothing."""
+        now = now or timezone.now()
+        return self.bookings.filter(seat_taking_q(now)).aggregate(n=Sum("seats", default=0))["n"]
+
     def free_seats(self) -> int:
-        taken = getattr(self, "confirmed_seats", None)
-        if taken is None:
-            taken = self.confirmed_seat_count()
+        confirmed, held = getattr(self, "confirmed_seats", None), getattr(self, "held_seats", None)
+        taken = self.taken_seat_count() if confirmed is None or held is None else confirmed + held
         return max(0, self.capacity - taken)
 
 
@@ -212,14 +219,31 @@ def new_token_nonce() -> str:
     return secrets.token_urlsafe(16)
 
 
+def holding_seats_q(now, prefix: str = "") -> Q:
+    """Pending bookings whose hold on seats has not expired yet (the read-time rule; no sweep needed)."""
+    return Q(**{f"{prefix}status": "pending", f"{prefix}queued": False, f"{prefix}expires_at__gt": now})
+
+
+def seat_taking_q(now) -> Q:
+    """Bookings that take seats at ``now``: confirmed, or pending with a live hold."""
+    return Q(status="confirmed") | holding_seats_q(now)
+
+
+def queue_q(now) -> Q:
+    """Bookings that have a place in the waiting list at ``now``: waiting, or pending with a live hold on a place."""
+    return Q(status="waiting") | Q(status="pending", queued=True, expires_at__gt=now)
+
+
 class Booking(models.Model):
     """Seats a school booked for a date, or its place on the waiting list."""
 
     class Status(models.TextChoices):
+        PENDING = "pending", _("wartet auf Bestätigung")
         CONFIRMED = "confirmed", _("bestätigt")
         WAITING = "waiting", _("Warteliste")
         CANCELLED = "cancelled", _("storniert")
         SESSION_CANCELLED = "session_cancelled", _("Termin abgesagt")
+        LAPSED = "lapsed", _("verfallen (nicht bestätigt)")
 
     session = models.ForeignKey(WorkshopSession, verbose_name=_("Termin"), on_delete=models.CASCADE, related_name="bookings")
     school_id = models.CharField(_("Schulnummer"), max_length=40)
@@ -231,6 +255,14 @@ class Booking(models.Model):
     created_at = models.DateTimeField(_("Gebucht am"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("Bestätigt am"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("Storniert am"), null=True, blank=True)
+    expires_at = models.DateTimeField(
+        _("Bestätigung möglich bis"), null=True, blank=True,
+        help_text=_("Bis dahin hält eine unbestätigte Buchung ihre Plätze oder ihren Platz auf der Warteliste."),
+    )
+    queued = models.BooleanField(
+        _("Auf der Warteliste angefragt"), default=False,
+        help_text=_("Bei unbestätigten Buchungen: hält einen Platz auf der Warteliste statt Sitzplätzen."),
+    )
     reminder_sent_at = models.DateTimeField(_("Erinnerung gesendet am"), null=True, blank=True)
     erased_at = models.DateTimeField(_("Personendaten gelöscht am"), null=True, blank=True)
     token_nonce = models.CharField(max_length=40, default=new_token_nonce, editable=False)
@@ -250,7 +282,7 @@ class Booking(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("Buchung")
         verbose_name_plural = _("Buchungen")
-        indexes = [models.Index(fields=["session", "status"])]
+        indexes = [models.Index(fields=["session", "status"]), models.Index(fields=["status", "expires_at"], name="booking_hold_expiry")]
 
     def __str__(self):
         return f"{self.school_name} ({self.seats}) – {self.get_status_display()}"
@@ -259,10 +291,73 @@ class Booking(models.Model):
     def is_active(self) -> bool:
         return self.status in (self.Status.CONFIRMED, self.Status.WAITING)
 
+    @property
+    def holds_place(self) -> bool:
+        """Confirmed, waiting or awaiting confirmation: deleting it would skip the waiting list, so staff cancel instead."""
+        return self.status in (self.Status.CONFIRMED, self.Status.WAITING, self.Status.PENDING)
+
+    def is_expired(self, now=None) -> bool:
+        """A pending booking whose hold ran out, whether or not the sweep has marked it lapsed yet."""
+        return self.status == self.Status.PENDING and self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    def status_label(self, now=None) -> str:
+        """The status as staff read it; a pending booking says whether it holds seats or a waiting-list place."""
+        if self.is_expired(now):
+            return str(self.Status.LAPSED.label)
+        if self.status == self.Status.PENDING:
+            return str(_("wartet auf Bestätigung (Warteliste)") if self.queued else _("wartet auf Bestätigung"))
+        return self.get_status_display()
+
     def waiting_position(self) -> int | None:
-        if self.status != self.Status.WAITING:
+        """Place in the waiting list, counting pending bookings that hold a place; None if not in the list."""
+        now = timezone.now()
+        in_queue = self.status == self.Status.WAITING or (self.status == self.Status.PENDING and self.queued and not self.is_expired(now))
+        if not in_queue:
             return None
-        earlier = self.session.bookings.filter(status=self.Status.WAITING).filter(
+        earlier = self.session.bookings.filter(queue_q(now)).filter(
             Q(created_at__lt=self.created_at) | Q(created_at=self.created_at, id__lt=self.id)
         )
         return earlier.count() + 1
+
+
+class SchoolEmailDomains(models.Model):
+    """The e-mail domains a school books from; when set, the booking form refuses every other address."""
+
+    school_id = models.CharField(
+        _("Schulnummer"), max_length=40, unique=True, help_text=_("wie in den Planungsdaten, z. B. S001")
+    )
+    domains = models.TextField(
+        _("Zugelassene Domains"),
+        help_text=_(
+            "Eine Domain je Zeile, z. B. gs-lindenweg.bochum.de. Es gilt genau die eingetragene Domain, "
+            "nicht ihre Subdomains; eine Subdomain bitte eigens eintragen."
+        ),
+    )
+
+    panels = [FieldPanel("school_id"), FieldPanel("domains")]
+
+    class Meta:
+        ordering = ["school_id"]
+        verbose_name = _("E-Mail-Domains einer Schule")
+        verbose_name_plural = _("E-Mail-Domains der Schulen")
+
+    def __str__(self):
+        return f"{self.school_id}: {', '.join(self.domain_list())}"
+
+    def domain_list(self) -> list[str]:
+        from .domains import parse_domains
+
+        return parse_domains(self.domains)[0]
+
+    def clean(self):
+        from .domains import parse_domains
+        from .schools import available_schools
+
+        domains, invalid = parse_domains(self.domains)
+        if invalid:
+            raise ValidationError({"domains": _("Keine gültige Domain: %(entries)s") % {"entries": ", ".join(invalid)}})
+        if not domains:
+            raise ValidationError({"domains": _("Bitte tragen Sie mindestens eine Domain ein.")})
+        self.domains = "\n".join(domains)
+        if self.school_id and self.school_id not in dict(available_schools()):
+            raise ValidationError({"school_id": _("Diese Schulnummer steht nicht in der Liste der Schulen, die buchen können.")})

@@ -11,5 +11,6 @@ urlpatterns = [
     path("termine/<int:pk>/buchen/", views.book, name="book"),
     path("termine/<int:pk>/termin.ics", views.session_ics, name="session_ics"),
     path("buchung/<str:token>/", views.receipt, name="receipt"),
+    path("bestaetigen/<str:token>/", views.confirm, name="confirm"),
     path("stornieren/<str:token>/", views.cancel, name="cancel"),
 ]

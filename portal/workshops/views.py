@@ -1,4 +1,4 @@
-"""Public pages: upcoming dates, a date's details, the booking form, iCal, cancelling by link."""
+"""Public pages: upcoming dates, a date's details, the booking form, iCal, confirming and cancelling by link."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods
 from . import booking as service
 from .calendar import calendar_for
 from .forms import BookingForm
-from .models import Booking, Workshop, WorkshopSession, WorkshopTopic
+from .models import MEDIENSTUDIO_ADDRESS, Booking, Workshop, WorkshopSession, WorkshopTopic
 from .ratelimit import allow_booking_attempt
-from .tokens import read_cancel_token, read_receipt_token, receipt_token
+from .tokens import read_cancel_token, read_confirm_token, read_receipt_token, receipt_token
 
 
 def session_list(request):
@@ -94,6 +94,7 @@ def book(request, pk):
             "form": form,
             "offer_waitlist": offer_waitlist,
             "erasure_days": settings.MEP_WORKSHOP_ERASURE_DAYS,
+            "confirm_minutes": settings.MEP_BOOKING_CONFIRM_MINUTES,
         },
         status=422 if form.is_bound else 200,
     )
@@ -104,7 +105,44 @@ def receipt(request, token):
     booking = Booking.objects.select_related("session__workshop").filter(pk=found[0]).first() if found else None
     if booking is None or booking.token_nonce != found[1]:
         raise Http404("Diese Bestätigungsseite ist abgelaufen.")
-    return render(request, "workshops/receipt.html", {"booking": booking, "session": booking.session})
+    return render(request, "workshops/receipt.html", _receipt_context(booking))
+
+
+def _receipt_context(booking: Booking) -> dict:
+    return {
+        "booking": booking,
+        "session": booking.session,
+        "expired": booking.is_expired(),
+        "confirm_minutes": settings.MEP_BOOKING_CONFIRM_MINUTES,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    """The link in the first email: a page with a button, so that a mail scanner opening links confirms nothing."""
+    found = read_confirm_token(token)
+    if found is None:
+        return render(request, "workshops/confirm_invalid.html", {"reason": "unknown"}, status=404)
+    if request.method == "POST":
+        try:
+            booking = service.confirm_booking(*found, base_url=request.build_absolute_uri("/"))
+        except service.ConfirmationRefused as refused:
+            return _confirm_refused(request, refused.reason, refused.booking)
+        return render(request, "workshops/receipt.html", _receipt_context(booking))
+    service.lapse_expired_bookings()
+    booking = Booking.objects.select_related("session__workshop").filter(pk=found[0]).first()
+    if booking is None or booking.token_nonce != found[1]:
+        return _confirm_refused(request, "unknown", None)
+    reason = service.confirmation_refusal(booking)
+    if reason:
+        return _confirm_refused(request, reason, booking)
+    return render(request, "workshops/confirm.html", {"booking": booking, "session": booking.session})
+
+
+def _confirm_refused(request, reason: str, booking: Booking | None):
+    context = {"reason": reason, "booking": booking, "session": booking.session if booking else None,
+               "confirm_minutes": settings.MEP_BOOKING_CONFIRM_MINUTES}
+    return render(request, "workshops/confirm_invalid.html", context, status=404 if reason == "unknown" else 410)
 
 
 @require_http_methods(["GET", "POST"])
@@ -113,6 +151,9 @@ def cancel(request, token):
     booking = Booking.objects.select_related("session__workshop").filter(pk=found[0]).first() if found else None
     if booking is None or booking.token_nonce != found[1] or not booking.is_active:
         return render(request, "workshops/cancel_invalid.html", status=410 if booking else 404)
+    if booking.session.start <= timezone.now():
+        # The link ends when the date begins: seats freed now would go to nobody in time.
+        return render(request, "workshops/cancel_too_late.html", {"session": booking.session, "address": MEDIENSTUDIO_ADDRESS}, status=410)
     if request.method == "POST":
         try:
             booking = service.cancel_booking(booking.pk, found[1], base_url=request.build_absolute_uri("/"))

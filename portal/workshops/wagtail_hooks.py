@@ -2,6 +2,7 @@
 
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -10,7 +11,8 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views
-from .models import Booking, Workshop, WorkshopSession, WorkshopTopic
+from .models import Booking, SchoolEmailDomains, Workshop, WorkshopSession, WorkshopTopic
+from .schools import available_schools
 
 
 class WorkshopTopicViewSet(SnippetViewSet):
@@ -40,6 +42,7 @@ class WorkshopSessionViewSet(SnippetViewSet):
         "start",
         "capacity",
         Column("confirmed_seats", label="Bestätigte Plätze"),
+        Column("held_seats", label=_("Unbestätigt gehaltene Plätze")),
         Column("waiting_seats", label="Plätze auf der Warteliste"),
         Column("actions", label="Aktionen", accessor=lambda session: staff_actions(session)),
     ]
@@ -55,7 +58,7 @@ class BookingPermissionPolicy(ModelPermissionPolicy):
     """An active booking is never offered for deletion: cancelling it is what moves the waiting list up."""
 
     def user_has_permission_for_instance(self, user, action, instance):
-        if action == "delete" and instance.is_active:
+        if action == "delete" and instance.holds_place:
             return False
         return super().user_has_permission_for_instance(user, action, instance)
 
@@ -65,12 +68,12 @@ register_permission_policy(Booking, BookingPermissionPolicy(Booking))
 
 class BookingIndexView(IndexView):
     def get_delete_url(self, instance):
-        return None if instance.is_active else super().get_delete_url(instance)
+        return None if instance.holds_place else super().get_delete_url(instance)
 
 
 class BookingInspectView(InspectView):
     def get_delete_url(self):
-        return None if self.object.is_active else super().get_delete_url()
+        return None if self.object.holds_place else super().get_delete_url()
 
 
 class BookingViewSet(SnippetViewSet):
@@ -82,7 +85,7 @@ class BookingViewSet(SnippetViewSet):
         "school_name",
         "session",
         "seats",
-        "status",
+        Column("status", label=_("Status"), accessor=lambda booking: booking.status_label()),
         "contact_name",
         "created_at",
         Column("actions", label="Aktionen", accessor=lambda booking: booking_actions(booking)),
@@ -94,11 +97,25 @@ class BookingViewSet(SnippetViewSet):
     inspect_view_class = BookingInspectView
 
 
+class SchoolEmailDomainsViewSet(SnippetViewSet):
+    """Staff keep each school's official mail domains; the booking form then refuses other addresses."""
+
+    model = SchoolEmailDomains
+    icon = "mail"
+    menu_label = _("E-Mail-Domains der Schulen")
+    list_display = [
+        "school_id",
+        Column("school", label=_("Schule"), accessor=lambda entry: dict(available_schools()).get(entry.school_id, "–")),
+        Column("domains", label=_("Zugelassene Domains"), accessor=lambda entry: ", ".join(entry.domain_list())),
+    ]
+    search_fields = ["school_id", "domains"]
+
+
 class WorkshopGroup(SnippetViewSetGroup):
     menu_label = "Workshops"
     menu_icon = "group"
     menu_order = 250
-    items = (WorkshopSessionViewSet, BookingViewSet, WorkshopViewSet, WorkshopTopicViewSet)
+    items = (WorkshopSessionViewSet, BookingViewSet, WorkshopViewSet, WorkshopTopicViewSet, SchoolEmailDomainsViewSet)
 
 
 register_snippet(WorkshopGroup)

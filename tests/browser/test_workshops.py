@@ -1,4 +1,4 @@
-"""A school books in a real browser, gets the email, cancels by its link, the waiting list moves up; axe stays clean."""
+"""A school books in a real browser, confirms by the emailed link, cancels by its link, the waiting list moves up; axe stays clean."""
 
 import email
 import re
@@ -60,18 +60,34 @@ def fill_booking(page, base, session_pk, school, name, address, seats, waitlist=
     page.get_by_role("button", name="Verbindlich buchen").click()
 
 
+def confirm_by_mail(page, portal_env, address: str):
+    """Open the link of the 'please confirm' mail and press the button, as the school's reader does."""
+    request = mail_to(portal_env, address, "Bitte bestätigen Sie Ihre Buchung")
+    body = request.get_body(preferencelist=("plain",)).get_content()
+    assert "http://127.0.0.1" in body and not list(request.iter_attachments())
+    page.goto(re.search(r"(http://127\.0\.0\.1:\d+/workshops/bestaetigen/\S+/)", body).group(1))
+    page.get_by_role("button", name="Buchung bestätigen").click()
+
+
 def test_booking_email_cancellation_and_waiting_list(live_portal, browser, portal_env, small_date):
     first = browser.new_context(locale="de-DE").new_page()
     fill_booking(first, live_portal, small_date, "Beispielschule Grundschule 01", "Anna Beispiel", "anna@schule.example", 2)
-    assert first.locator("h1").inner_text() == "Buchung bestätigt"
+    assert first.locator("h1").inner_text() == "Bitte bestätigen Sie Ihre Buchung"
+    assert "Minuten Zeit" in first.locator(".booking-deadline").inner_text()
 
     second = browser.new_context(locale="de-DE").new_page()
     fill_booking(second, live_portal, small_date, "Beispielschule Grundschule 02", "Bea Muster", "bea@schule.example", 1)
-    assert "ausgebucht" in second.locator("#id_seats_error").inner_text()
+    assert "ausgebucht" in second.locator("#id_seats_error").inner_text()  # the pending booking holds both seats
     assert second.get_by_label("Name der Ansprechperson").input_value() == "Bea Muster"
     second.get_by_label("Falls nicht genug Plätze frei sind").check()
     second.get_by_label("Ich habe die Datenschutzhinweise gelesen", exact=False).check()
     second.get_by_role("button", name="Verbindlich buchen").click()
+    assert second.locator("h1").inner_text() == "Bitte bestätigen Sie Ihre Buchung"
+    assert "Position 1 der Warteliste" in second.locator(".booking-deadline").inner_text()
+
+    confirm_by_mail(first, portal_env, "anna@schule.example")
+    assert first.locator("h1").inner_text() == "Buchung bestätigt"
+    confirm_by_mail(second, portal_env, "bea@schule.example")
     assert second.locator("h1").inner_text() == "Auf der Warteliste"
     assert "Position 1" in second.locator(".lead").inner_text()
 
@@ -123,3 +139,15 @@ def test_workshop_pages_have_no_axe_violations(live_portal, page, axe, small_dat
     results = axe.run(page, options=WCAG_21_AA)
     assert results.response["passes"], "axe hat nichts geprüft"
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_the_pending_receipt_and_the_confirm_page_have_no_axe_violations(live_portal, page, axe, portal_env, small_date):
+    fill_booking(page, live_portal, small_date, "Beispielschule Grundschule 04", "Dana Test", "dana@schule.example", 1)
+    assert page.locator("h1").inner_text() == "Bitte bestätigen Sie Ihre Buchung"
+    for step in ("receipt", "confirm page"):
+        if step == "confirm page":
+            body = mail_to(portal_env, "dana@schule.example", "Bitte bestätigen").get_body(preferencelist=("plain",)).get_content()
+            page.goto(re.search(r"(http://127\.0\.0\.1:\d+/workshops/bestaetigen/\S+/)", body).group(1))
+            assert page.locator("h1").inner_text() == "Buchung bestätigen"
+        results = axe.run(page, options=WCAG_21_AA)
+        assert results.violations_count == 0, results.generate_report()

@@ -42,42 +42,92 @@ def test_the_database_is_the_one_ci_asked_for():
     assert connection.vendor == expected
 
 
-def test_concurrent_bookings_never_overbook(committed_session, django_db_blocker):
-    barrier = threading.Barrier(REQUESTS)
-    outcomes, errors = [None] * REQUESTS, []
+def run_at_once(django_db_blocker, work, count):
+    """Run ``work(i)`` in ``count`` threads released together; returns the errors (anything but a clean answer)."""
+    barrier = threading.Barrier(count)
+    errors = []
 
-    def book(i):
+    def run(i):
         try:
             barrier.wait(timeout=30)
-            request = service.BookingRequest(
-                school_id=f"K{i:03d}", school_name=f"Schule {i}", contact_name="Test", email=f"k{i}@schule.example",
-                seats=1, join_waitlist=i % 2 == 0,
-            )
-            try:
-                outcomes[i] = service.book(committed_session.pk, request).status
-            except service.BookingRefused as refused:
-                outcomes[i] = refused.code
+            work(i)
         except Exception as exc:  # anything else is an unclean answer
             errors.append(repr(exc))
         finally:
             connections.close_all()
 
     with django_db_blocker.unblock():
-        threads = [threading.Thread(target=book, args=(i,)) for i in range(REQUESTS)]
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=120)
+    return errors
 
-        assert errors == []
+
+def test_concurrent_bookings_never_overbook(committed_session, django_db_blocker):
+    """Pending holds count against the capacity while they are booked, and again while they are all confirmed at once."""
+    outcomes, bookings = [None] * REQUESTS, [None] * REQUESTS
+
+    def book(i):
+        request = service.BookingRequest(
+            school_id=f"K{i:03d}", school_name=f"Schule {i}", contact_name="Test", email=f"k{i}@schule.example",
+            seats=1, join_waitlist=i % 2 == 0,
+        )
+        try:
+            bookings[i] = service.book(committed_session.pk, request)
+            outcomes[i] = "queued" if bookings[i].queued else "held"
+        except service.BookingRefused as refused:
+            outcomes[i] = refused.code
+
+    assert run_at_once(django_db_blocker, book, REQUESTS) == []
+    held, queued, full = outcomes.count("held"), outcomes.count("queued"), outcomes.count("full")
+    assert held == CAPACITY and held + queued + full == REQUESTS
+    assert all(outcomes[i] != "queued" for i in range(REQUESTS) if i % 2)
+    with django_db_blocker.unblock():
+        assert committed_session.taken_seat_count() == CAPACITY and committed_session.confirmed_seat_count() == 0
+        assert set(committed_session.bookings.values_list("status", flat=True)) == {Booking.Status.PENDING}
+
+    booked = [b for b in bookings if b is not None]
+    results = [None] * len(booked)
+
+    def confirm(i):
+        results[i] = service.confirm_booking(booked[i].pk, booked[i].token_nonce).status
+
+    assert run_at_once(django_db_blocker, confirm, len(booked)) == []
+    assert results.count(Booking.Status.CONFIRMED) == CAPACITY and results.count(Booking.Status.WAITING) == queued
+    with django_db_blocker.unblock():
         assert committed_session.confirmed_seat_count() == CAPACITY
-        confirmed = outcomes.count(Booking.Status.CONFIRMED)
-        waiting = outcomes.count(Booking.Status.WAITING)
-        full = outcomes.count("full")
-        assert confirmed == CAPACITY and confirmed + waiting + full == REQUESTS
-        asked_for_waitlist = [i for i in range(REQUESTS) if i % 2 == 0]
-        assert waiting == sum(outcomes[i] == Booking.Status.WAITING for i in asked_for_waitlist)
-        assert all(outcomes[i] != Booking.Status.WAITING for i in range(REQUESTS) if i % 2)
-        assert committed_session.bookings.count() == confirmed + waiting
+        assert committed_session.bookings.count() == held + queued
         positions = [b.waiting_position() for b in committed_session.bookings.filter(status=Booking.Status.WAITING)]
-        assert sorted(positions) == list(range(1, waiting + 1))
+        assert sorted(positions) == list(range(1, queued + 1))
+
+
+def test_sweeping_confirming_and_booking_one_date_at_once_stay_clean(committed_session, django_db_blocker):
+    """Every path locks the date first: sweeps, late confirmations and new bookings race without deadlock or overbooking."""
+    with django_db_blocker.unblock():
+        stale = [
+            service.book(committed_session.pk, service.BookingRequest(f"A{i:03d}", f"Alt {i}", "Test", f"a{i}@schule.example", 1))
+            for i in range(CAPACITY)
+        ]
+        Booking.objects.filter(pk__in=[b.pk for b in stale]).update(expires_at=timezone.now() - timedelta(seconds=1))
+    refusals, THREADS = [], 30
+
+    def work(i):
+        if i % 3 == 0:
+            service.lapse_expired_bookings()
+        elif i % 3 == 1:
+            try:
+                service.confirm_booking(stale[i // 3].pk, stale[i // 3].token_nonce)
+            except service.ConfirmationRefused as refused:
+                refusals.append(refused.reason)
+        else:
+            service.book(committed_session.pk, service.BookingRequest(f"N{i:03d}", f"Neu {i}", "Test", f"n{i}@schule.example", 1))
+
+    assert run_at_once(django_db_blocker, work, THREADS) == []
+    assert refusals == ["lapsed"] * (THREADS // 3)
+    with django_db_blocker.unblock():
+        assert not committed_session.bookings.filter(status=Booking.Status.CONFIRMED).exists()
+        assert committed_session.bookings.filter(status=Booking.Status.PENDING).count() == THREADS // 3
+        assert committed_session.bookings.filter(status=Booking.Status.LAPSED).count() == CAPACITY
+        assert committed_session.taken_seat_count() == THREADS // 3 <= CAPACITY

@@ -120,6 +120,8 @@ def test_the_default_source_reads_the_demo_data_set_and_writes_it_once(settings,
 
 def test_a_booking_far_from_its_date_gets_no_reminder_yet(make_session):
     session = make_session(days=20)
-    service.book(session.pk, service.BookingRequest("S001", "Schule", "Anna", "a@schule.example", 1))
+    pending = service.book(session.pk, service.BookingRequest("S001", "Schule", "Anna", "a@schule.example", 1))
+    assert run("send_workshop_reminders", "--days", "21").strip() == "Erinnerungen gesendet: 0"  # not confirmed yet
+    service.confirm_booking(pending.pk, pending.token_nonce)
     assert run("send_workshop_reminders", "--days", "3").strip() == "Erinnerungen gesendet: 0"
     assert run("send_workshop_reminders", "--days", "21").strip() == "Erinnerungen gesendet: 1"

@@ -28,6 +28,13 @@ def post(client, django_capture_on_commit_callbacks):
 
 
 VALID = {"school": "S001", "contact_name": "Anna Beispiel", "email": "anna@schule.example", "seats": "2", "privacy": "on"}
+CONFIRM_LINK = re.compile(r"http://testserver(/workshops/bestaetigen/\S+/)")
+
+
+def confirm_last_request(post, address):
+    """Follow the confirmation link of the last request mailed to ``address``, as its reader does."""
+    request = [m for m in mail.outbox if m.to == [address] and m.subject.startswith("Bitte bestätigen")][-1]
+    return post(CONFIRM_LINK.search(request.body).group(1))
 
 
 def html(response):
@@ -128,16 +135,19 @@ def test_a_full_date_offers_the_waiting_list_and_keeps_the_order(client, make_se
     assert refused.status_code == 422
     assert "ausgebucht" in html(refused).find(id="id_seats_error").get_text()
     response = client.post(f"/workshops/termine/{session.pk}/buchen/", {**other, "join_waitlist": "on"}, follow=True)
-    assert "Position 1 der Warteliste" in html(response).find(class_="lead").get_text()
-    assert Booking.objects.get(school_id="S002").status == Booking.Status.WAITING
+    assert "Position 1 der Warteliste" in html(response).find(class_="booking-deadline").get_text()
+    queued = Booking.objects.get(school_id="S002")
+    assert (queued.status, queued.queued) == (Booking.Status.PENDING, True)
 
 
 def test_booking_stores_school_id_and_name_and_mails_ics_and_cancel_link(client, make_session, post):
     session = make_session()
     response = post(f"/workshops/termine/{session.pk}/buchen/", VALID, follow=True)
-    assert html(response).find("h1").get_text() == "Buchung bestätigt"
+    assert html(response).find("h1").get_text() == "Bitte bestätigen Sie Ihre Buchung"
     booking = Booking.objects.get()
     assert (booking.school_id, booking.school_name, booking.seats) == ("S001", "Grundschule Am Kirchplatz", 2)
+    assert not mail.outbox[-1].attachments and "/workshops/stornieren/" not in mail.outbox[-1].body
+    assert html(confirm_last_request(post, "anna@schule.example")).find("h1").get_text() == "Buchung bestätigt"
     message = mail.outbox[-1]
     assert message.to == ["anna@schule.example"] and "Lernroboter im Test" in message.subject
     name, ics, mimetype = message.attachments[0]
@@ -150,9 +160,11 @@ def test_booking_stores_school_id_and_name_and_mails_ics_and_cancel_link(client,
 def test_the_cancellation_link_cannot_be_guessed_or_used_twice(client, make_session, post):
     session = make_session(capacity=2)
     post(f"/workshops/termine/{session.pk}/buchen/", VALID)
+    confirm_last_request(post, "anna@schule.example")
     waiting = {**VALID, "school": "S002", "email": "bea@schule.example", "seats": "1", "join_waitlist": "on"}
     post(f"/workshops/termine/{session.pk}/buchen/", waiting)
-    link = re.search(r"http://testserver(/workshops/stornieren/\S+/)", mail.outbox[0].body).group(1)
+    confirm_last_request(post, "bea@schule.example")
+    link = re.search(r"http://testserver(/workshops/stornieren/\S+/)", mail.outbox[1].body).group(1)
 
     tampered = link[:-3] + ("A" if link[-3] != "A" else "B") + link[-2:]
     assert client.get(tampered).status_code == 404
@@ -245,6 +257,6 @@ def test_a_mail_server_that_is_down_does_not_undo_or_hide_the_booking(client, ma
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
     response = post(f"/workshops/termine/{make_session().pk}/buchen/", VALID, follow=True)
-    assert response.status_code == 200 and html(response).find("h1").get_text() == "Buchung bestätigt"
-    assert Booking.objects.get().status == Booking.Status.CONFIRMED
+    assert response.status_code == 200 and html(response).find("h1").get_text() == "Bitte bestätigen Sie Ihre Buchung"
+    assert Booking.objects.get().status == Booking.Status.PENDING
     assert "nicht gesendet" in caplog.text

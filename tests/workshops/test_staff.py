@@ -126,3 +126,36 @@ def test_staff_cannot_add_bookings_or_change_seats_past_the_rules(client, staff,
     booking = booked.bookings.get(school_id="S002")
     edit = client.get(f"/admin/snippets/workshops/booking/edit/{booking.pk}/").content.decode()
     assert 'name="email"' in edit and 'name="seats"' not in edit and 'name="status"' not in edit
+
+
+def test_staff_see_pending_bookings_apart_and_the_attendee_list_leaves_them_out(client, staff, booked):
+    from portal.workshops import booking as service
+
+    pending = service.book(booked.pk, service.BookingRequest("S009", "Realschule Mitte", "Dora", "dora@schule.example", 1, join_waitlist=True))
+    client.force_login(staff)
+    listing = client.get(f"/admin/snippets/workshops/booking/?session={booked.pk}").content.decode()
+    assert "wartet auf Bestätigung (Warteliste)" in listing
+    only_pending = client.get(f"/admin/snippets/workshops/booking/?session={booked.pk}&status=pending").content.decode()
+    assert "Realschule Mitte" in only_pending and "Gymnasium am Park" not in only_pending
+    dates = client.get("/admin/snippets/workshops/workshopsession/").content.decode()
+    assert "Unbestätigt gehaltene Plätze" in dates
+    rows = list(csv.reader(io.StringIO(client.get(f"/admin/workshops/termine/{booked.pk}/teilnehmerliste.csv").content.decode("utf-8-sig")), delimiter=";"))
+    assert "S009" not in {row[3] for row in rows[1:]} and len(rows) == 4
+    assert pending.waiting_position() == 3
+
+
+def test_staff_keep_a_schools_mail_domains_in_the_admin(client, staff):
+    from portal.workshops.models import SchoolEmailDomains
+
+    client.force_login(staff)
+    add = "/admin/snippets/workshops/schoolemaildomains/add/"
+    assert client.get(add).status_code == 200
+    bad = client.post(add, {"school_id": "S001", "domains": "gs-kirchplatz.bochum.de\nkein domain"})
+    assert bad.status_code == 200 and "Keine gültige Domain: kein, domain" in bad.content.decode()
+    unknown = client.post(add, {"school_id": "X999", "domains": "schule.de"})
+    assert "Diese Schulnummer steht nicht in der Liste der Schulen" in unknown.content.decode()
+    assert not SchoolEmailDomains.objects.exists()
+    assert client.post(add, {"school_id": "S001", "domains": "@GS-Kirchplatz.Bochum.de, schule.example.org"}).status_code == 302
+    assert SchoolEmailDomains.objects.get().domain_list() == ["gs-kirchplatz.bochum.de", "schule.example.org"]
+    listing = client.get("/admin/snippets/workshops/schoolemaildomains/").content.decode()
+    assert "Grundschule Am Kirchplatz" in listing
