@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from datetime import timezone as dt_timezone
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,17 +44,29 @@ def interval_start(now: datetime, minutes: int) -> datetime:
 def on_request_finished(sender, **kwargs) -> None:
     """request_finished receiver; never raises."""
     try:
+        if not due():
+            return
         maybe_enqueue()
     except Exception:
         logger.exception("Workshop housekeeping could not be started")
+    # Django closed this request's connections before this receiver ran; close what it opened
+    # again the same way (never inside a transaction, such as a test's).
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close_if_unusable_or_obsolete()
+
+
+def due() -> bool:
+    minutes = settings.MEP_HOUSEKEEPING_INTERVAL_MINUTES
+    return minutes > 0 and clock().timestamp() >= _gate.next_check
 
 
 def maybe_enqueue() -> HousekeepingRun | None:
     """Claim and enqueue this interval's run unless some worker already did; returns the run if this one did."""
+    if not due():
+        return None
     minutes = settings.MEP_HOUSEKEEPING_INTERVAL_MINUTES
     now = clock()
-    if minutes <= 0 or now.timestamp() < _gate.next_check:
-        return None
     start = interval_start(now, minutes)
     # Set before touching the database: a broken database is tried again next interval, not every request.
     _gate.next_check = (start + timedelta(minutes=minutes)).timestamp()

@@ -164,7 +164,9 @@ def at(monkeypatch, moment):
     monkeypatch.setattr(schedule, "clock", lambda: moment)
 
 
-def test_traffic_enqueues_one_run_per_interval_not_per_request(client, make_session, monkeypatch, settings, enqueued):
+def test_traffic_enqueues_one_run_per_interval_not_per_request(
+    client, make_session, monkeypatch, settings, enqueued, django_assert_num_queries
+):
     settings.MEP_HOUSEKEEPING_INTERVAL_MINUTES = 60
     cancelled = booking(make_session(days=A_YEAR), status="cancelled", cancelled_at=timezone.now() - timedelta(days=8))
     ten_past = datetime(2026, 11, 26, 10, 10, tzinfo=dt_timezone.utc)
@@ -172,6 +174,8 @@ def test_traffic_enqueues_one_run_per_interval_not_per_request(client, make_sess
     for _ in range(3):
         assert client.get("/healthz").status_code == 200
     assert len(enqueued) == 1
+    with django_assert_num_queries(0):  # once claimed, a request costs no query
+        schedule.on_request_finished(sender=None)
     run = HousekeepingRun.objects.get()
     assert run.trigger == "traffic" and run.interval_start == ten_past.replace(minute=0)
     assert run.finished_at and run.erased == 1 and is_erased(cancelled)
@@ -183,6 +187,20 @@ def test_traffic_enqueues_one_run_per_interval_not_per_request(client, make_sess
     client.get("/healthz")
     client.get("/healthz")
     assert len(enqueued) == 2 and HousekeepingRun.objects.count() == 2
+
+
+def test_in_production_the_db_worker_runs_what_traffic_enqueued(client, make_session, settings, monkeypatch):
+    settings.MEP_HOUSEKEEPING_INTERVAL_MINUTES = 60
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    cancelled = booking(make_session(days=A_YEAR), status="cancelled", cancelled_at=timezone.now() - timedelta(days=8))
+    client.get("/healthz")
+    run = HousekeepingRun.objects.get()
+    assert run.started_at is None and not is_erased(cancelled)  # the page only enqueued it
+    # The worker's connection hygiene would close the test's transaction.
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO(), stderr=StringIO())
+    run.refresh_from_db()
+    assert run.finished_at and run.erased == 1 and run.error == "" and is_erased(cancelled)
 
 
 def test_a_failing_housekeeping_run_never_breaks_a_page(client, make_session, monkeypatch, settings):
