@@ -162,6 +162,11 @@ MEP_SCHOOL_SOURCE = os.environ.get("MEP_SCHOOL_SOURCE", "portal.figures.schools.
 MEP_DEMO_DATA_DIR = Path(os.environ.get("MEP_DEMO_DATA_DIR", VAR_DIR / "demo"))
 # Days after a date when name and email of its bookings are erased.
 MEP_WORKSHOP_ERASURE_DAYS = int(os.environ.get("MEP_WORKSHOP_ERASURE_DAYS", "30"))
+# Days after its cancellation (or lapse) when a booking's name and email are erased.
+MEP_WORKSHOP_INACTIVE_ERASURE_DAYS = int(os.environ.get("MEP_WORKSHOP_INACTIVE_ERASURE_DAYS", "7"))
+# Minutes between two workshop housekeeping runs started by ordinary page traffic
+# (lapse, erase, remind; portal/workshops/schedule.py). 0: only `manage.py run_housekeeping`.
+MEP_HOUSEKEEPING_INTERVAL_MINUTES = int(os.environ.get("MEP_HOUSEKEEPING_INTERVAL_MINUTES", "60"))
 # Days before a date when confirmed bookings get their reminder.
 MEP_WORKSHOP_REMINDER_DAYS = int(os.environ.get("MEP_WORKSHOP_REMINDER_DAYS", "3"))
 # Booking attempts per address and window (seconds), counted in the cache.

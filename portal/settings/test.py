@@ -18,6 +18,8 @@ if os.environ.get("MEP_TEST_EMAIL_DIR"):
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Tests start housekeeping themselves: a request must not send reminders or erase data behind a test's back.
+MEP_HOUSEKEEPING_INTERVAL_MINUTES = int(os.environ.get("MEP_HOUSEKEEPING_INTERVAL_MINUTES", "0"))
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # One test database per run, so that two suites on one server never clobber each other.

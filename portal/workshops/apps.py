@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import request_finished
 
 
 class WorkshopsConfig(AppConfig):
@@ -6,3 +7,9 @@ class WorkshopsConfig(AppConfig):
     label = "workshops"
     verbose_name = "Workshops im Medienstudio"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .schedule import on_request_finished
+
+        # After the response went out: the housekeeping of this interval, if no worker started it yet.
+        request_finished.connect(on_request_finished, dispatch_uid="workshops.housekeeping")

@@ -361,3 +361,30 @@ class SchoolEmailDomains(models.Model):
         self.domains = "\n".join(domains)
         if self.school_id and self.school_id not in dict(available_schools()):
             raise ValidationError({"school_id": _("Diese Schulnummer steht nicht in der Liste der Schulen, die buchen können.")})
+
+
+class HousekeepingRun(models.Model):
+    """One run of the workshop housekeeping (lapse, erase, remind): when it ran, what it did, what failed."""
+
+    class Trigger(models.TextChoices):
+        TRAFFIC = "traffic", _("durch Seitenaufrufe angestoßen")
+        COMMAND = "command", _("Befehl run_housekeeping")
+
+    trigger = models.CharField(_("Anlass"), max_length=20, choices=Trigger.choices)
+    # Set only for runs started by traffic: unique, so one worker claims each interval.
+    interval_start = models.DateTimeField(_("Intervall ab"), null=True, blank=True, unique=True)
+    enqueued_at = models.DateTimeField(_("Eingeplant am"), default=timezone.now)
+    started_at = models.DateTimeField(_("Begonnen am"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("Beendet am"), null=True, blank=True)
+    lapsed = models.PositiveIntegerField(_("Verfallene Buchungen"), default=0)
+    erased = models.PositiveIntegerField(_("Gelöschte Personendaten"), default=0)
+    reminders = models.PositiveIntegerField(_("Gesendete Erinnerungen"), default=0)
+    error = models.TextField(_("Fehler"), blank=True)
+
+    class Meta:
+        ordering = ["-enqueued_at", "-id"]
+        verbose_name = _("Datenpflege-Lauf")
+        verbose_name_plural = _("Datenpflege-Läufe")
+
+    def __str__(self):
+        return f"{self.get_trigger_display()} – {timezone.localtime(self.enqueued_at):%d.%m.%Y %H:%M}"

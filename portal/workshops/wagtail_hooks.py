@@ -154,3 +154,12 @@ def register_workshop_admin_urls():
         path("buchungen/<int:pk>/stornieren/", admin_views.cancel_booking, name="cancel_booking"),
     ]
     return [path("workshops/", include((urls, "workshops_admin")))]
+
+
+@hooks.register("construct_homepage_panels")
+def add_housekeeping_panel(request, panels):
+    from .dashboard import panel_for
+
+    panel = panel_for(request)
+    if panel is not None:
+        panels.append(panel)

@@ -1,11 +1,32 @@
 from django import template
+from django.conf import settings
 
 from ..models import seats_text
 
 register = template.Library()
+
+# Settings a legal text may name as {NAME}; the page then always states the configured periods.
+PRIVACY_PERIODS = ("MEP_WORKSHOP_ERASURE_DAYS", "MEP_WORKSHOP_INACTIVE_ERASURE_DAYS")
 
 
 @register.filter
 def seats(n) -> str:
     """{{ 3|seats }} → "3 Plätze"."""
     return seats_text(int(n or 0))
+
+
+@register.filter(is_safe=True)
+def privacy_periods(html):
+    """Put the configured erasure days in for {MEP_WORKSHOP_ERASURE_DAYS} and friends; only whole numbers go in."""
+    html = str(html)  # safe in, safe out (is_safe): numbers add no markup
+    for name in PRIVACY_PERIODS:
+        html = html.replace("{%s}" % name, str(int(getattr(settings, name))))
+    return html
+
+
+@register.simple_tag
+def setting_days(name: str) -> int:
+    """{% setting_days "MEP_WORKSHOP_INACTIVE_ERASURE_DAYS" %}: one of the erasure periods, as a number."""
+    if name not in PRIVACY_PERIODS:
+        raise template.TemplateSyntaxError(f"{name} is not an erasure period")
+    return int(getattr(settings, name))
