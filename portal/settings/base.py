@@ -165,8 +165,18 @@ MEP_WORKSHOP_REMINDER_DAYS = int(os.environ.get("MEP_WORKSHOP_REMINDER_DAYS", "3
 # Booking attempts per address and window (seconds), counted in the cache.
 MEP_BOOKING_RATE_LIMIT = int(os.environ.get("MEP_BOOKING_RATE_LIMIT", "20"))
 MEP_BOOKING_RATE_WINDOW = int(os.environ.get("MEP_BOOKING_RATE_WINDOW", "3600"))
-# Behind a reverse proxy: the request header (Django META name) in which the proxy
-# passes the client's address, e.g. HTTP_X_REAL_IP. Empty: REMOTE_ADDR.
-MEP_CLIENT_IP_HEADER = os.environ.get("MEP_CLIENT_IP_HEADER", "")
-# Public address for links in emails sent outside a request (reminders); requests use their own host.
-MEP_PUBLIC_BASE_URL = os.environ.get("MEP_PUBLIC_BASE_URL", WAGTAILADMIN_BASE_URL)
+
+# --- Go-live operations (issue 8): client address, booking limits, shared caches, public address ---
+# Reverse proxies in front of the portal, each appending its peer's address to MEP_CLIENT_IP_HEADER.
+# 0: no proxy, the client is REMOTE_ADDR. n: the n-th address from the right of that header.
+MEP_TRUSTED_PROXY_COUNT = int(os.environ.get("MEP_TRUSTED_PROXY_COUNT", "0"))
+# The header (Django META name) the trusted proxies append to; read only when MEP_TRUSTED_PROXY_COUNT > 0.
+MEP_CLIENT_IP_HEADER = os.environ.get("MEP_CLIENT_IP_HEADER", "HTTP_X_FORWARDED_FOR")
+# Validated booking attempts per e-mail address and per school in MEP_BOOKING_RATE_WINDOW.
+MEP_BOOKING_EMAIL_RATE_LIMIT = int(os.environ.get("MEP_BOOKING_EMAIL_RATE_LIMIT", "5"))
+MEP_BOOKING_SCHOOL_RATE_LIMIT = int(os.environ.get("MEP_BOOKING_SCHOOL_RATE_LIMIT", "10"))
+# Refuse caches that live in one process (booking counters, page cache); production turns it on.
+MEP_SHARED_CACHE_REQUIRED = os.environ.get("MEP_SHARED_CACHE_REQUIRED", "false").lower() == "true"
+# Public address for links in e-mails and calendars; when set it wins over the host a request names.
+# Empty (the demo): a request's own host, reminders WAGTAILADMIN_BASE_URL. Production requires https.
+MEP_PUBLIC_BASE_URL = os.environ.get("MEP_PUBLIC_BASE_URL") or os.environ.get("WAGTAILADMIN_BASE_URL", "")
