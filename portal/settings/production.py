@@ -43,7 +43,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # --- Go-live operations (issue 8): shared caches and the public address ---
 # Every gunicorn worker and the task worker must see the same page-cache generation and the same
 # booking counters: Redis when REDIS_URL is set, otherwise two tables in the database, which
-# `manage.py migrate` creates (plan migration 0003). A per-process cache is refused (workshops.E001).
+# `manage.py migrate` creates first (portal/plan/cache_tables.py). A per-process cache is refused
+# (system check workshops.E001).
 MEP_SHARED_CACHE_REQUIRED = os.environ.get("MEP_SHARED_CACHE_REQUIRED", "true").lower() == "true"
 if os.environ.get("REDIS_URL"):
     CACHES = {
