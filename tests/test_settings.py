@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -16,6 +18,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "SECRET_KEY": "k" * 10 + "Zx9!pQ2#vL7$mN4&bR8*tY1^wE5@uI3(oP6)aS0-dF",
         "ALLOWED_HOSTS": "mep.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "MEP_PUBLIC_BASE_URL": "https://mep.example.org",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -33,3 +36,87 @@ def test_production_refuses_to_start_without_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def production_env(tmp_path, **extra):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "MEP_PUBLIC_BASE_URL", "WAGTAILADMIN_BASE_URL", "REDIS_URL"}
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+            "SECRET_KEY": "k" * 10 + "Zx9!pQ2#vL7$mN4&bR8*tY1^wE5@uI3(oP6)aS0-dF",
+            "ALLOWED_HOSTS": "mep.example.org",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            **extra,
+        }
+    )
+    return env
+
+
+def manage(env, *args):
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_production_refuses_to_start_without_a_public_address(tmp_path):
+    result = manage(production_env(tmp_path), "check")
+    assert result.returncode != 0
+    assert "Die öffentliche Adresse des Portals fehlt: Setzen Sie MEP_PUBLIC_BASE_URL" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["MEP_PUBLIC_BASE_URL", "WAGTAILADMIN_BASE_URL"])
+def test_production_refuses_a_public_address_without_https(tmp_path, name):
+    result = manage(production_env(tmp_path, **{name: "http://mep.example.org"}), "check")
+    assert result.returncode != 0
+    assert f"{name} muss mit https:// beginnen (jetzt: 'http://mep.example.org')" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["MEP_PUBLIC_BASE_URL", "WAGTAILADMIN_BASE_URL"])
+def test_production_starts_with_an_https_public_address_and_links_to_it(tmp_path, name):
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "from portal.workshops.calendar import public_base_url; "
+        "print(public_base_url('http://10.0.0.5:8000/'), settings.WAGTAILADMIN_BASE_URL)"
+    )
+    env = production_env(tmp_path, **{name: "https://mep.example.org/"})
+    assert manage(env, "check").returncode == 0
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    # the configured address wins over the host a request named
+    assert result.stdout.split() == ["https://mep.example.org", "https://mep.example.org"], result.stderr
+
+
+def test_a_cache_of_one_process_is_refused_where_a_shared_one_is_required(tmp_path):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "MEP_SHARED_CACHE_REQUIRED": "true"}
+    result = manage(env, "check")
+    assert result.returncode != 0
+    assert "workshops.E001" in result.stderr and "Der Cache „default“" in result.stderr
+    assert "Ein gemeinsamer Cache ist nötig: Setzen Sie REDIS_URL" in result.stderr
+
+
+def test_production_refuses_a_cache_of_one_process(tmp_path):
+    """A settings module built on production that swaps in a per-process cache does not pass the checks."""
+    (tmp_path / "local_settings.py").write_text(
+        "from portal.settings.production import *  # noqa\n"
+        "CACHES = {**CACHES, 'pages': {'BACKEND': 'django.core.cache.backends.locmem.LocMemCache'}}\n"
+    )
+    env = production_env(
+        tmp_path,
+        DJANGO_SETTINGS_MODULE="local_settings",
+        MEP_PUBLIC_BASE_URL="https://mep.example.org",
+        PYTHONPATH=os.pathsep.join([str(tmp_path), str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    )
+    result = manage(env, "check")
+    assert result.returncode != 0
+    assert "Der Cache „pages“ (django.core.cache.backends.locmem.LocMemCache) gilt nur innerhalb eines Prozesses" in result.stderr
+    assert "„default“" not in result.stderr  # production's own default cache is shared
+
+
+def test_a_client_ip_header_without_trusted_proxies_is_refused(tmp_path):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "MEP_CLIENT_IP_HEADER": "HTTP_X_REAL_IP"}
+    result = manage(env, "check")
+    assert result.returncode != 0
+    assert "workshops.E003" in result.stderr and "Setzen Sie MEP_TRUSTED_PROXY_COUNT" in result.stderr
+    env["MEP_TRUSTED_PROXY_COUNT"] = "1"
+    assert manage(env, "check").returncode == 0

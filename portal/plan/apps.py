@@ -7,6 +7,7 @@ class PlanConfig(AppConfig):
     verbose_name = "Medienentwicklungsplan"
 
     def ready(self):
-        from . import page_cache
+        from . import cache_tables, page_cache
 
         page_cache.connect()
+        cache_tables.connect(self)

@@ -18,7 +18,7 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
-from portal.figures.models import Regeneration
+from portal.figures.models import Cycle, Regeneration
 from portal.figures.signals import figures_changed
 
 CACHE = "pages"
@@ -37,9 +37,14 @@ def generation() -> str:
 
 
 def cache_version() -> str:
-    """What a cached fragment depends on beyond its page: the generation and the published figures."""
+    """What a cached fragment depends on beyond its page: the generation, the current cycle, the published figures.
+
+    The current cycle is in the key itself, so switching it shows at once even where the clear
+    signal did not reach (an update() in a shell, a worker with a cache of its own).
+    """
+    current = Cycle.objects.filter(is_current=True).values_list("pk", flat=True).first()
     published = Regeneration.objects.filter(published=True).order_by("pk").values_list("pk", flat=True)
-    return f"{generation()}:{'-'.join(map(str, published))}"
+    return f"{generation()}:c{current}:{'-'.join(map(str, published))}"
 
 
 def clear_page_cache(**kwargs) -> None:

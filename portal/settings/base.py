@@ -181,11 +181,21 @@ if not MEP_BOOKING_CONFIRM_MINUTES.isdigit() or int(MEP_BOOKING_CONFIRM_MINUTES)
         f"MEP_BOOKING_CONFIRM_MINUTES muss eine ganze Zahl von Minuten größer als 0 sein, nicht „{MEP_BOOKING_CONFIRM_MINUTES}“."
     )
 MEP_BOOKING_CONFIRM_MINUTES = int(MEP_BOOKING_CONFIRM_MINUTES)
-# Behind a reverse proxy: the request header (Django META name) in which the proxy
-# passes the client's address, e.g. HTTP_X_REAL_IP. Empty: REMOTE_ADDR.
-MEP_CLIENT_IP_HEADER = os.environ.get("MEP_CLIENT_IP_HEADER", "")
 # PostgreSQL: milliseconds a booking service waits for a workshop date's lock before it
 # answers "try again" instead of hanging a worker (SQLite: the busy timeout above).
 MEP_LOCK_TIMEOUT_MS = int(os.environ.get("MEP_LOCK_TIMEOUT_MS", "5000"))
-# Public address for links in emails sent outside a request (reminders); requests use their own host.
-MEP_PUBLIC_BASE_URL = os.environ.get("MEP_PUBLIC_BASE_URL", WAGTAILADMIN_BASE_URL)
+
+# --- Go-live operations (issue 8): client address, booking limits, shared caches, public address ---
+# Reverse proxies in front of the portal, each appending its peer's address to MEP_CLIENT_IP_HEADER.
+# 0: no proxy, the client is REMOTE_ADDR. n: the n-th address from the right of that header.
+MEP_TRUSTED_PROXY_COUNT = int(os.environ.get("MEP_TRUSTED_PROXY_COUNT", "0"))
+# The header (Django META name) the trusted proxies append to; read only when MEP_TRUSTED_PROXY_COUNT > 0.
+MEP_CLIENT_IP_HEADER = os.environ.get("MEP_CLIENT_IP_HEADER", "HTTP_X_FORWARDED_FOR")
+# Validated booking attempts per e-mail address and per school in MEP_BOOKING_RATE_WINDOW.
+MEP_BOOKING_EMAIL_RATE_LIMIT = int(os.environ.get("MEP_BOOKING_EMAIL_RATE_LIMIT", "5"))
+MEP_BOOKING_SCHOOL_RATE_LIMIT = int(os.environ.get("MEP_BOOKING_SCHOOL_RATE_LIMIT", "10"))
+# Refuse caches that live in one process (booking counters, page cache); production turns it on.
+MEP_SHARED_CACHE_REQUIRED = os.environ.get("MEP_SHARED_CACHE_REQUIRED", "false").lower() == "true"
+# Public address for links in e-mails and calendars; when set it wins over the host a request names.
+# Empty (the demo): a request's own host, reminders WAGTAILADMIN_BASE_URL. Production requires https.
+MEP_PUBLIC_BASE_URL = os.environ.get("MEP_PUBLIC_BASE_URL") or os.environ.get("WAGTAILADMIN_BASE_URL", "")

@@ -40,6 +40,12 @@ EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "true").lower() == "true"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# --- Go-live operations (issue 8): shared caches and the public address ---
+# Every gunicorn worker and the task worker must see the same page-cache generation and the same
+# booking counters: Redis when REDIS_URL is set, otherwise two tables in the database, which
+# `manage.py migrate` creates first (portal/plan/cache_tables.py). A per-process cache is refused
+# (system check workshops.E001).
+MEP_SHARED_CACHE_REQUIRED = os.environ.get("MEP_SHARED_CACHE_REQUIRED", "true").lower() == "true"
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -52,6 +58,43 @@ if os.environ.get("REDIS_URL"):
             "KEY_PREFIX": "mep-pages",
         },
     }
+else:
+    CACHES = {
+        # booking counters: room enough that a flood of addresses cannot cull the e-mail and school counters
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "mep_cache",
+            "OPTIONS": {"MAX_ENTRIES": 50000},
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "mep_page_cache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+    }
+
+
+def _public_base_url() -> str:
+    """The https address schools reach the portal at; every link in an e-mail starts with it."""
+    for name in ("MEP_PUBLIC_BASE_URL", "WAGTAILADMIN_BASE_URL"):
+        value = os.environ.get(name, "").strip()
+        if value and not (value.startswith("https://") and len(value) > len("https://")):
+            raise ImproperlyConfigured(
+                f"{name} muss mit https:// beginnen (jetzt: {value!r}): Links in E-Mails müssen auf die "
+                "öffentliche, verschlüsselte Adresse des Portals zeigen, z. B. https://mep.example.org."
+            )
+    value = os.environ.get("MEP_PUBLIC_BASE_URL", "").strip() or os.environ.get("WAGTAILADMIN_BASE_URL", "").strip()
+    if not value:
+        raise ImproperlyConfigured(
+            "Die öffentliche Adresse des Portals fehlt: Setzen Sie MEP_PUBLIC_BASE_URL (oder WAGTAILADMIN_BASE_URL) "
+            "auf die https-Adresse, unter der Schulen das Portal erreichen, z. B. https://mep.example.org. "
+            "Sonst zeigen die Links in den E-Mails auf http://127.0.0.1:8000."
+        )
+    return value.rstrip("/")
+
+
+MEP_PUBLIC_BASE_URL = _public_base_url()
+WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "").strip().rstrip("/") or MEP_PUBLIC_BASE_URL
 
 if os.environ.get("ELASTICSEARCH_URL"):
     WAGTAILSEARCH_BACKENDS = {

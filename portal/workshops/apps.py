@@ -9,6 +9,7 @@ class WorkshopsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)
         from .schedule import on_request_finished
 
         # After the response went out: the housekeeping of this interval, if no worker started it yet.

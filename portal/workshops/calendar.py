@@ -13,7 +13,13 @@ from .models import WorkshopSession
 
 
 def public_base_url(base_url: str | None = None) -> str:
-    return (base_url or getattr(settings, "MEP_PUBLIC_BASE_URL", "") or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
+    """Where links in e-mails and calendars point: the configured public address when there is one.
+
+    It wins over ``base_url`` (the host a request named), so a mail never carries a proxy's
+    internal name or a forged Host; without it (the demo) the request's host, then WAGTAILADMIN_BASE_URL.
+    """
+    configured = getattr(settings, "MEP_PUBLIC_BASE_URL", "")
+    return (configured or base_url or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
 
 
 def calendar_for(sessions, *, base_url: str | None = None, name: str = "Workshops im Medienstudio Bochum") -> bytes:

@@ -1,27 +1,71 @@
-"""A per-address limit on booking attempts, counted in Django's cache (Redis in production, memory in tests)."""
+"""Limits on booking attempts: per client address, per e-mail address and per school, counted in the shared cache."""
 
 from __future__ import annotations
+
+import hashlib
+import ipaddress
 
 from django.conf import settings
 from django.core.cache import cache
 
+KEY_PREFIX = "workshops:booking-attempts"
+
 
 def client_address(request) -> str:
-    """REMOTE_ADDR, or the header a trusted reverse proxy sets (MEP_CLIENT_IP_HEADER, e.g. HTTP_X_REAL_IP).
+    """The address an attempt comes from, as far as the trusted reverse proxies vouch for it.
 
-    Never a header the client could set itself: behind a proxy REMOTE_ADDR is the
-    proxy, so production names the header its proxy overwrites.
+    With MEP_TRUSTED_PROXY_COUNT = n each of the n proxies appends its peer's address to
+    MEP_CLIENT_IP_HEADER, so the n-th entry from the right is the right-most one no client
+    could write. A shorter header or an entry that is no address means the request did not
+    come through those proxies: then REMOTE_ADDR counts, never a value the client chose.
     """
-    header = getattr(settings, "MEP_CLIENT_IP_HEADER", "")
-    address = request.META.get(header, "") if header else ""
-    return address.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "unknown")
+    remote = request.META.get("REMOTE_ADDR", "")
+    hops = settings.MEP_TRUSTED_PROXY_COUNT
+    if hops > 0:
+        entries = request.META.get(settings.MEP_CLIENT_IP_HEADER, "").split(",")
+        if len(entries) >= hops:
+            address = _counted_as(entries[-hops].strip())
+            if address:
+                return address
+    return _counted_as(remote) or "unknown"
+
+
+def _counted_as(address: str) -> str:
+    """The address in canonical form; IPv6 clients count per /64, the smallest net a provider hands out."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return ""
+    if ip.version == 6:
+        if ip.ipv4_mapped:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def allow_booking_attempt(request) -> bool:
     """Count one attempt for the caller's address; False once the limit for the window is reached."""
-    limit = getattr(settings, "MEP_BOOKING_RATE_LIMIT", 20)
-    window = getattr(settings, "MEP_BOOKING_RATE_WINDOW", 60 * 60)
-    key = f"workshops:booking-attempts:{client_address(request)}"
+    return _count(f"address:{client_address(request)}", settings.MEP_BOOKING_RATE_LIMIT)
+
+
+def allow_booking_for(email: str, school_id: str) -> bool:
+    """Count one validated attempt for the e-mail address (case-insensitive) and for the school.
+
+    Both counters go up, so that an attempt refused for one still counts for the other.
+    Keys hold a digest, not the address: the cache may be a database table.
+    """
+    email_ok = _count(f"email:{_digest(email.strip().casefold())}", settings.MEP_BOOKING_EMAIL_RATE_LIMIT)
+    school_ok = _count(f"school:{_digest(str(school_id).strip())}", settings.MEP_BOOKING_SCHOOL_RATE_LIMIT)
+    return email_ok and school_ok
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+def _count(name: str, limit: int) -> bool:
+    window = settings.MEP_BOOKING_RATE_WINDOW
+    key = f"{KEY_PREFIX}:{name}"
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)

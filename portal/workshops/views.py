@@ -14,7 +14,7 @@ from . import booking as service
 from .calendar import calendar_for
 from .forms import BookingForm
 from .models import MEDIENSTUDIO_ADDRESS, Booking, Workshop, WorkshopSession, WorkshopTopic
-from .ratelimit import allow_booking_attempt
+from .ratelimit import allow_booking_attempt, allow_booking_for
 from .tokens import read_cancel_token, read_confirm_token, read_receipt_token, receipt_token
 
 
@@ -63,6 +63,8 @@ def book(request, pk):
             return render(request, "workshops/refused.html", {"session": session}, status=400)
         if form.is_valid():
             data = form.cleaned_data
+            if not allow_booking_for(data["email"], data["school"]):
+                return render(request, "workshops/too_many_requests.html", {"session": session}, status=429)
             try:
                 booking = service.book(
                     session.pk,

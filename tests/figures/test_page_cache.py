@@ -116,3 +116,14 @@ def test_draft_does_not_change_the_public_page(client, published):
     page.summary = "Nur ein Entwurf."
     page.save_revision()
     assert "Nur ein Entwurf." not in client.get(chapter().url).content.decode()
+
+
+def test_switching_the_current_cycle_changes_the_cache_version_even_without_the_clear_signal(cycle):
+    from portal.plan.page_cache import cache_version
+
+    other = Cycle.objects.exclude(pk=cycle.pk).first()
+    before = cache_version()
+    # update() sends no signal: only the key itself can tell the cached fragments are stale
+    Cycle.objects.filter(pk=cycle.pk).update(is_current=False)
+    Cycle.objects.filter(pk=other.pk).update(is_current=True)
+    assert cache_version() != before

@@ -243,6 +243,7 @@ def test_a_refused_csrf_check_explains_itself_in_german(make_session):
 
 def test_behind_a_proxy_the_limit_counts_the_address_the_proxy_passes(client, make_session, settings):
     settings.MEP_BOOKING_RATE_LIMIT = 1
+    settings.MEP_TRUSTED_PROXY_COUNT = 1
     settings.MEP_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
     session = make_session()
     url = f"/workshops/termine/{session.pk}/buchen/"

@@ -1,0 +1,261 @@
+"""The portal under production settings, in separate processes: shared caches on one SQLite file, and with Redis.
+
+A prepared site (migrated under production settings, content pack, demo figures for two
+cycles, example workshops, collected static files) is copied for each test, so the
+processes of one test share a database file and nothing else.
+"""
+
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "mep.example.org"
+
+
+def _manage(env, *args):
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, f"manage.py {' '.join(args)}: {result.stderr[-3000:]}"
+    return result
+
+
+def _python(env, code):
+    """Run ``code`` after django.setup() in a process of its own; its last output line, parsed as JSON."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import django, json; django.setup()\n" + code],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def prepared_site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("production-site")
+    base = {
+        k: v for k, v in os.environ.items()
+        if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL", "WAGTAILADMIN_BASE_URL", "MEP_TEST_EMAIL_DIR"}
+    }
+    base.update(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp / 'site.sqlite3'}",
+            "MEP_VAR_DIR": str(tmp / "var"),
+            "MEDIA_ROOT": str(tmp / "media"),
+            "STATIC_ROOT": str(tmp / "static"),
+        }
+    )
+    production = {
+        **base,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "SECRET_KEY": "k" * 10 + "Zx9!pQ2#vL7$mN4&bR8*tY1^wE5@uI3(oP6)aS0-dF",
+        "ALLOWED_HOSTS": HOST,
+        "MEP_PUBLIC_BASE_URL": f"https://{HOST}",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
+    _manage(production, "migrate", "--noinput")  # all an operator runs: it creates the cache tables too
+    # Demo content through the test settings: their task backend regenerates the figures inline.
+    demo = {**base, "DJANGO_SETTINGS_MODULE": "portal.settings.test"}
+    for command in ("load_content", "load_demo_data", "load_workshops"):
+        _manage(demo, command)
+    _manage(production, "collectstatic", "--noinput")
+    return tmp / "site.sqlite3", production
+
+
+@pytest.fixture
+def site(prepared_site, tmp_path):
+    """A copy of the prepared database and the production environment that points at it."""
+    database, production = prepared_site
+    copy = tmp_path / "site.sqlite3"
+    shutil.copy(database, copy)
+    return {**production, "DATABASE_URL": f"sqlite:///{copy}"}, copy
+
+
+READER = """
+import sys
+from bs4 import BeautifulSoup
+from django.test import Client
+from portal.plan.models import ChapterPage
+
+client = Client(HTTP_HOST="%s")
+url = ChapterPage.objects.get(number="5.3").get_url()
+for _ in sys.stdin:
+    response = client.get(url, secure=True)
+    figure = BeautifulSoup(response.content, "html.parser").select_one('figure[data-figure-key="finance.forecast"]')
+    print(json.dumps([response.status_code, figure.get_text(" ", strip=True) if figure else None]), flush=True)
+""" % HOST
+
+SWITCH_CYCLE = """
+from portal.figures.models import Cycle
+
+cycle = Cycle.objects.get(slug="2027-2028")
+cycle.is_current = True
+cycle.save()  # as the admin form does
+print(json.dumps(cycle.published_regeneration().snapshots.get(key="finance.forecast").summary))
+"""
+
+
+def test_switching_the_cycle_in_one_process_shows_in_the_other_at_once(site):
+    env, database = site
+    reader = subprocess.Popen(
+        [sys.executable, "-c", "import django, json; django.setup()\n" + READER],
+        cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+
+        def render():
+            reader.stdin.write("render\n")
+            reader.stdin.flush()
+            line = reader.stdout.readline()
+            assert line, reader.stderr.read()[-3000:]
+            return json.loads(line)
+
+        status, before = render()
+        assert status == 200 and before
+        assert render() == [200, before]  # the reader now holds the chapter in its page cache
+        later_summary = _python(env, SWITCH_CYCLE)
+        assert later_summary not in before
+        status, after = render()
+        assert status == 200 and later_summary in after
+    finally:
+        reader.stdin.close()
+        reader.wait(timeout=30)
+    # the fragments live in the database that both processes share, not in either process
+    import sqlite3
+
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT COUNT(*) FROM mep_page_cache").fetchone()[0] > 0
+
+
+# --- With REDIS_URL: gunicorn with two workers, pages and counters in Redis ---
+
+
+@pytest.fixture
+def redis_db():
+    """An empty Redis database on this machine (emptied again afterwards)."""
+    redis = pytest.importorskip("redis")
+    for number in range(15, 0, -1):
+        client = redis.Redis(host="127.0.0.1", port=6379, db=number)
+        try:
+            if client.dbsize() == 0:
+                break
+        except redis.ConnectionError:
+            pytest.skip("Kein Redis auf 127.0.0.1:6379")
+    else:
+        pytest.skip("Keine leere Redis-Datenbank frei")
+    yield client, f"redis://127.0.0.1:6379/{number}"
+    client.flushdb()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Proxied:
+    """Requests as the reverse proxy passes them on: https, the public host, X-Forwarded-For appended."""
+
+    def __init__(self, port):
+        self.port = port
+        self.cookies = {}
+
+    def request(self, method, path, data=None, forwarded_for="198.51.100.10"):
+        headers = {"Host": HOST, "X-Forwarded-Proto": "https", "X-Forwarded-For": forwarded_for}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if data is not None:
+            body = urlencode(data)
+            headers.update({"Content-Type": "application/x-www-form-urlencoded", "Origin": f"https://{HOST}"})
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            content = response.read().decode()
+            for cookie in response.headers.get_all("Set-Cookie") or []:
+                name, value = cookie.split(";", 1)[0].split("=", 1)
+                self.cookies[name] = value
+            return response.status, content
+        finally:
+            connection.close()
+
+
+@pytest.fixture
+def gunicorn_with_redis(site, redis_db):
+    env, _ = site
+    client, url = redis_db
+    env = {
+        **env,
+        "REDIS_URL": url,
+        "MEP_TRUSTED_PROXY_COUNT": "1",
+        "MEP_BOOKING_EMAIL_RATE_LIMIT": "1",
+    }
+    facts = _python(
+        env,
+        "from portal.plan.models import ChapterPage\n"
+        "from portal.workshops.models import WorkshopSession\n"
+        "from portal.workshops.schools import available_schools\n"
+        "session = next(s for s in WorkshopSession.objects.upcoming().with_seats() if s.booking_state() == 'open')\n"
+        "print(json.dumps({'chapter': ChapterPage.objects.get(number='5.3').get_url(), 'session': session.pk,"
+        " 'school': available_schools()[0][0]}))",
+    )
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    proxied = Proxied(port)
+    deadline = time.monotonic() + 90
+    while True:
+        try:
+            proxied.request("GET", "/")
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail("gunicorn startet nicht: " + server.stderr.read()[-3000:])
+            time.sleep(0.3)
+    yield proxied, client, facts
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def test_with_redis_url_the_portal_serves_pages_and_keeps_cache_and_counters_in_redis(gunicorn_with_redis):
+    proxied, redis, facts = gunicorn_with_redis
+    for path in ("/", facts["chapter"], "/workshops/"):
+        status, content = proxied.request("GET", path)
+        assert status == 200, content[-2000:]
+    keys = {key.decode() for key in redis.keys("*")}
+    assert any(key.startswith("mep-pages:1:template.cache.\"chapter-article\"") for key in keys), keys
+    assert "mep-pages:1:mep:page-cache-generation" in keys
+
+    form = f"/workshops/termine/{facts['session']}/buchen/"
+    status, content = proxied.request("GET", form)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', content).group(1)
+    booking = {
+        "csrfmiddlewaretoken": token, "school": facts["school"], "contact_name": "Anna Beispiel",
+        "email": f"anna-{uuid.uuid4().hex[:6]}@schule.example", "seats": "1", "privacy": "on",
+    }
+    # the client wrote 6.6.6.6 itself; the proxy appended the address it saw
+    status, content = proxied.request("POST", form, booking, forwarded_for="6.6.6.6, 198.51.100.77")
+    assert status != 429 and status < 500, content[-2000:]
+    status, content = proxied.request("POST", form, {**booking, "email": booking["email"].upper()}, forwarded_for="198.51.100.78")
+    assert status == 429 and "Zu viele Anfragen" in content
+
+    keys = {key.decode() for key in redis.keys("*booking-attempts*")}
+    assert ":1:workshops:booking-attempts:address:198.51.100.77" in keys
+    assert not any("6.6.6.6" in key for key in keys)
+    assert sum(":email:" in key for key in keys) == 1 and sum(":school:" in key for key in keys) == 1
