@@ -41,8 +41,8 @@ INHERITED = PRESENTATION_ATTRIBUTES - {
     "lighting-color", "mask", "opacity", "overflow", "stop-color", "stop-opacity", "text-decoration",
     "unicode-bidi", "vector-effect",
 }
-#: elements a ``*`` rule for a property that is not inherited need not reach: they draw nothing themselves
-_NOT_DRAWN = frozenset({"title", "desc", "metadata", "style", "defs", "g", "clipPath", "mask", "symbol"})
+#: elements a ``*`` rule need not reach: they are never drawn
+_NOT_DRAWN = frozenset({"title", "desc", "metadata", "style"})
 
 
 def inline_svg(svg: str, prefix: str) -> str:
@@ -86,12 +86,11 @@ def presentation_attributes(svg: str) -> str:
         style = next((value[1:-1] for key, value in pairs if key == "style"), None)
         if style is None and not rules:
             return match.group(0)
-        wanted = dict(rules.get(name, {}))
-        if name == "svg" and not seen_root:
+        root = name == "svg" and not seen_root
+        if root:
             seen_root.append(name)
-            wanted = {**{p: v for p, v in rules.get("*", {}).items() if p in INHERITED}, **wanted}
-        elif name not in _NOT_DRAWN:
-            wanted = {**{p: v for p, v in rules.get("*", {}).items() if p not in INHERITED}, **wanted}
+        everywhere = {p: v for p, v in rules.get("*", {}).items() if root or p not in INHERITED}
+        wanted = {**({} if name in _NOT_DRAWN else everywhere), **rules.get(name, {})}
         wanted.update(_declarations(style or ""))
         kept = [(key, value) for key, value in pairs if key != "style" and key not in wanted]
         added = [(key, f'"{value}"') for key, value in wanted.items()]
