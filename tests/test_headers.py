@@ -118,7 +118,7 @@ def test_charts_are_inline_and_unstyled(client, published):
 
 
 @pytest.mark.django_db
-def test_refused_csrf_and_lockout_pages_are_strict_too(session):
+def test_refused_csrf_page_is_strict_too(session):
     client = Client(enforce_csrf_checks=True)
     refused = client.post(f"/workshops/termine/{session.pk}/buchen/", {"name": "x"})
     assert refused.status_code == 403
