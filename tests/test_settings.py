@@ -3,23 +3,15 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.production import ROOT, manage, production_env
 
 
 def test_production_settings_pass_check_deploy(tmp_path):
     # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a deployment check.
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
-        "SECRET_KEY": "k" * 10 + "Zx9!pQ2#vL7$mN4&bR8*tY1^wE5@uI3(oP6)aS0-dF",
-        "ALLOWED_HOSTS": "mep.example.org",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "MEP_PUBLIC_BASE_URL": "https://mep.example.org",
-    }
+    env = production_env(tmp_path, MEP_PUBLIC_BASE_URL="https://mep.example.org")
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
@@ -36,28 +28,6 @@ def test_production_refuses_to_start_without_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
-
-
-def production_env(tmp_path, **extra):
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "MEP_PUBLIC_BASE_URL", "WAGTAILADMIN_BASE_URL", "REDIS_URL"}
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "portal.settings.production",
-            "SECRET_KEY": "k" * 10 + "Zx9!pQ2#vL7$mN4&bR8*tY1^wE5@uI3(oP6)aS0-dF",
-            "ALLOWED_HOSTS": "mep.example.org",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            **extra,
-        }
-    )
-    return env
-
-
-def manage(env, *args):
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
 def test_production_refuses_to_start_without_a_public_address(tmp_path):

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Secrets and hosts come from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -33,7 +34,6 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "modelcluster",
     "taggit",
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -95,7 +95,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # Staff passwords: at least 12 characters (the admin is the only login).
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -199,3 +200,66 @@ MEP_SHARED_CACHE_REQUIRED = os.environ.get("MEP_SHARED_CACHE_REQUIRED", "false")
 # Public address for links in e-mails and calendars; when set it wins over the host a request names.
 # Empty (the demo): a request's own host, reminders WAGTAILADMIN_BASE_URL. Production requires https.
 MEP_PUBLIC_BASE_URL = os.environ.get("MEP_PUBLIC_BASE_URL") or os.environ.get("WAGTAILADMIN_BASE_URL", "")
+
+# --- The admin door and the response headers (issue 8, points 12-14) ---------
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one
+# account OR from one address, further attempts - even with the right password -
+# are refused for MEP_LOGIN_COOLOFF_MINUTES. Counted in the database, so every
+# worker sees the same count. Unlock early: `manage.py axes_reset_username NAME`.
+INSTALLED_APPS += ["axes"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before checking it
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE.insert(1, "portal.security.ContentSecurityPolicyMiddleware")
+MIDDLEWARE.insert(2, "portal.security.PermissionsPolicyMiddleware")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as axes requires
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+MEP_LOGIN_COOLOFF_MINUTES = int(os.environ.get("MEP_LOGIN_COOLOFF_MINUTES", "15"))
+AXES_COOLOFF_TIME = timedelta(minutes=MEP_LOGIN_COOLOFF_MINUTES)
+# Either counter locks: per account (a distributed guess at one password) and per
+# address (one machine trying many accounts). A pair ["username", "ip_address"]
+# would let both through; the price is that a stranger can lock a staff account
+# for the cool-off time, which staff can lift with axes_reset_username.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+AXES_ENABLE_ADMIN = False  # no django.contrib.admin; attempts are listed by axes_list_attempts
+
+# Content-Security-Policy (django-csp): the portal loads nothing from other
+# servers and has no inline script or style, charts included (portal/figures/svg.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The Wagtail admin (/admin/, staff only) is relaxed where Wagtail 8 needs it: its
+# date/time widgets, InlinePanel and MultipleChooserPanel write inline <script>s and
+# its scripts set inline styles; it shows the page preview in a frame and previews
+# uploads as blob: images. Still no eval, no plugins, nothing from other servers.
+MEP_ADMIN_CONTENT_SECURITY_POLICY = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "frame-src": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(self), "
+    "geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), "
+    "screen-wake-lock=(), usb=(), xr-spatial-tracking=()"
+)
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # avatars would come from gravatar.com and tell it who uses the admin
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -8,39 +8,19 @@ import ipaddress
 from django.conf import settings
 from django.core.cache import cache
 
+from portal.security import client_ip
+
 KEY_PREFIX = "workshops:booking-attempts"
 
 
 def client_address(request) -> str:
-    """The address an attempt comes from, as far as the trusted reverse proxies vouch for it.
-
-    With MEP_TRUSTED_PROXY_COUNT = n each of the n proxies appends its peer's address to
-    MEP_CLIENT_IP_HEADER, so the n-th entry from the right is the right-most one no client
-    could write. A shorter header or an entry that is no address means the request did not
-    come through those proxies: then REMOTE_ADDR counts, never a value the client chose.
-    """
-    remote = request.META.get("REMOTE_ADDR", "")
-    hops = settings.MEP_TRUSTED_PROXY_COUNT
-    if hops > 0:
-        entries = request.META.get(settings.MEP_CLIENT_IP_HEADER, "").split(",")
-        if len(entries) >= hops:
-            address = _counted_as(entries[-hops].strip())
-            if address:
-                return address
-    return _counted_as(remote) or "unknown"
-
-
-def _counted_as(address: str) -> str:
-    """The address in canonical form; IPv6 clients count per /64, the smallest net a provider hands out."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return ""
-    if ip.version == 6:
-        if ip.ipv4_mapped:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
+    """The address an attempt is counted for (see ``portal.security.client_ip``); IPv6 clients count per /64,
+    the smallest net a provider hands out."""
+    address = client_ip(request)
+    if not address:
+        return "unknown"
+    ip = ipaddress.ip_address(address)
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else address
 
 
 def allow_booking_attempt(request) -> bool:
