@@ -170,3 +170,11 @@ MEP_BOOKING_RATE_WINDOW = int(os.environ.get("MEP_BOOKING_RATE_WINDOW", "3600"))
 MEP_CLIENT_IP_HEADER = os.environ.get("MEP_CLIENT_IP_HEADER", "")
 # Public address for links in emails sent outside a request (reminders); requests use their own host.
 MEP_PUBLIC_BASE_URL = os.environ.get("MEP_PUBLIC_BASE_URL", WAGTAILADMIN_BASE_URL)
+
+# Planning-data uploads (portal/figures): see README, "Sicherheit und Betrieb".
+# Largest upload (.zip or .xlsx) in MB; refused in the form, and cut off while it streams in.
+MEP_UPLOAD_MAX_MB = int(os.environ.get("MEP_UPLOAD_MAX_MB", "20"))
+# Largest file of a data set once unpacked (a CSV, a workbook part), in MB.
+MEP_UNPACKED_MAX_MB = int(os.environ.get("MEP_UNPACKED_MAX_MB", "200"))
+# Raw data sets live here, outside MEDIA_ROOT, never served by any URL.
+MEP_PRIVATE_ROOT = Path(os.environ.get("MEP_PRIVATE_ROOT", VAR_DIR / "private"))
