@@ -13,7 +13,6 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 MB = 1024 * 1024
 CHUNK = MB
@@ -78,13 +77,8 @@ def archive_problems(archive: zipfile.ZipFile, limits: Limits, what: str = "im A
     return problems
 
 
-def read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> bytes:
-    """An entry's bytes, never more than its checked size: a lying header raises instead of inflating."""
-    return b"".join(_chunks(archive, info, limits))
-
-
 def extract_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, limits: Limits) -> None:
-    """Unpack one entry into the file ``target``, chunk by chunk, with the same cap as :func:`read_entry`."""
+    """Unpack one entry into the file ``target``, chunk by chunk, never more than its checked size."""
     with target.open("wb") as out:
         for chunk in _chunks(archive, info, limits):
             out.write(chunk)
@@ -111,11 +105,3 @@ def file_problem(path: Path, limits: Limits) -> str | None:
     if size > limits.file_bytes:
         return f"Die Datei ist größer als {megabytes(limits.file_bytes)} ({megabytes(size)})."
     return None
-
-
-def read_capped(stream: BinaryIO, cap: int, name: str) -> bytes:
-    """At most ``cap`` bytes of ``stream``; more raises :class:`LimitExceeded`."""
-    data = stream.read(cap + 1)
-    if len(data) > cap:
-        raise LimitExceeded(f"Die Datei {name} ist größer als {megabytes(cap)}.")
-    return data

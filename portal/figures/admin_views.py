@@ -135,8 +135,11 @@ def _index(request):
         }
         for cycle in Cycle.objects.all()
     ]
+    checking = DataSetVersion.objects.filter(status=DataSetVersion.CHECKING).exists()
     return TemplateResponse(
-        request, "figures/admin/index.html", {"form": form, "cycles": cycles, "refused": refused}
+        request,
+        "figures/admin/index.html",
+        {"form": form, "cycles": cycles, "refused": refused, "checking": checking},
     )
 
 

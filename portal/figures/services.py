@@ -14,6 +14,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+import zlib
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -212,14 +213,16 @@ def _unzip(source: IO[bytes], target: Path, limits: Limits) -> list[str]:
         refused = archive_problems(archive, limits)
         if refused:
             return refused
-        try:
-            for info in archive.infolist():
-                name = Path(info.filename).name  # flat: no folders, no "..", no absolute paths
-                if info.is_dir() or name.startswith(".") or Path(name).suffix.lower() not in KEPT_SUFFIXES:
-                    continue
+        for info in archive.infolist():
+            name = Path(info.filename).name  # flat: no folders, no "..", no absolute paths
+            if info.is_dir() or name.startswith(".") or Path(name).suffix.lower() not in KEPT_SUFFIXES:
+                continue
+            try:
                 extract_entry(archive, info, target / name, limits)
-        except (LimitExceeded, zipfile.BadZipFile) as exc:
-            return [str(exc)]
+            except LimitExceeded as exc:
+                return [str(exc)]
+            except (zipfile.BadZipFile, EOFError, zlib.error):  # a bad CRC: the entry was more, or other, than declared
+                return [f"Die Datei {info.filename} im Archiv ist beschädigt oder entpackt größer, als das Archiv angibt."]
     return []
 
 

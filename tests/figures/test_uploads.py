@@ -18,7 +18,7 @@ from django.core.files.storage import default_storage
 
 from portal.figures import services
 from portal.figures.models import Cycle, DataSetVersion
-from tests.bombs import MB, huge_dimension, peak_memory, zip_bomb
+from tests.bombs import MB, declare_size, huge_dimension, peak_memory, zip_bomb
 from tests.figures.conftest import workbook_from_folder, zip_folder
 from tests.figures.test_figures_admin import URL, upload
 
@@ -106,6 +106,30 @@ def test_highly_compressed_zip_is_refused_by_its_ratio(cycle, tmp_path):
     assert problem.startswith("bombe.zip: Die Datei inventory.csv im Archiv ist mehr als 100-fach gepackt")
 
 
+def test_zip_entry_unpacking_to_more_than_it_declares_is_refused(cycle, tmp_path, settings):
+    bomb = declare_size(zip_bomb(tmp_path / "luege.zip", "inventory.csv", megabytes=20), "inventory.csv", 1000)
+    with peak_memory() as peak:
+        version = services.import_dataset(cycle, bomb)
+    assert peak() < 40
+    assert version.problems == [
+        "luege.zip: Die Datei inventory.csv im Archiv ist beschädigt oder entpackt größer, als das Archiv angibt."
+    ]
+    assert stored_files(settings.MEP_PRIVATE_ROOT) == []
+
+
+def test_upload_still_needs_its_csrf_token(planner, demo_zip):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(planner)
+    response = client.post(
+        URL, {"cycle": Cycle.current().pk, "file": SimpleUploadedFile("d.zip", demo_zip.read_bytes())}
+    )
+    assert response.status_code == 403
+    assert not DataSetVersion.objects.exists()
+
+
 def test_workbook_bomb_in_an_upload_is_refused_with_the_limit_named(cycle, demo_folder, tmp_path):
     book = huge_dimension(workbook_from_folder(demo_folder, tmp_path / "mappe"), "schools", empty_rows=30_000)
     with peak_memory() as peak:
@@ -125,11 +149,13 @@ def test_validation_runs_in_the_background_worker(client, planner, settings, dem
     version = DataSetVersion.objects.get()
     assert version.status == DataSetVersion.CHECKING and version.problems == []
     assert "er wird im Hintergrund geprüft" in html
-    assert "wird geprüft" in client.get(URL).content.decode()
+    page = client.get(URL).content.decode()
+    assert "wird geprüft" in page and '<meta http-equiv="refresh" content="5">' in page
     run_queued_tasks()
     version.refresh_from_db()
     assert version.status == DataSetVersion.VALIDATED
-    assert f'data-version="{version.pk}"' in client.get(URL).content.decode()
+    page = client.get(URL).content.decode()
+    assert f'data-version="{version.pk}"' in page and 'http-equiv="refresh"' not in page
 
 
 def test_settings_are_read_from_the_environment(tmp_path):
