@@ -1,10 +1,12 @@
 """Reading and validating a cycle's data set (``shared/spec/planning-data.md``).
 
 A data set is a folder of CSV files, or one ``.xlsx`` workbook whose sheet
-names are the file names without ``.csv``, with ``plan.toml`` beside it. It is
-read whole, checked against every declared :class:`TableSpec` and the plan's
-rules, and refused with *every* problem listed (:class:`DataSetError`), or
-returned as a :class:`DataSet` whose tables are typed DataFrames.
+names are the file names without ``.csv``, with ``plan.toml`` beside it. Its
+declared tables and columns are read, within :class:`~portal.engine.limits.Limits`
+(a workbook's parts are checked by their declared sizes first), checked
+against every declared :class:`TableSpec` and the plan's rules, and refused
+with *every* problem listed (:class:`DataSetError`), or returned as a
+:class:`DataSet` whose tables are typed DataFrames.
 
 The index of every table is the row's line number in its file (the header is
 line 1), so a plugin's own checks can point at the line that is wrong.
