@@ -1,10 +1,12 @@
 """Reading and validating a cycle's data set (``shared/spec/planning-data.md``).
 
 A data set is a folder of CSV files, or one ``.xlsx`` workbook whose sheet
-names are the file names without ``.csv``, with ``plan.toml`` beside it. It is
-read whole, checked against every declared :class:`TableSpec` and the plan's
-rules, and refused with *every* problem listed (:class:`DataSetError`), or
-returned as a :class:`DataSet` whose tables are typed DataFrames.
+names are the file names without ``.csv``, with ``plan.toml`` beside it. Its
+declared tables and columns are read, within :class:`~portal.engine.limits.Limits`
+(a workbook's parts are checked by their declared sizes first), checked
+against every declared :class:`TableSpec` and the plan's rules, and refused
+with *every* problem listed (:class:`DataSetError`), or returned as a
+:class:`DataSet` whose tables are typed DataFrames.
 
 The index of every table is the row's line number in its file (the header is
 line 1), so a plugin's own checks can point at the line that is wrong.
@@ -17,6 +19,7 @@ import hashlib
 import io
 import re
 import tomllib
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +27,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
+
+from portal.engine.limits import DEFAULT_LIMITS, LimitExceeded, Limits, archive_problems, count, file_problem
 
 if TYPE_CHECKING:
     import pluggy
@@ -237,12 +242,14 @@ def load_dataset(
     path: str | Path,
     pm: pluggy.PluginManager | None = None,
     specs: Iterable[TableSpec] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> DataSet:
     """Read, check and type a cycle's data set from a folder or an ``.xlsx`` workbook.
 
     Tables are declared by the engine (:data:`CORE_TABLES`) and by every plugin
     of ``pm`` (default: :func:`portal.engine.plugins.get_plugin_manager`);
-    ``specs`` replaces the plugins' tables. Raises :class:`DataSetError` with
+    ``specs`` replaces the plugins' tables. Only the declared tables and
+    columns are read, within ``limits``. Raises :class:`DataSetError` with
     every problem, or :class:`~portal.engine.plugins.PluginError` when a
     plugin fails.
     """
@@ -255,15 +262,18 @@ def load_dataset(
     all_specs = merge_specs([*CORE_TABLES, *specs])
 
     path = Path(path)
-    source = _Source.open(path)
+    source = _Source.open(path, limits)
     problems: list[Problem] = list(source.problems)
     plan, plan_text = _read_plan(source, problems)
 
     raw: dict[str, pd.DataFrame] = {}
-    for spec in all_specs.values():
-        frame = source.read_table(spec, problems)
-        if frame is not None:
-            raw[spec.name] = frame
+    try:
+        for spec in all_specs.values():
+            frame = source.read_table(spec, problems)
+            if frame is not None:
+                raw[spec.name] = frame
+    finally:
+        source.close()
     dataset = DataSet(
         plan=plan or {},
         source=str(path),
@@ -314,15 +324,18 @@ def merge_specs(specs: Iterable[TableSpec]) -> dict[str, TableSpec]:
 class _Source:
     """Where the files come from: a folder of CSVs or a workbook beside plan.toml."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, limits: Limits):
         self.path = path
+        self.limits = limits
         self.problems: list[Problem] = []
         self.digest_parts: list[tuple[str, bytes]] = []
-        self.sheets: dict[str, list[tuple]] | None = None
+        self.sheets: dict[str, Any] | None = None  # sheet name -> read-only worksheet, read when asked
+        self.book = None
+        self.refused = False
 
     @classmethod
-    def open(cls, path: Path) -> _Source:
-        source = cls(path)
+    def open(cls, path: Path, limits: Limits = DEFAULT_LIMITS) -> _Source:
+        source = cls(path, limits)
         if not path.exists():
             source.problems.append(Problem(path.name or str(path), None, None, "Datei oder Ordner nicht gefunden"))
         elif path.is_file():
@@ -339,20 +352,38 @@ class _Source:
         return self.path.parent if self.path.is_file() else self.path
 
     def _open_workbook(self) -> None:
+        """Check the workbook's parts by their declared sizes (an .xlsx is a zip) before openpyxl reads any."""
         import openpyxl
 
-        data = self.path.read_bytes()
-        self.digest_parts.append((self.path.name, data))
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            self.problems.append(
-                Problem(self.path.name, None, None, f"Arbeitsmappe nicht lesbar ({exc})")
-            )
-            self.sheets = {}
+        self.sheets = {}
+        self.refused = True  # until it is open: a refused workbook's sheets are not "missing"
+        name = self.path.name
+        too_big = file_problem(self.path, self.limits)
+        if too_big is not None:
+            self.problems.append(Problem(name, None, None, too_big))
             return
-        self.sheets = {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
-        book.close()
+        data = self.path.read_bytes()
+        self.digest_parts.append((name, data))
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                refused = archive_problems(archive, self.limits, "in der Arbeitsmappe")
+        except zipfile.BadZipFile:
+            self.problems.append(Problem(name, None, None, "Arbeitsmappe nicht lesbar (keine .xlsx-Datei)"))
+            return
+        if refused:
+            self.problems.extend(Problem(name, None, None, message) for message in refused)
+            return
+        try:
+            # read-only: shared strings are loaded, sheets are read row by row when asked for
+            self.book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            self.sheets = {ws.title: ws for ws in self.book.worksheets}
+            self.refused = False
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            self.problems.append(Problem(name, None, None, f"Arbeitsmappe nicht lesbar ({exc})"))
+
+    def close(self) -> None:
+        if self.book is not None:
+            self.book.close()
 
     def file_name(self, table: str) -> str:
         return table if self.sheets is not None else f"{table}.csv"
@@ -376,10 +407,14 @@ class _Source:
         file = self.file_name(spec.name)
         if self.sheets is not None:
             if spec.name not in self.sheets:
-                if spec.required:
+                if spec.required and not self.refused:
                     problems.append(Problem(self.path.name, None, None, f"Tabellenblatt {spec.name} fehlt"))
                 return None
-            return _sheet_frame(self.sheets[spec.name], file, problems)
+            try:
+                return _sheet_frame(self.sheets[spec.name], spec, file, problems, self.limits)
+            except (LimitExceeded, zipfile.BadZipFile) as exc:  # a part bigger than it said, a bad CRC
+                problems.append(Problem(file, None, None, f"Tabellenblatt nicht lesbar ({exc})"))
+                return None
         if not self.path.is_dir():
             return None
         csv_path = self.path / file
@@ -387,12 +422,20 @@ class _Source:
             if spec.required:
                 problems.append(Problem(file, None, None, "Datei fehlt"))
             return None
+        too_big = file_problem(csv_path, self.limits)
+        if too_big is not None:
+            problems.append(Problem(file, None, None, too_big))
+            return None
         data = csv_path.read_bytes()
         self.digest_parts.append((file, data))
-        return _csv_frame(data, file, problems)
+        return _csv_frame(data, spec, file, problems, self.limits)
 
 
-def _csv_frame(data: bytes, file: str, problems: list[Problem]) -> pd.DataFrame | None:
+CSV_CHUNK_ROWS = 100_000
+
+
+def _csv_frame(data: bytes, spec: TableSpec, file: str, problems: list[Problem], limits: Limits) -> pd.DataFrame | None:
+    """The spec's columns of a CSV file as text; other columns are not kept, lines past the limit not read."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -402,14 +445,26 @@ def _csv_frame(data: bytes, file: str, problems: list[Problem]) -> pd.DataFrame 
     if not text.strip():
         problems.append(Problem(file, 1, None, "Datei ist leer, die Kopfzeile fehlt"))
         return None
+    del text  # pandas reads the bytes; a second copy of a large file as text is not needed
+    options = dict(dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False, encoding="utf-8-sig")
+    wanted = {column.name for column in spec.columns}
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-        )
+        header = pd.read_csv(io.BytesIO(data), nrows=0, **options)
+        if len(header.columns) > limits.columns:
+            problems.append(Problem(file, 1, None, _too_wide(len(header.columns), limits)))
+            return None
+        keep = [name for name in header.columns if name in wanted]
+        parts, lines = [header[keep]], 1
+        # in chunks, so only the wanted columns of a wide file stay in memory; every row is still
+        # parsed whole, so a row with too many fields is reported as before
+        with pd.read_csv(io.BytesIO(data), chunksize=CSV_CHUNK_ROWS, **options) as chunks:
+            for chunk in chunks:
+                lines += len(chunk)
+                if lines > limits.rows:
+                    problems.append(Problem(file, None, None, _too_long(limits)))
+                    return None
+                parts.append(chunk[keep])
+        frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     except pd.errors.ParserError as exc:
         match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if match:
@@ -420,12 +475,20 @@ def _csv_frame(data: bytes, file: str, problems: list[Problem]) -> pd.DataFrame 
         else:
             problems.append(Problem(file, None, None, "CSV-Datei nicht lesbar"))
         return None
-    physical_lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    physical_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     if physical_lines == len(frame) + 1:
         frame.index = pd.RangeIndex(2, len(frame) + 2)
     else:  # a quoted cell spans lines: count them exactly
-        frame.index = _record_lines(text)[: len(frame)]
+        frame.index = _record_lines(data.decode("utf-8-sig"))[: len(frame)]
     return _drop_blank_rows(frame, file, problems)
+
+
+def _too_long(limits: Limits) -> str:
+    return f"mehr als {count(limits.rows)} Zeilen; so lange Tabellen liest die Planungsmaschine nicht"
+
+
+def _too_wide(width: int, limits: Limits) -> str:
+    return f"{count(width)} Spalten, höchstens {count(limits.columns)} sind erlaubt"
 
 
 def _record_lines(text: str) -> list[int]:
@@ -439,17 +502,44 @@ def _record_lines(text: str) -> list[int]:
     return lines[1:]
 
 
-def _sheet_frame(rows: list[tuple], sheet: str, problems: list[Problem]) -> pd.DataFrame | None:
-    if not rows or all(v is None for v in rows[0]):
+def _sheet_frame(ws, spec: TableSpec, sheet: str, problems: list[Problem], limits: Limits) -> pd.DataFrame | None:
+    """The spec's columns of a read-only worksheet as text, read row by row within ``limits``."""
+    declared_rows, declared_columns = ws.max_row or 0, ws.max_column or 0
+    if declared_rows > limits.rows or declared_columns > limits.columns:
+        problems.append(
+            Problem(
+                sheet,
+                None,
+                None,
+                f"Tabellenblatt ist laut Arbeitsmappe {count(declared_rows)} Zeilen × {count(declared_columns)} "
+                f"Spalten groß, erlaubt sind höchstens {count(limits.rows)} Zeilen und {count(limits.columns)} Spalten",
+            )
+        )
+        return None
+    ws.reset_dimensions()  # the dimension can lie: read the rows that are there, unpadded, and count them
+    rows = ws.iter_rows(min_row=1, values_only=True)
+    first = next(rows, None)
+    if not first or all(v is None for v in first):
         problems.append(Problem(sheet, 1, None, "Tabellenblatt ist leer, die Kopfzeile fehlt"))
         return None
-    header = [("" if v is None else str(v)).strip() for v in rows[0]]
+    header = [("" if v is None else str(v)).strip() for v in first]
     while header and header[-1] == "":
         header.pop()
-    width = len(header)
-    cells = [[_cell_text(v) for v in (row[:width] + (None,) * (width - len(row)))] for row in rows[1:]]
-    frame = pd.DataFrame(cells, columns=header, dtype=str)
-    frame.index = pd.RangeIndex(2, len(frame) + 2)
+    if len(header) > limits.columns:
+        problems.append(Problem(sheet, 1, None, _too_wide(len(header), limits)))
+        return None
+    wanted = {column.name for column in spec.columns}
+    positions = [i for i, name in enumerate(header) if name in wanted]
+    cells, lines = [], []
+    for line, row in enumerate(rows, start=2):
+        if line > limits.rows:
+            problems.append(Problem(sheet, None, None, _too_long(limits)))
+            return None
+        values = [_cell_text(row[i]) if i < len(row) else "" for i in positions]
+        if any(values):  # a blank row is skipped here already, not kept to be dropped
+            cells.append(values)
+            lines.append(line)
+    frame = pd.DataFrame(cells, columns=[header[i] for i in positions], index=lines, dtype=str)
     return _drop_blank_rows(frame, sheet, problems)
 
 

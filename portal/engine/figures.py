@@ -165,6 +165,7 @@ STYLE = {
     "svg.fonttype": "none",  # text stays text: searchable, scalable, smaller
     "svg.hashsalt": "mep",  # stable ids: the same data gives the same file
     "axes.formatter.use_locale": False,
+    "text.parse_math": False,  # labels come from uploaded data: "$x$" is text, never mathtext
 }
 
 
@@ -183,6 +184,7 @@ def money_axis(values: Sequence[float] | np.ndarray) -> tuple[float, str, int]:
     return 1.0, "€", 0
 
 
+@matplotlib.rc_context(STYLE)  # every text, label and tick is created under the style
 def bar_chart(
     categories: Sequence[str],
     series: Mapping[str, Sequence[float]],
@@ -279,6 +281,7 @@ def bar_chart(
     return svg_document(fig, title, desc)
 
 
+@matplotlib.rc_context(STYLE)
 def line_chart(
     x: Sequence,
     series: Mapping[str, Sequence[float]],

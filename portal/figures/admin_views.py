@@ -2,16 +2,22 @@
 
 Only users with ``figures.manage_planning_data`` (the "Planung" group) reach
 it. The rules live in :mod:`portal.figures.services`; these views only ask
-for input and report outcomes.
+for input and report outcomes. An upload is stored and checked in the
+background worker, never read in the request.
 """
 
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from . import services
@@ -20,38 +26,106 @@ from .models import Cycle, DataSetVersion, Regeneration
 PERMISSION = "figures.manage_planning_data"
 
 
+def too_big_message() -> str:
+    return _("Die Datei ist größer als %(limit)s MB; höchstens %(limit)s MB dürfen hochgeladen werden.") % {
+        "limit": settings.MEP_UPLOAD_MAX_MB
+    }
+
+
+class UploadLimitHandler(FileUploadHandler):
+    """Stops taking in a file once it passes ``MEP_UPLOAD_MAX_MB``: the rest is read and dropped, never stored.
+
+    Django has no setting for this (``DATA_UPLOAD_MAX_MEMORY_SIZE`` leaves files out).
+    """
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > services.upload_limit():
+            self.request.upload_too_big = True
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None  # the next handler keeps the file
+
+
 class UploadForm(forms.Form):
-    cycle = forms.ModelChoiceField(Cycle.objects.all(), label="Zyklus", empty_label=None)
-    file = forms.FileField(
-        label="Datensatz", help_text="Eine .xlsx-Arbeitsmappe oder eine .zip mit den CSV-Dateien und plan.toml"
+    cycle = forms.ModelChoiceField(Cycle.objects.all(), label=gettext_lazy("Zyklus"), empty_label=None)
+    file = forms.FileField(label=gettext_lazy("Datensatz"))
+    plan = forms.FileField(
+        label="plan.toml", required=False, help_text=gettext_lazy("Nur zu einer .xlsx-Arbeitsmappe nötig")
     )
-    plan = forms.FileField(label="plan.toml", required=False, help_text="Nur zu einer .xlsx-Arbeitsmappe nötig")
+
+    def __init__(self, *args, too_big: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_big = too_big
+        self.fields["file"].help_text = _(
+            "Eine .xlsx-Arbeitsmappe oder eine .zip mit den CSV-Dateien und plan.toml, höchstens %(limit)s MB"
+        ) % {"limit": settings.MEP_UPLOAD_MAX_MB}
 
     def clean(self):
         data = super().clean()
+        if self.too_big:
+            self.errors.pop("file", None)  # not "required": it was cut off
+            self.add_error("file", too_big_message())
+            return data
         upload = data.get("file")
         if upload is not None:
             name = upload.name.lower()
-            if not name.endswith((".xlsx", ".zip")):
-                self.add_error("file", "Bitte eine .xlsx- oder .zip-Datei hochladen.")
+            if upload.size > services.upload_limit():
+                self.add_error("file", too_big_message())
+            elif not name.endswith((".xlsx", ".zip")):
+                self.add_error("file", _("Bitte eine .xlsx- oder .zip-Datei hochladen."))
             elif name.endswith(".xlsx") and not data.get("plan"):
-                self.add_error("plan", "Zu einer Arbeitsmappe gehört die plan.toml des Zyklus.")
+                self.add_error("plan", _("Zu einer Arbeitsmappe gehört die plan.toml des Zyklus."))
+        plan = data.get("plan")
+        if plan is not None and plan.size > services.upload_limit():
+            self.add_error("plan", too_big_message())
         return data
 
 
+@csrf_exempt  # checked below, once the size limit is in place: the CSRF check reads the body
 @permission_required(PERMISSION, raise_exception=True)
 def index(request):
-    form = UploadForm(request.POST or None, request.FILES or None, initial={"cycle": Cycle.current()})
+    request.upload_handlers.insert(0, UploadLimitHandler(request))
+    return _index(request)
+
+
+@csrf_protect
+def _index(request):
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    too_big = getattr(request, "upload_too_big", False)  # set by the handler while the body was read above
+    form = UploadForm(data, files, initial={"cycle": Cycle.current()}, too_big=too_big)
     refused = None
     if request.method == "POST" and form.is_valid():
-        version = services.import_dataset(
+        received = services.receive_upload(
             form.cleaned_data["cycle"], form.cleaned_data["file"], user=request.user, plan=form.cleaned_data["plan"]
         )
+        version = services.queue_validation(received)
+        if version.status == DataSetVersion.CHECKING:
+            messages.info(
+                request,
+                _("Datensatz gespeichert (Version %(pk)s); er wird im Hintergrund geprüft. Laden Sie diese Seite gleich neu, um das Ergebnis zu sehen.")
+                % {"pk": version.pk},
+            )
+            return redirect("figures_admin:index")
         if version.status == DataSetVersion.REFUSED:
             refused = version
-            messages.error(request, f"Der Datensatz wurde abgelehnt ({len(version.problems)} Probleme). Veröffentlichtes bleibt unverändert.")
+            messages.error(
+                request,
+                _("Der Datensatz wurde abgelehnt (%(count)s Probleme). Veröffentlichtes bleibt unverändert.")
+                % {"count": len(version.problems)},
+            )
         else:
-            messages.success(request, f"Datensatz geprüft und als Version {version.pk} für {version.cycle} übernommen.")
+            if version.pk != received.pk:
+                text = _("Diese Daten sind schon als Version %(pk)s für %(cycle)s übernommen; keine neue Version.")
+            else:
+                text = _("Datensatz geprüft und als Version %(pk)s für %(cycle)s übernommen.")
+            messages.success(request, text % {"pk": version.pk, "cycle": version.cycle})
             return redirect("figures_admin:index")
     cycles = [
         {
@@ -61,8 +135,11 @@ def index(request):
         }
         for cycle in Cycle.objects.all()
     ]
+    checking = DataSetVersion.objects.filter(status=DataSetVersion.CHECKING).exists()
     return TemplateResponse(
-        request, "figures/admin/index.html", {"form": form, "cycles": cycles, "refused": refused}
+        request,
+        "figures/admin/index.html",
+        {"form": form, "cycles": cycles, "refused": refused, "checking": checking},
     )
 
 

@@ -12,6 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from .storage import private_storage
 
 
 class Cycle(models.Model):
@@ -75,14 +78,20 @@ def dataset_upload_path(instance: DataSetVersion, filename: str) -> str:
 
 
 class DataSetVersion(models.Model):
-    """One uploaded data set of a cycle, validated by the engine or refused with its problems."""
+    """One uploaded data set of a cycle: being checked, validated by the engine, or refused with its problems.
 
+    The file lives in the private storage (never served); a refused version keeps its problems, not its file.
+    """
+
+    CHECKING = "checking"
     VALIDATED = "validated"
     REFUSED = "refused"
-    STATUS_CHOICES = [(VALIDATED, "geprüft"), (REFUSED, "abgelehnt")]
+    STATUS_CHOICES = [(CHECKING, _("wird geprüft")), (VALIDATED, "geprüft"), (REFUSED, "abgelehnt")]
 
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="versions", verbose_name="Zyklus")
-    file = models.FileField("Datei", upload_to=dataset_upload_path, max_length=300)
+    file = models.FileField(
+        "Datei", upload_to=dataset_upload_path, storage=private_storage, max_length=300, blank=True
+    )
     original_name = models.CharField("Hochgeladen als", max_length=300, blank=True)
     fingerprint = models.CharField("Fingerabdruck", max_length=64, db_index=True)
     synthetic = models.BooleanField("Beispieldaten", default=False)

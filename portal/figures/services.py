@@ -9,26 +9,32 @@ transaction, with the cycle row locked so two publications queue.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
+import re
 import shutil
 import tempfile
 import zipfile
+import zlib
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Iterator
 
-from django.core.files.base import ContentFile
+from django.conf import settings
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django_tasks.base import TaskResultStatus
 
 from portal.engine import __version__ as ENGINE_VERSION
 from portal.engine.compute import compute_figures
-from portal.engine.dataset import DataSetError, load_dataset
+from portal.engine.dataset import DataSetError, Problem, load_dataset
+from portal.engine.limits import DEFAULT_LIMITS, MB, LimitExceeded, Limits, archive_problems, extract_entry
 from portal.engine.plugins import PluginError, get_plugin_manager
 
 from .models import Cycle, DataSetVersion, FigureSnapshot, Regeneration
 from .signals import figures_changed
+from .storage import unguessable_name
 
 #: files of a data set that are kept; everything else in an upload is ignored
 KEPT_SUFFIXES = (".csv", ".xlsx", ".toml")
@@ -47,66 +53,139 @@ class ImportRefused(Exception):
 # --- import ----------------------------------------------------------------
 
 
+def upload_limit() -> int:
+    """The largest upload in bytes (``MEP_UPLOAD_MAX_MB``)."""
+    return settings.MEP_UPLOAD_MAX_MB * MB
+
+
+def dataset_limits() -> Limits:
+    """The engine's limits, with the unpacked file size from ``MEP_UNPACKED_MAX_MB``."""
+    file_bytes = settings.MEP_UNPACKED_MAX_MB * MB
+    return replace(DEFAULT_LIMITS, file_bytes=file_bytes, total_bytes=max(DEFAULT_LIMITS.total_bytes, file_bytes))
+
+
 def import_dataset(cycle: Cycle, upload: Upload, user=None, plan: Upload | None = None) -> DataSetVersion:
-    """Validate an upload with the engine and keep it as a version of ``cycle``.
+    """Keep an upload and validate it now, in this process (commands, tests): :func:`receive_upload`, then :func:`validate_version`."""
+    return validate_version(receive_upload(cycle, upload, user=user, plan=plan))
+
+
+def receive_upload(cycle: Cycle, upload: Upload, user=None, plan: Upload | None = None) -> DataSetVersion:
+    """Keep an upload, unread, as a version that is being checked; the request does no more than this.
 
     ``upload`` is a ``.zip`` of the contract's CSV files and plan.toml, an
     ``.xlsx`` workbook (with ``plan``, or a plan.toml beside it on disk) or a
-    folder. A refused version keeps every problem in ``FILE:LINE: column …``
-    form. A valid data set whose fingerprint the cycle already holds returns
-    the existing version instead of a new one.
+    folder. It is stored as it came (a workbook zipped with its plan) in the
+    private storage, under an unguessable name.
     """
-    with _staged(upload, plan) as (root, original_name):
-        path = _dataset_path(root)
-        try:
-            dataset = load_dataset(path)
-        except DataSetError as exc:
-            problems = [str(p) for p in exc.problems]
-            fingerprint, synthetic = _digest(root), False
-        except PluginError as exc:
-            problems = [str(exc)]
-            fingerprint, synthetic = _digest(root), False
-        else:
-            problems, fingerprint, synthetic = [], dataset.fingerprint, dataset.synthetic
-            existing = cycle.versions.filter(status=DataSetVersion.VALIDATED, fingerprint=fingerprint).first()
-            if existing is not None:
-                return existing
-        archive = _zip_folder(root)
     version = DataSetVersion(
         cycle=cycle,
-        original_name=original_name,
-        fingerprint=fingerprint,
-        synthetic=synthetic,
+        original_name=Path(_name_of(upload)).name,
         uploaded_by=user if getattr(user, "pk", None) else None,
-        status=DataSetVersion.REFUSED if problems else DataSetVersion.VALIDATED,
-        problems=problems,
+        status=DataSetVersion.CHECKING,
     )
-    version.file.save(f"datensatz-{fingerprint[:12]}.zip", ContentFile(archive), save=False)
+    with tempfile.TemporaryFile() as received:
+        _pack(upload, plan, received)
+        received.seek(0)
+        version.file.save(unguessable_name(), File(received), save=False)
     version.save()
     return version
 
 
-@contextmanager
-def _staged(upload: Upload, plan: Upload | None) -> Iterator[tuple[Path, str]]:
-    """Unpack an upload into a temporary folder that holds the data set's files."""
-    tmp = Path(tempfile.mkdtemp(prefix="mep-upload-"))
-    try:
-        name = _name_of(upload)
-        if isinstance(upload, (str, Path)) and Path(upload).is_dir():
-            for file in Path(upload).iterdir():
+def queue_validation(version: DataSetVersion) -> DataSetVersion:
+    """Validate ``version`` in the background worker; the version as it stands after enqueueing.
+
+    With the immediate backend (demo, tests) that is the outcome: the validated
+    or refused version, or the earlier version holding the same data.
+    """
+    from .tasks import validate_task
+
+    result = validate_task.enqueue(version.pk)
+    if result.is_finished and result.status == TaskResultStatus.SUCCESSFUL:
+        return DataSetVersion.objects.get(pk=result.return_value)
+    return version
+
+
+def validate_version(version: DataSetVersion) -> DataSetVersion:
+    """Check a received version with the engine, within the limits; refused versions keep their problems only.
+
+    A refused version lists every problem in ``FILE:LINE: column …`` form and
+    its file is deleted. A validated version's data set is kept deflated under
+    a new unguessable name. If the cycle already holds a validated version with
+    the same fingerprint, this one is dropped and that one returned.
+    """
+    version = DataSetVersion.objects.get(pk=version.pk)
+    if version.status != DataSetVersion.CHECKING:
+        return version  # a task run twice
+    received = version.file.name
+    limits = dataset_limits()
+    with tempfile.TemporaryDirectory(prefix="mep-upload-") as tmp, tempfile.TemporaryFile() as archive:
+        root = Path(tmp)
+        problems = [f"{version.original_name}: {problem}" for problem in _unzip_file(version, root, limits)]
+        fingerprint, synthetic = _digest(root), False
+        if not problems:
+            try:
+                dataset = load_dataset(_dataset_path(root), limits=limits)
+            except DataSetError as exc:
+                problems = [str(p) for p in exc.problems]
+            except PluginError as exc:
+                problems = [str(exc)]
+            except Exception as exc:  # noqa: BLE001 – a version must not stay "being checked" for ever
+                problems = [f"{version.original_name}: nicht lesbar ({type(exc).__name__}: {exc})"]
+            else:
+                fingerprint, synthetic = dataset.fingerprint, dataset.synthetic
+                existing = (
+                    version.cycle.versions.filter(status=DataSetVersion.VALIDATED, fingerprint=fingerprint)
+                    .exclude(pk=version.pk)
+                    .first()
+                )
+                if existing is not None:
+                    version.delete()
+                    version.file.storage.delete(received)
+                    return existing
+                _zip_folder(root, archive)
+                archive.seek(0)
+                version.file.save(unguessable_name(), File(archive), save=False)
+    if problems:
+        version.file = ""  # a refused upload keeps its problems, not its data
+    version.fingerprint, version.synthetic, version.problems = fingerprint, synthetic, problems
+    version.status = DataSetVersion.REFUSED if problems else DataSetVersion.VALIDATED
+    version.save()
+    version.file.storage.delete(received)
+    return version
+
+
+def _pack(upload: Upload, plan: Upload | None, out: IO[bytes]) -> None:
+    """Write an upload to ``out`` as one zip, without reading what is inside: a zip as it is, else zipped."""
+    name = _name_of(upload)
+    if isinstance(upload, (str, Path)) and Path(upload).is_dir():
+        with zipfile.ZipFile(out, "w") as archive:
+            for file in sorted(Path(upload).iterdir()):
                 if file.is_file() and file.suffix.lower() in KEPT_SUFFIXES:
-                    shutil.copyfile(file, tmp / file.name)
-        elif name.lower().endswith(".zip"):
-            _unzip(_read(upload), tmp)
-        else:
-            (tmp / Path(name).name).write_bytes(_read(upload))
-            if plan is None and isinstance(upload, (str, Path)) and (Path(upload).parent / "plan.toml").is_file():
-                plan = Path(upload).parent / "plan.toml"
-            if plan is not None:
-                (tmp / "plan.toml").write_bytes(_read(plan))
-        yield tmp, Path(name).name
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+                    archive.write(file, file.name)
+        return
+    if name.lower().endswith(".zip"):
+        with _opened(upload) as source:
+            shutil.copyfileobj(source, out)
+        return
+    if plan is None and isinstance(upload, (str, Path)) and (Path(upload).parent / "plan.toml").is_file():
+        plan = Path(upload).parent / "plan.toml"
+    with zipfile.ZipFile(out, "w") as archive:  # stored: a workbook is compressed already
+        for part, entry in ((upload, Path(name).name), (plan, "plan.toml")):
+            if part is None:
+                continue
+            with _opened(part) as source, archive.open(entry, "w", force_zip64=True) as target:
+                shutil.copyfileobj(source, target)
+
+
+@contextmanager
+def _opened(upload: Upload) -> Iterator[IO[bytes]]:
+    if isinstance(upload, (str, Path)):
+        with Path(upload).open("rb") as fh:
+            yield fh
+        return
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    yield upload
 
 
 def _name_of(upload: Upload) -> str:
@@ -115,27 +194,36 @@ def _name_of(upload: Upload) -> str:
     return str(getattr(upload, "name", "") or "upload")
 
 
-def _read(upload: Upload) -> bytes:
-    if isinstance(upload, (str, Path)):
-        return Path(upload).read_bytes()
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    return upload.read()
+def _unzip_file(version: DataSetVersion, target: Path, limits: Limits) -> list[str]:
+    with version.file.open("rb") as fh:
+        return _unzip(fh, target, limits)
 
 
-def _unzip(data: bytes, target: Path) -> None:
-    """Extract the data set's files flat into ``target``: a zip of a folder works too."""
+def _unzip(source: IO[bytes], target: Path, limits: Limits) -> list[str]:
+    """Extract the data set's files flat into ``target``, after checking every declared size; the problems.
+
+    A zip of a folder works too. Nothing is unpacked from an archive that
+    breaks a limit, and every entry is unpacked with a hard cap.
+    """
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(source)
     except zipfile.BadZipFile:
-        (target / "upload.zip").write_bytes(data)  # the engine reports it as not a data set
-        return
+        return ["keine lesbare .zip-Datei"]
     with archive:
+        refused = archive_problems(archive, limits)
+        if refused:
+            return refused
         for info in archive.infolist():
             name = Path(info.filename).name  # flat: no folders, no "..", no absolute paths
             if info.is_dir() or name.startswith(".") or Path(name).suffix.lower() not in KEPT_SUFFIXES:
                 continue
-            (target / name).write_bytes(archive.read(info))
+            try:
+                extract_entry(archive, info, target / name, limits)
+            except LimitExceeded as exc:
+                return [str(exc)]
+            except (zipfile.BadZipFile, EOFError, zlib.error):  # a bad CRC: the entry was more, or other, than declared
+                return [f"Die Datei {info.filename} im Archiv ist beschädigt oder entpackt größer, als das Archiv angibt."]
+    return []
 
 
 def _dataset_path(root: Path) -> Path:
@@ -147,16 +235,19 @@ def _dataset_path(root: Path) -> Path:
 def _digest(root: Path) -> str:
     digest = hashlib.sha256()
     for file in sorted(root.iterdir()):
-        digest.update(file.name.encode() + b"\0" + hashlib.sha256(file.read_bytes()).digest())
+        with file.open("rb") as fh:
+            digest.update(file.name.encode() + b"\0" + hashlib.file_digest(fh, "sha256").digest())
     return digest.hexdigest()
 
 
-def _zip_folder(root: Path) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+def _zip_folder(root: Path, out: IO[bytes]) -> None:
+    """The data set's files as one deflated zip with fixed dates, so the same data gives the same bytes."""
+    with zipfile.ZipFile(out, "w") as archive:
         for file in sorted(root.iterdir()):
-            archive.writestr(zipfile.ZipInfo(file.name, date_time=(1980, 1, 1, 0, 0, 0)), file.read_bytes())
-    return buffer.getvalue()
+            info = zipfile.ZipInfo(file.name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED  # a ZipInfo ignores the archive's compression
+            with file.open("rb") as source, archive.open(info, "w", force_zip64=True) as target:
+                shutil.copyfileobj(source, target)
 
 
 # --- regeneration ----------------------------------------------------------
@@ -198,7 +289,7 @@ def run_regeneration(regeneration: Regeneration, publish_when_done: bool = False
     try:
         pm = get_plugin_manager()
         with unpacked(version) as path:
-            dataset = load_dataset(path, pm=pm)
+            dataset = load_dataset(path, pm=pm, limits=dataset_limits())
             done: list[str] = []
 
             def progress(plugin: str, figures, seconds: float) -> None:
@@ -243,16 +334,26 @@ def _snapshot(regeneration, plugin, figure, plugin_version, fingerprint) -> Figu
         svg=figure.svg or "",
         engine_version=ENGINE_VERSION,
         plugin_version=plugin_version,
-        dataset_fingerprint=fingerprint,
+        dataset_fingerprint=_hex_digest(fingerprint),
     )
+
+
+_HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def _hex_digest(fingerprint: str) -> str:
+    """What the public API shows as a data set's fingerprint: always a sha256 hex digest, never a name or path."""
+    return fingerprint if _HEX_DIGEST.fullmatch(fingerprint) else hashlib.sha256(fingerprint.encode()).hexdigest()
 
 
 @contextmanager
 def unpacked(version: DataSetVersion) -> Iterator[Path]:
+    """A validated version's data set in a temporary folder, unpacked within the limits."""
     tmp = Path(tempfile.mkdtemp(prefix="mep-dataset-"))
     try:
-        with version.file.open("rb") as fh:
-            _unzip(fh.read(), tmp)
+        refused = _unzip_file(version, tmp, dataset_limits())
+        if refused:
+            raise DataSetError([Problem(version.original_name, None, None, problem) for problem in refused])
         yield _dataset_path(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

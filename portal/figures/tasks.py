@@ -4,6 +4,15 @@ from django_tasks import task
 
 
 @task()
+def validate_task(version_id: int) -> int:
+    """Check an uploaded data set; returns the pk of the version that holds it (an earlier one if it is the same data)."""
+    from .models import DataSetVersion
+    from .services import validate_version
+
+    return validate_version(DataSetVersion.objects.get(pk=version_id)).pk
+
+
+@task()
 def regenerate_task(regeneration_id: int, publish_when_done: bool = False) -> str:
     """Run a queued regeneration; its outcome is stored on the regeneration itself."""
     from .models import Regeneration

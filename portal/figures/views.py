@@ -4,6 +4,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
+from portal.spreadsheet import neutralised_csv
+
 from .catalog import installed_figures
 from .compare import compare
 from .models import Cycle, FigureSnapshot, published_snapshot
@@ -22,7 +24,8 @@ def figure_download(request, cycle: str, key: str, fmt: str):
         raise Http404("Diese Abbildung ist für diesen Zyklus nicht veröffentlicht.")
     filename = f"{key.replace('.', '-')}-{cycle.slug}.{fmt}"
     if fmt == "csv":
-        response = HttpResponse(snapshot.data_csv, content_type="text/csv; charset=utf-8")
+        # neutralised: a label such as =HYPERLINK(…) must not run in a reader's spreadsheet; the JSON stays raw
+        response = HttpResponse(neutralised_csv(snapshot.data_csv), content_type="text/csv; charset=utf-8")
     else:
         regeneration = snapshot.regeneration
         response = JsonResponse(

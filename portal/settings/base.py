@@ -263,3 +263,11 @@ PERMISSIONS_POLICY = (
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # avatars would come from gravatar.com and tell it who uses the admin
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Planning-data uploads (portal/figures): see README, "Sicherheit und Betrieb".
+# Largest upload (.zip or .xlsx) in MB; refused in the form, and cut off while it streams in.
+MEP_UPLOAD_MAX_MB = int(os.environ.get("MEP_UPLOAD_MAX_MB", "20"))
+# Largest file of a data set once unpacked (a CSV, a workbook part), in MB.
+MEP_UNPACKED_MAX_MB = int(os.environ.get("MEP_UNPACKED_MAX_MB", "200"))
+# Raw data sets live here, outside MEDIA_ROOT, never served by any URL.
+MEP_PRIVATE_ROOT = Path(os.environ.get("MEP_PRIVATE_ROOT", VAR_DIR / "private"))

@@ -7,16 +7,11 @@ import io
 
 from django.utils import timezone
 
+from portal.spreadsheet import neutralise
+
 from .models import Booking, WorkshopSession
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER = ["Status", "Position Warteliste", "Schule", "Schulnummer", "Ansprechperson", "E-Mail", "Plätze", "Gebucht am"]
-
-
-def neutralise(value) -> str:
-    """A cell a spreadsheet would read as a formula gets a leading apostrophe (OWASP: CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def attendee_rows(session: WorkshopSession):

@@ -16,6 +16,7 @@ from portal.engine.hookspecs import hookimpl
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEP_PRIVATE_ROOT = tmp_path / "private"
     return settings.MEDIA_ROOT
 
 
