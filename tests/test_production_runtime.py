@@ -145,16 +145,17 @@ def test_switching_the_cycle_in_one_process_shows_in_the_other_at_once(site):
 @pytest.fixture
 def redis_db():
     """An empty Redis database on this machine (emptied again afterwards)."""
-    redis = pytest.importorskip("redis")
+    import redis
+
     for number in range(15, 0, -1):
         client = redis.Redis(host="127.0.0.1", port=6379, db=number)
         try:
             if client.dbsize() == 0:
                 break
         except redis.ConnectionError:
-            pytest.skip("Kein Redis auf 127.0.0.1:6379")
+            pytest.fail("Kein Redis auf 127.0.0.1:6379: die Tests brauchen einen laufenden Redis-Server (.ci/run startet ihn).")
     else:
-        pytest.skip("Keine leere Redis-Datenbank frei")
+        pytest.fail("Keine leere Redis-Datenbank auf 127.0.0.1:6379 frei.")
     yield client, f"redis://127.0.0.1:6379/{number}"
     client.flushdb()
 
