@@ -81,6 +81,12 @@ def test_production_refuses_a_cache_of_one_process(tmp_path):
     assert result.returncode != 0
     assert "Der Cache „pages“ (django.core.cache.backends.locmem.LocMemCache) gilt nur innerhalb eines Prozesses" in result.stderr
     assert "„default“" not in result.stderr  # production's own default cache is shared
+    # gunicorn runs no system checks, so loading the WSGI application must refuse as well
+    wsgi = subprocess.run(
+        [sys.executable, "-c", "from portal.wsgi import application"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert wsgi.returncode != 0
+    assert "workshops.E001" in wsgi.stderr and "Ein gemeinsamer Cache ist nötig" in wsgi.stderr
 
 
 def test_a_client_ip_header_without_trusted_proxies_is_refused(tmp_path):

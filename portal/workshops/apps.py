@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import request_finished
 
 
@@ -9,7 +10,11 @@ class WorkshopsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import checks  # registers the system checks
+
+        # gunicorn runs no system checks: where a shared cache is required, the WSGI application refuses to load too.
+        if shared := checks.shared_cache_for_counters(None):
+            raise ImproperlyConfigured(f"{shared[0].id}: {shared[0].msg} {shared[0].hint}")
         from .schedule import on_request_finished
 
         # After the response went out: the housekeeping of this interval, if no worker started it yet.
