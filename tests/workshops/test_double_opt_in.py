@@ -23,15 +23,6 @@ VALID = {"school": "S001", "contact_name": "Anna Beispiel", "email": "anna@schul
 CONFIRM_LINK = re.compile(r"http://testserver(/workshops/bestaetigen/\S+/)")
 
 
-@pytest.fixture
-def post(client, django_capture_on_commit_callbacks):
-    def post(url, data=None, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(url, data or {}, **kwargs)
-
-    return post
-
-
 def html(response):
     return BeautifulSoup(response.content, "html.parser")
 

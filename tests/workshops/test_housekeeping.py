@@ -5,7 +5,6 @@ from datetime import timezone as dt_timezone
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
@@ -233,13 +232,6 @@ def test_traffic_starts_nothing_when_the_interval_is_zero(client, settings, enqu
 
 
 # -- the admin -----------------------------------------------------------------
-
-
-@pytest.fixture
-def staff(django_user_model):
-    user = django_user_model.objects.create_user("medienzentrum", password="x-not-used")
-    user.groups.add(Group.objects.get(name="Medienzentrum (Workshops)"))
-    return user
 
 
 def test_the_dashboard_shows_the_last_run_to_the_medienzentrum(client, staff, editor, make_session):

@@ -4,7 +4,6 @@ import smtplib
 import ssl
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 
@@ -22,22 +21,6 @@ class FailingBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages):
         raise FailingBackend.error
-
-
-@pytest.fixture
-def post(client, django_capture_on_commit_callbacks):
-    def post(url, data=None, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(url, data or {}, **kwargs)
-
-    return post
-
-
-@pytest.fixture
-def staff(django_user_model):
-    user = django_user_model.objects.create_user("medienzentrum", password="x-not-used")
-    user.groups.add(Group.objects.get(name="Medienzentrum (Workshops)"))
-    return user
 
 
 @pytest.mark.parametrize(

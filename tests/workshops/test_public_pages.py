@@ -15,18 +15,6 @@ from portal.workshops.models import Booking, Workshop
 pytestmark = pytest.mark.django_db
 
 
-
-@pytest.fixture
-def post(client, django_capture_on_commit_callbacks):
-    """POST as the client does, then run the on-commit callbacks (the emails) as a real commit would."""
-
-    def post(url, data=None, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(url, data or {}, **kwargs)
-
-    return post
-
-
 VALID = {"school": "S001", "contact_name": "Anna Beispiel", "email": "anna@schule.example", "seats": "2", "privacy": "on"}
 CONFIRM_LINK = re.compile(r"http://testserver(/workshops/bestaetigen/\S+/)")
 

@@ -4,20 +4,12 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 
 from portal.workshops.attendees import neutralise
 from portal.workshops.models import Booking
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff(django_user_model):
-    user = django_user_model.objects.create_user("medienzentrum", password="x-not-used")
-    user.groups.add(Group.objects.get(name="Medienzentrum (Workshops)"))
-    return user
 
 
 @pytest.fixture
