@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from portal.engine.dataset import SCHOOL_TYPES, Column, DataSet, Problem, TableSpec
+from portal.engine.dataset import Column, DataSet, Problem, TableSpec
 from portal.engine.figures import (
     Figure,
     FigureInfo,
@@ -18,7 +18,8 @@ from portal.engine.figures import (
     format_number,
     format_pct,
     german_join,
-    round_half_up,
+    per_hundred,
+    school_types_present,
 )
 
 ANNUAL_REVIEWS = TableSpec(
@@ -109,15 +110,15 @@ def figures(dataset: DataSet) -> list[Figure]:
     reviews = dataset.table(ANNUAL_REVIEWS.name)
     if reviews is not None:
         schools = dataset.tables["schools"]
-        result.append(review_coverage(reviews, schools))
-        result.append(media_concepts(reviews, schools))
+        result.append(review_coverage_figure(reviews, schools))
+        result.append(media_concepts_figure(reviews, schools))
     licences = dataset.table(LICENCES.name)
     if licences is not None:
-        result.append(licence_utilisation(licences))
+        result.append(licence_utilisation_figure(licences))
     return result
 
 
-def review_coverage(reviews: pd.DataFrame, schools: pd.DataFrame) -> Figure:
+def review_coverage_figure(reviews: pd.DataFrame, schools: pd.DataFrame) -> Figure:
     """Share of schools whose annual review was held, per year and school type.
 
     Columns: ``year, school_type, schools, reviews_held, coverage_pct``; one row
@@ -125,7 +126,7 @@ def review_coverage(reviews: pd.DataFrame, schools: pd.DataFrame) -> Figure:
     school of the type, so a school without a row counts as not held.
     """
     data = _per_school_type(reviews, schools, reviews["held_on"].notna(), "reviews_held")
-    data["coverage_pct"] = _pct(data["reviews_held"], data["schools"])
+    data["coverage_pct"] = per_hundred(data["reviews_held"], data["schools"])
 
     totals = data.groupby("year")[["schools", "reviews_held"]].sum()
     if totals.empty:
@@ -155,7 +156,7 @@ def review_coverage(reviews: pd.DataFrame, schools: pd.DataFrame) -> Figure:
     return Figure.of(REVIEW_COVERAGE, summary, data, svg)
 
 
-def media_concepts(reviews: pd.DataFrame, schools: pd.DataFrame) -> Figure:
+def media_concepts_figure(reviews: pd.DataFrame, schools: pd.DataFrame) -> Figure:
     """Media concepts submitted in the latest year of annual_reviews, per school type.
 
     Columns: ``year, school_type, schools, submitted, missing, submitted_pct``;
@@ -166,7 +167,7 @@ def media_concepts(reviews: pd.DataFrame, schools: pd.DataFrame) -> Figure:
     submitted = latest["media_concept_submitted"].astype(bool)
     data = _per_school_type(latest, schools, submitted, "submitted")
     data["missing"] = data["schools"] - data["submitted"]
-    data["submitted_pct"] = _pct(data["submitted"], data["schools"])
+    data["submitted_pct"] = per_hundred(data["submitted"], data["schools"])
 
     if data.empty:
         summary = "Es wurden keine Medienkonzepte erfasst."
@@ -181,7 +182,7 @@ def media_concepts(reviews: pd.DataFrame, schools: pd.DataFrame) -> Figure:
     return Figure.of(MEDIA_CONCEPTS, summary, data)
 
 
-def licence_utilisation(licences: pd.DataFrame) -> Figure:
+def licence_utilisation_figure(licences: pd.DataFrame) -> Figure:
     """Active users per seat for each licence, highest use first.
 
     Columns: ``licence, seats, active_users, utilisation_pct`` (empty where a
@@ -194,7 +195,7 @@ def licence_utilisation(licences: pd.DataFrame) -> Figure:
             "active_users": licences["active_users"].astype("int64").to_numpy(),
         }
     )
-    data["utilisation_pct"] = _pct(data["active_users"], data["seats"])
+    data["utilisation_pct"] = per_hundred(data["active_users"], data["seats"])
     data = data.sort_values(
         ["utilisation_pct", "licence"], ascending=[False, True], na_position="last", ignore_index=True
     )
@@ -232,8 +233,7 @@ def _per_school_type(
     rows: pd.DataFrame, schools: pd.DataFrame, flag: pd.Series, name: str
 ) -> pd.DataFrame:
     """Schools per type and, per year of ``rows``, the distinct schools where ``flag`` holds."""
-    rank = {name: index for index, name in enumerate(SCHOOL_TYPES)}
-    school_types = sorted(schools["school_type"].unique(), key=lambda name: rank.get(name, len(rank)))
+    school_types = school_types_present(schools)
     base = schools.groupby("school_type").size()
     years = sorted(rows["year"].astype("int64").unique().tolist())
     data = pd.DataFrame(
@@ -252,14 +252,5 @@ def _per_school_type(
     return data
 
 
-
-
-def _pct(count: pd.Series, base: pd.Series) -> pd.Series:
-    """``count`` in percent of ``base``, to one decimal; empty where the base is 0."""
-    return round_half_up((100 * count / base.where(base > 0)).astype("float64"), 1)
-
-
 def _pct_value(count: int, base: int) -> float:
     return 100 * count / base if base else 0.0
-
-

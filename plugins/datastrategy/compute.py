@@ -92,10 +92,10 @@ def figures(dataset: DataSet) -> list[Figure]:
     register = dataset.table(REGISTER.name)
     if register is None:
         return []
-    result = [principle_coverage(register)]
+    result = [principle_coverage_figure(register)]
     reference = reference_date(dataset.plan)
     if reference is not None:
-        result.append(past_retention(register, reference))
+        result.append(past_retention_figure(register, reference))
     return result
 
 
@@ -108,7 +108,7 @@ def reference_date(plan: dict) -> pd.Timestamp | None:
         return None
 
 
-def principle_coverage(register: pd.DataFrame) -> Figure:
+def principle_coverage_figure(register: pd.DataFrame) -> Figure:
     """Register entries and distinct systems per principle.
 
     Columns: ``principle, label, entries, systems``; always the six principles
@@ -154,7 +154,7 @@ def retention_end(recorded_on: pd.Series, months: pd.Series) -> pd.Series:
     return pd.Series((first + pd.to_timedelta(day - 1, unit="D")).to_numpy(), index=recorded_on.index)
 
 
-def past_retention(register: pd.DataFrame, reference: pd.Timestamp) -> Figure:
+def past_retention_figure(register: pd.DataFrame, reference: pd.Timestamp) -> Figure:
     """Entries whose retention ended before the reference date, longest overdue first.
 
     Columns: ``data_category, purpose, system, principle, recorded_on,
@@ -200,7 +200,3 @@ def past_retention(register: pd.DataFrame, reference: pd.Timestamp) -> Figure:
                 f"Verarbeitungsverzeichnis ihre Aufbewahrungsfrist überschritten, am längsten {since}."
             )
     return Figure.of(PAST_RETENTION, summary, data)
-
-
-
-

@@ -234,57 +234,83 @@ def price_scenarios(dataset: DataSet, recurring: pd.DataFrame, rows: pd.DataFram
 
 
 def figures(dataset: DataSet) -> list[Figure]:
-    first, last = dataset.horizon
-    span = f"{first}–{last}"
+    """Every finance figure; the replacements and recurring costs are computed once and shared."""
     rows = replacements(dataset)
     investments = replacement_costs(dataset, rows=rows)
     recurring = recurring_costs(dataset)
     yearly = forecast(dataset, investments, recurring)
-    groups = product_groups(dataset, investments, recurring)
     peaks = peak_years(dataset, investments)
-    scenarios = price_scenarios(dataset, recurring, rows)
+    return [
+        forecast_figure(dataset, yearly, peaks),
+        product_groups_figure(dataset, product_groups(dataset, investments, recurring)),
+        total_figure(dataset, yearly),
+        peak_years_figure(dataset, peaks),
+        price_scenarios_figure(dataset, price_scenarios(dataset, recurring, rows)),
+    ]
 
+
+def _span(dataset: DataSet) -> str:
+    first, last = dataset.horizon
+    return f"{first}–{last}"
+
+
+def forecast_figure(dataset: DataSet, yearly: pd.DataFrame, peaks: pd.DataFrame) -> Figure:
+    """Stacked bars of investment and recurring cost per year; the summary names the peak years."""
+    first, last = dataset.horizon
     total = yearly["total_eur"].sum()
     top_years = list(dict.fromkeys(peaks["year"].astype(str)))
-    forecast_summary = (
+    summary = (
         f"In den Jahren {first} bis {last} werden insgesamt {format_amount(total)} benötigt, davon "
         f"{format_amount(yearly['investment_eur'].sum())} Investitionen und "
         f"{format_amount(yearly['recurring_eur'].sum())} laufende Kosten"
         + (f"; am höchsten sind die Investitionen {german_join(sorted(top_years))}." if top_years else ".")
     )
+    title = f"{FORECAST.title} {_span(dataset)}"
     scale, unit, decimals = money_axis(yearly["total_eur"])
-    forecast_svg = bar_chart(
+    svg = bar_chart(
         yearly["year"].astype(str).tolist(),
         {"Investitionen": yearly["investment_eur"], "Laufende Kosten": yearly["recurring_eur"]},
-        title=f"{FORECAST.title} {span}",
-        desc=forecast_summary,
+        title=title,
+        desc=summary,
         value_label=unit,
         stacked=True,
         scale=scale,
         decimals=decimals,
     )
+    return Figure.of(FORECAST, summary, yearly, svg, title=title)
 
+
+def product_groups_figure(dataset: DataSet, groups: pd.DataFrame) -> Figure:
+    """Horizontal bars of each product group's share, largest first; groups without cost are left out."""
+    span = _span(dataset)
     shown = groups[groups["cost_eur"] > 0]
     if len(shown):
         lead = shown.iloc[0]
-        groups_summary = (
+        summary = (
             f"Den größten Anteil an den Kosten der Produktgruppen {span} hat {lead['label']} "
             f"mit {format_pct(lead['share_pct'], 2)} ({format_amount(lead['cost_eur'])})."
         )
     else:
-        groups_summary = f"Für {span} fallen keine Kosten in Produktgruppen an."
-    groups_svg = bar_chart(
+        summary = f"Für {span} fallen keine Kosten in Produktgruppen an."
+    title = f"{PRODUCT_GROUPS.title} ({span})"
+    svg = bar_chart(
         shown["label"].tolist(),
         {"Anteil": shown["share_pct"].fillna(0)},
-        title=f"{PRODUCT_GROUPS.title} ({span})",
-        desc=groups_summary,
+        title=title,
+        desc=summary,
         value_label="Anteil an den Kosten der Produktgruppen in %",
         horizontal=True,
         decimals=0,
         value_format=lambda v: format_pct(v, 2),
     )
+    return Figure.of(PRODUCT_GROUPS, summary, groups, svg, title=title)
 
-    key = pd.DataFrame(
+
+def total_figure(dataset: DataSet, yearly: pd.DataFrame) -> Figure:
+    """One row: the horizon's total, its investment and recurring parts, and the yearly mean."""
+    first, last = dataset.horizon
+    total = yearly["total_eur"].sum()
+    data = pd.DataFrame(
         {
             "first_year": [first],
             "last_year": [last],
@@ -294,20 +320,32 @@ def figures(dataset: DataSet) -> list[Figure]:
             "annual_average_eur": [round_half_up(total / len(yearly), 2)],
         }
     )
-    total_summary = (
-        f"Der Finanzbedarf {span} beträgt {format_eur(total)}, im Mittel "
+    summary = (
+        f"Der Finanzbedarf {_span(dataset)} beträgt {format_eur(total)}, im Mittel "
         f"{format_eur(total / len(yearly))} pro Jahr."
     )
+    return Figure.of(TOTAL, summary, data)
 
+
+def peak_years_figure(dataset: DataSet, peaks: pd.DataFrame) -> Figure:
+    """The table of :func:`peak_years`; the summary names each peak year and its main groups."""
     if len(peaks):
         parts = []
-        for year, rows in peaks.groupby("rank", sort=True):
+        for _rank, rows in peaks.groupby("rank", sort=True):
             first_row = rows.iloc[0]
-            parts.append(f"{first_row['year']} ({format_amount(first_row['year_investment_eur'])}, vor allem {german_join(rows['label'].tolist())})")
-        peaks_summary = f"Die höchsten Investitionen fallen an in {german_join(parts)}."
+            parts.append(
+                f"{first_row['year']} ({format_amount(first_row['year_investment_eur'])}, "
+                f"vor allem {german_join(rows['label'].tolist())})"
+            )
+        summary = f"Die höchsten Investitionen fallen an in {german_join(parts)}."
     else:
-        peaks_summary = f"Im Zeitraum {span} sind keine Investitionen fällig."
+        summary = f"Im Zeitraum {_span(dataset)} sind keine Investitionen fällig."
+    return Figure.of(PEAK_YEARS, summary, peaks)
 
+
+def price_scenarios_figure(dataset: DataSet, scenarios: pd.DataFrame) -> Figure:
+    """One line per price scenario; without a configured increase the 'none' line is left out."""
+    span = _span(dataset)
     configured = float(dataset.plan["cycle"]["price_increase_pct"])
     names = {
         "configured_eur": f"wie geplant ({format_pct(configured)} pro Jahr)",
@@ -315,7 +353,7 @@ def figures(dataset: DataSet) -> list[Figure]:
         "plus_2_pct_eur": f"bei {format_pct(configured + EXTRA_INCREASE_PCT)} pro Jahr",
     }
     sums = scenarios.drop(columns="year").sum()
-    scenario_summary = (
+    summary = (
         f"Über {span} kostet der Plan {format_amount(sums['configured_eur'])} bei {format_pct(configured)} "
         f"Preissteigerung pro Jahr, {format_amount(sums['no_increase_eur'])} ohne Preissteigerung und "
         f"{format_amount(sums['plus_2_pct_eur'])} bei {format_pct(configured + EXTRA_INCREASE_PCT)} pro Jahr."
@@ -324,26 +362,13 @@ def figures(dataset: DataSet) -> list[Figure]:
     if configured == 0:
         series.pop(names["no_increase_eur"])  # the same line twice would hide one
     scale, unit, decimals = money_axis(scenarios["plus_2_pct_eur"])
-    scenario_svg = line_chart(
+    svg = line_chart(
         scenarios["year"].tolist(),
         series,
         title=f"{PRICE_SCENARIOS.title} {span}",
-        desc=scenario_summary,
+        desc=summary,
         value_label=unit,
         scale=scale,
         decimals=decimals,
     )
-
-    return [
-        Figure(FORECAST.key, f"{FORECAST.title} {span}", "chart", forecast_summary, yearly, forecast_svg, FORECAST.columns),
-        Figure(
-            PRODUCT_GROUPS.key, f"{PRODUCT_GROUPS.title} ({span})", "chart", groups_summary, groups, groups_svg,
-            PRODUCT_GROUPS.columns,
-        ),
-        Figure(TOTAL.key, TOTAL.title, "key_figure", total_summary, key, columns=TOTAL.columns),
-        Figure(PEAK_YEARS.key, PEAK_YEARS.title, "table", peaks_summary, peaks, columns=PEAK_YEARS.columns),
-        Figure(
-            PRICE_SCENARIOS.key, PRICE_SCENARIOS.title, "chart", scenario_summary, scenarios, scenario_svg,
-            PRICE_SCENARIOS.columns,
-        ),
-    ]
+    return Figure.of(PRICE_SCENARIOS, summary, scenarios, svg)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from plugins.infrastructure import compute
 from portal.engine.hookspecs import hookimpl
+
+from . import compute
 
 __version__ = "0.1.0"
 

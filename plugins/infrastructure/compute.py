@@ -21,6 +21,7 @@ from portal.engine.figures import (
     format_pct,
     german_join,
     round_half_up,
+    school_types_present,
 )
 
 DEVICE_RATIO = FigureInfo(
@@ -96,7 +97,7 @@ def device_ratio(dataset: DataSet) -> pd.DataFrame:
     totals = per_school.groupby("school_type", sort=False).agg(
         schools=("school_id", "size"), pupils=("pupils", "sum"), pupil_devices=("pupil_devices", "sum")
     )
-    order = [t for t in _school_type_order(dataset) if t in totals.index]
+    order = [t for t in school_types_present(schools) if t in totals.index]
     totals = totals.loc[order].reset_index()
     totals["target_pct"] = _targets(dataset, totals["school_type"])
     has_pupils = totals["pupils"] > 0
@@ -106,13 +107,6 @@ def device_ratio(dataset: DataSet) -> pd.DataFrame:
     totals["ratio_pct"] = round_half_up(totals["ratio_pct"], 1)
     totals["target_pct"] = round_half_up(totals["target_pct"], 1)
     return totals[["school_type", "schools", "pupils", "pupil_devices", "ratio_pct", "target_pct", "missing_devices"]]
-
-
-def _school_type_order(dataset: DataSet) -> list[str]:
-    from portal.engine.dataset import SCHOOL_TYPES
-
-    present = dataset.tables["schools"]["school_type"].unique().tolist()
-    return [t for t in SCHOOL_TYPES if t in present] + sorted(t for t in present if t not in SCHOOL_TYPES)
 
 
 def school_ratios(dataset: DataSet) -> pd.DataFrame:
@@ -194,16 +188,32 @@ def equipment(dataset: DataSet) -> pd.DataFrame:
 
 
 def figures(dataset: DataSet) -> list[Figure]:
+    """Every infrastructure figure; the per-type and per-school ratios are computed once and shared."""
     by_type = device_ratio(dataset)
     ratios = school_ratios(dataset)
-    transfers = redistribution(ratios)
-    stock = equipment(dataset)
+    return [
+        device_ratio_figure(by_type),
+        overall_ratio_figure(by_type, ratios),
+        school_ratios_figure(ratios),
+        redistribution_figure(ratios, redistribution(ratios)),
+        equipment_figure(equipment(dataset)),
+    ]
 
+
+NO_PUPILS = "Der Datensatz enthält keine Schülerinnen und Schüler, also auch keine Ausstattungsquote."
+
+
+def _overall(by_type: pd.DataFrame) -> tuple[int, int, float]:
+    """Pupils, pupil devices and the ratio over all schools (NaN without pupils)."""
     pupils, devices = int(by_type["pupils"].sum()), int(by_type["pupil_devices"].sum())
-    overall = round_half_up(devices / pupils * 100, 1) if pupils else np.nan
+    return pupils, devices, round_half_up(devices / pupils * 100, 1) if pupils else np.nan
+
+
+def device_ratio_figure(by_type: pd.DataFrame) -> Figure:
+    """Horizontal bars of each school type's ratio with its target as a marker."""
+    pupils, _devices, overall = _overall(by_type)
     below = by_type[by_type["missing_devices"] > 0]
-    no_pupils = "Der Datensatz enthält keine Schülerinnen und Schüler, also auch keine Ausstattungsquote."
-    ratio_summary = no_pupils if not pupils else (
+    summary = NO_PUPILS if not pupils else (
         f"Über alle Schulen kommen {format_pct(overall)} Schüler-Endgeräte auf 100 Schülerinnen und Schüler"
         + (
             f"; unter ihrem Ziel liegen {german_join(below['school_type'].tolist())} "
@@ -212,58 +222,65 @@ def figures(dataset: DataSet) -> list[Figure]:
             else "; jede Schulform erreicht ihr Ziel."
         )
     )
-    ratio_svg = bar_chart(
+    svg = bar_chart(
         by_type["school_type"].tolist(),
         {"Quote": by_type["ratio_pct"].fillna(0)},
         markers={"Ziel": by_type["target_pct"]},
         title=DEVICE_RATIO.title,
-        desc=ratio_summary,
+        desc=summary,
         value_label="Endgeräte je 100 Schülerinnen und Schüler",
         horizontal=True,
         value_format=lambda v: format_pct(v),
     )
-    overall_table = pd.DataFrame(
-        {"schools": [len(ratios)], "pupils": [pupils], "pupil_devices": [devices], "ratio_pct": [overall]}
-    )
-    overall_summary = no_pupils if not pupils else (
+    return Figure.of(DEVICE_RATIO, summary, by_type, svg)
+
+
+def overall_ratio_figure(by_type: pd.DataFrame, ratios: pd.DataFrame) -> Figure:
+    """One row: schools, pupils, pupil devices and the ratio over all schools."""
+    pupils, devices, overall = _overall(by_type)
+    data = pd.DataFrame({"schools": [len(ratios)], "pupils": [pupils], "pupil_devices": [devices], "ratio_pct": [overall]})
+    summary = NO_PUPILS if not pupils else (
         f"{format_number(devices)} Schüler-Endgeräte für {format_number(pupils)} Schülerinnen und Schüler "
         f"an {format_number(len(ratios))} Schulen: {format_pct(overall)}."
     )
+    return Figure.of(OVERALL_RATIO, summary, data)
 
+
+def school_ratios_figure(ratios: pd.DataFrame) -> Figure:
+    """The table of :func:`school_ratios`; the summary counts the schools below their target."""
     below_target = int((ratios["devices_vs_target"] < 0).sum())
-    school_summary = (
+    summary = (
         f"{format_number(below_target)} von {format_number(len(ratios))} Schulen liegen unter dem Ziel ihrer Schulform."
     )
+    return Figure.of(SCHOOL_RATIOS, summary, ratios)
 
+
+def redistribution_figure(ratios: pd.DataFrame, transfers: pd.DataFrame) -> Figure:
+    """The table of :func:`redistribution`; the summary says how much of the deficit it covers."""
     surplus = int(ratios["devices_vs_target"].clip(lower=0).sum())
     deficit = int((-ratios["devices_vs_target"]).clip(lower=0).sum())
     moved = int(transfers["devices"].sum())
     if moved:
         flows = transfers.groupby(["from_school_type", "to_school_type"])["devices"].sum().sort_values(ascending=False)
         (main_from, main_to), main_devices = flows.index[0], int(flows.iloc[0])
-        redistribution_summary = (
+        summary = (
             f"Aus dem Überhang von {format_number(surplus)} Geräten ließen sich {format_number(moved)} der "
             f"{format_number(deficit)} fehlenden Geräte decken, in {format_number(len(transfers))} Abgaben, "
             f"die meisten von {main_from} an {main_to} ({format_number(main_devices)})."
         )
     elif deficit:
-        redistribution_summary = f"Es fehlen {format_number(deficit)} Geräte, aber keine Schule hat Geräte über ihrem Ziel abzugeben."
+        summary = f"Es fehlen {format_number(deficit)} Geräte, aber keine Schule hat Geräte über ihrem Ziel abzugeben."
     else:
-        redistribution_summary = "Keine Schule liegt unter ihrem Ziel; eine Umverteilung ist nicht nötig."
+        summary = "Keine Schule liegt unter ihrem Ziel; eine Umverteilung ist nicht nötig."
+    return Figure.of(REDISTRIBUTION, summary, transfers)
 
+
+def equipment_figure(stock: pd.DataFrame) -> Figure:
+    """The table of :func:`equipment`; the summary names the category of the highest value."""
     by_category = stock.groupby("category_label", sort=False)["value_eur"].sum()
-    stock_summary = "Der Bestand ist leer." if not stock["quantity"].sum() else (
+    summary = "Der Bestand ist leer." if not stock["quantity"].sum() else (
         f"Der Bestand umfasst {format_number(stock['quantity'].sum())} Geräte und Posten in "
         f"{format_number((stock['quantity'] > 0).sum())} Produktgruppen; den größten Wert hat die Kategorie "
         f"{by_category.idxmax() if len(by_category) else '–'}."
     )
-
-    return [
-        Figure(DEVICE_RATIO.key, DEVICE_RATIO.title, "chart", ratio_summary, by_type, ratio_svg, DEVICE_RATIO.columns),
-        Figure(OVERALL_RATIO.key, OVERALL_RATIO.title, "key_figure", overall_summary, overall_table,
-               columns=OVERALL_RATIO.columns),
-        Figure(SCHOOL_RATIOS.key, SCHOOL_RATIOS.title, "table", school_summary, ratios, columns=SCHOOL_RATIOS.columns),
-        Figure(REDISTRIBUTION.key, REDISTRIBUTION.title, "table", redistribution_summary, transfers,
-               columns=REDISTRIBUTION.columns),
-        Figure(EQUIPMENT.key, EQUIPMENT.title, "table", stock_summary, stock, columns=EQUIPMENT.columns),
-    ]
+    return Figure.of(EQUIPMENT, summary, stock)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from portal.engine.hookspecs import hookimpl
-from plugins.ki import compute
+
+from . import compute
+
+__version__ = "0.1.0"
 
 
 @hookimpl

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from portal.engine.dataset import SCHOOL_TYPES, Column, DataSet, Problem, TableSpec
+from portal.engine.dataset import Column, DataSet, Problem, TableSpec
 from portal.engine.figures import (
     Figure,
     FigureInfo,
@@ -17,7 +17,8 @@ from portal.engine.figures import (
     format_number,
     format_pct,
     german_join,
-    round_half_up,
+    per_hundred,
+    school_types_present,
 )
 
 STATUSES = ("geplant", "laufend", "abgeschlossen", "abgebrochen")
@@ -107,10 +108,10 @@ def figures(dataset: DataSet) -> list[Figure]:
     if pilots is None:
         return []
     schools = dataset.tables["schools"]
-    return [pilots_by_status(pilots, schools), training_reach(pilots, schools)]
+    return [pilots_by_status_figure(pilots, schools), training_reach_figure(pilots, schools)]
 
 
-def pilots_by_status(pilots: pd.DataFrame, schools: pd.DataFrame) -> Figure:
+def pilots_by_status_figure(pilots: pd.DataFrame, schools: pd.DataFrame) -> Figure:
     """Pilots at schools per status and school type.
 
     Columns: ``school_type``, one per status (``geplant, laufend, abgeschlossen,
@@ -147,7 +148,7 @@ def pilots_by_status(pilots: pd.DataFrame, schools: pd.DataFrame) -> Figure:
     return Figure.of(PILOTS_BY_STATUS, summary, data, svg)
 
 
-def training_reach(pilots: pd.DataFrame, schools: pd.DataFrame) -> Figure:
+def training_reach_figure(pilots: pd.DataFrame, schools: pd.DataFrame) -> Figure:
     """Teachers trained against the teachers at pilot schools, per school type.
 
     Columns: ``school_type, pilot_schools, teachers, teachers_trained, reach_pct``;
@@ -174,9 +175,7 @@ def training_reach(pilots: pd.DataFrame, schools: pd.DataFrame) -> Figure:
     data = data[data["school_type"].isin(grouped.index)].reset_index(drop=True)
     for column in ("pilot_schools", "teachers", "teachers_trained"):
         data[column] = data["school_type"].map(grouped[column]).astype("int64")
-    data["reach_pct"] = round_half_up(
-        (100 * data["teachers_trained"] / data["teachers"].where(data["teachers"] > 0)).astype("float64"), 1
-    )
+    data["reach_pct"] = per_hundred(data["teachers_trained"], data["teachers"])
 
     teachers, reached = int(data["teachers"].sum()), int(data["teachers_trained"].sum())
     if data.empty:
@@ -202,12 +201,6 @@ def training_reach(pilots: pd.DataFrame, schools: pd.DataFrame) -> Figure:
     return Figure.of(TRAINING_REACH, summary, data, svg)
 
 
-
-
 def _school_types(schools: pd.DataFrame) -> pd.DataFrame:
     """The school types of schools.csv in the contract's order, as a ``school_type`` column."""
-    rank = {name: index for index, name in enumerate(SCHOOL_TYPES)}
-    present = sorted(schools["school_type"].unique(), key=lambda name: rank.get(name, len(rank)))
-    return pd.DataFrame({"school_type": pd.Series(present, dtype=object)})
-
-
+    return pd.DataFrame({"school_type": pd.Series(school_types_present(schools), dtype=object)})

@@ -14,8 +14,18 @@ from numbers import Real
 
 import pandas as pd
 
-from portal.engine.dataset import SCHOOL_TYPES, Column, DataSet, Problem, TableSpec
-from portal.engine.figures import Figure, FigureInfo, bar_chart, format_number, german_join, round_half_up
+from portal.engine.dataset import Column, DataSet, Problem, TableSpec
+from portal.engine.figures import (
+    Figure,
+    FigureInfo,
+    bar_chart,
+    format_count,
+    format_number,
+    german_join,
+    per_hundred,
+    round_half_up,
+    school_types_present,
+)
 
 TICKETS = TableSpec(
     name="support_tickets",
@@ -128,13 +138,13 @@ def figures(dataset: DataSet) -> list[Figure]:
     result = []
     tickets = dataset.table(TICKETS.name)
     if tickets is not None:
-        result.append(tickets_by_topic(tickets))
-        result.append(time_to_close(tickets))
-        result.append(tickets_per_devices(tickets, schools, catalog, inventory))
+        result.append(tickets_by_topic_figure(tickets))
+        result.append(time_to_close_figure(tickets))
+        result.append(tickets_per_devices_figure(tickets, schools, catalog, inventory))
     settings = dataset.plan.get(SETTINGS)
     if isinstance(settings, dict) and {DEVICES_PER_STAFF, STAFF_IN_POST} <= settings.keys():
         result.append(
-            staff_2nd_level(catalog, inventory, settings[DEVICES_PER_STAFF], settings[STAFF_IN_POST])
+            staff_2nd_level_figure(catalog, inventory, settings[DEVICES_PER_STAFF], settings[STAFF_IN_POST])
         )
     return result
 
@@ -146,7 +156,7 @@ def devices_per_school(catalog: pd.DataFrame, inventory: pd.DataFrame) -> pd.Ser
     return rows.groupby("school_id")["quantity"].sum().astype("int64")
 
 
-def tickets_by_topic(tickets: pd.DataFrame) -> Figure:
+def tickets_by_topic_figure(tickets: pd.DataFrame) -> Figure:
     """Tickets per topic, split by level: ``topic, level_1, level_2, level_3, tickets``."""
     counts = pd.crosstab(tickets["topic"], tickets["level"].astype("int64"))
     counts = counts.reindex(columns=list(LEVELS), fill_value=0)
@@ -183,7 +193,7 @@ def tickets_by_topic(tickets: pd.DataFrame) -> Figure:
     return Figure.of(TICKETS_BY_TOPIC, summary, data, svg)
 
 
-def time_to_close(tickets: pd.DataFrame) -> Figure:
+def time_to_close_figure(tickets: pd.DataFrame) -> Figure:
     """Median days from opened to closed per level, closed tickets only.
 
     Columns: ``level, level_label, tickets, closed, open, median_days``
@@ -221,7 +231,7 @@ def time_to_close(tickets: pd.DataFrame) -> Figure:
     return Figure.of(TIME_TO_CLOSE, summary, data)
 
 
-def tickets_per_devices(
+def tickets_per_devices_figure(
     tickets: pd.DataFrame,
     schools: pd.DataFrame,
     catalog: pd.DataFrame,
@@ -249,9 +259,8 @@ def tickets_per_devices(
         .agg(schools=("school_id", "size"), devices=("devices", "sum"), tickets=("tickets", "sum"))
         .reset_index()
     )
-    rank = {name: index for index, name in enumerate(SCHOOL_TYPES)}
-    data = data.sort_values("school_type", key=lambda types: types.map(rank), ignore_index=True)
-    data["tickets_per_100_devices"] = _rate(data["tickets"], data["devices"])
+    data = data.set_index("school_type").loc[school_types_present(schools)].reset_index()
+    data["tickets_per_100_devices"] = per_hundred(data["tickets"], data["devices"])
 
     devices, count = int(data["devices"].sum()), int(data["tickets"].sum())
     if devices == 0:
@@ -278,7 +287,7 @@ def tickets_per_devices(
     return Figure.of(TICKETS_PER_DEVICES, summary, data, svg)
 
 
-def staff_2nd_level(
+def staff_2nd_level_figure(
     catalog: pd.DataFrame,
     inventory: pd.DataFrame,
     devices_per_staff: float,
@@ -313,12 +322,5 @@ def staff_2nd_level(
     return Figure.of(STAFF_2ND_LEVEL, summary, data)
 
 
-
-
-def _rate(count: pd.Series, base: pd.Series) -> pd.Series:
-    """``count`` per 100 ``base``, to one decimal; empty where the base is 0."""
-    return round_half_up((100 * count / base.where(base > 0)).astype("float64"), 1)
-
-
 def _tickets(count: int) -> str:
-    return f"{format_number(count)} Ticket" if count == 1 else f"{format_number(count)} Tickets"
+    return format_count(count, "Ticket", "Tickets")

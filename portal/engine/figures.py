@@ -25,6 +25,8 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from portal.engine.dataset import SCHOOL_TYPES
+
 FigureKind = Literal["table", "chart", "key_figure"]
 FIGURE_KINDS: tuple[str, ...] = ("table", "chart", "key_figure")
 
@@ -54,10 +56,19 @@ class Figure:
     columns: Mapping[str, str] = field(default_factory=dict)  # German header per data column
 
     @classmethod
-    def of(cls, info: FigureInfo, summary: str, data: pd.DataFrame, svg: str | None = None) -> Figure:
-        """The figure a catalogue entry describes, with its key, title, kind and column labels."""
+    def of(
+        cls, info: FigureInfo, summary: str, data: pd.DataFrame, svg: str | None = None, *, title: str | None = None
+    ) -> Figure:
+        """The figure a catalogue entry describes, with its key, kind, column labels and (unless ``title``
+        names the computed span, say) its title: the one way every plugin builds a figure."""
         return cls(
-            key=info.key, title=info.title, kind=info.kind, summary=summary, data=data, svg=svg, columns=info.columns
+            key=info.key,
+            title=info.title if title is None else title,
+            kind=info.kind,
+            summary=summary,
+            data=data,
+            svg=svg,
+            columns=info.columns,
         )
 
     def column_labels(self) -> dict[str, str]:
@@ -120,12 +131,23 @@ def format_amount(value: float) -> str:
     return format_eur(value, 0)
 
 
+def per_hundred(count: pd.Series, base: pd.Series, decimals: int = 1) -> pd.Series:
+    """``count`` per 100 ``base`` (a percentage, or tickets per 100 devices), rounded; empty where the base is 0."""
+    return round_half_up((100 * count / base.where(base > 0)).astype("float64"), decimals)
+
+
 def german_join(items: Sequence[str]) -> str:
     """``a, b und c``"""
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} und {items[-1]}"
+
+
+def school_types_present(schools: pd.DataFrame) -> list[str]:
+    """The school types of ``schools`` in the contract's order (any unknown one after them, by name)."""
+    present = schools["school_type"].unique().tolist()
+    return [t for t in SCHOOL_TYPES if t in present] + sorted(t for t in present if t not in SCHOOL_TYPES)
 
 
 # --- charts ----------------------------------------------------------------
@@ -169,9 +191,9 @@ STYLE = {
 }
 
 
-def german_formatter(decimals: int = 0, scale: float = 1.0) -> FuncFormatter:
-    """A tick formatter writing ``1.234,5`` after dividing by ``scale``."""
-    return FuncFormatter(lambda value, _pos: format_number(value / scale, decimals))
+def german_formatter(decimals: int = 0) -> FuncFormatter:
+    """A tick formatter writing ``1.234,5``; the charts scale their values before plotting."""
+    return FuncFormatter(lambda value, _pos: format_number(value, decimals))
 
 
 def money_axis(values: Sequence[float] | np.ndarray) -> tuple[float, str, int]:

@@ -8,16 +8,21 @@ def test_my_figure(tmp_path):
 ```
 
 Tables not given come from :data:`TINY` (two schools, two product groups).
+A test that builds its ``DataSet`` by hand types its columns with :func:`dates`
+and numbers its rows with :func:`with_lines`, as the loader does.
 """
 
 from __future__ import annotations
 
+import datetime
 import textwrap
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from portal.engine.dataset import DataSet, TableSpec, load_dataset
+from portal.engine.figures import Figure
 
 PLAN = """\
 [cycle]
@@ -87,3 +92,18 @@ def load_tiny(
 ) -> DataSet:
     """Write a tiny data set and load it with the core tables (plus ``specs``), no plugins."""
     return load_dataset(write_dataset(folder, plan, **tables), specs=specs or [])
+
+
+def dates(isos: Iterable[str | None]) -> pd.Series:
+    """ISO strings as the loader types a date column: ``datetime.date`` objects, NaN when empty."""
+    return pd.Series([datetime.date.fromisoformat(iso) if iso else float("nan") for iso in isos], dtype=object)
+
+
+def with_lines(frame: pd.DataFrame) -> pd.DataFrame:
+    """Index rows by their line in the CSV file (the header is line 1), as the loader does."""
+    return frame.set_axis(range(2, len(frame) + 2))
+
+
+def figures_by_key(plugin, dataset: DataSet) -> dict[str, Figure]:
+    """A plugin's computed figures by key."""
+    return {figure.key: figure for figure in plugin.mep_figures(dataset)}

@@ -11,15 +11,20 @@ import pytest
 
 from portal.engine.figures import (
     PALETTE,
+    Figure,
+    FigureInfo,
     bar_chart,
     ensure_accessible_svg,
     format_amount,
     format_eur,
     format_number,
     format_pct,
+    german_formatter,
     german_join,
     line_chart,
+    per_hundred,
     round_half_up,
+    school_types_present,
 )
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -96,3 +101,29 @@ def test_a_plugins_own_svg_gets_title_and_desc():
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="k-x-title k-x-desc">')
     assert '<title id="k-x-title">Titel</title>' in svg
     assert ensure_accessible_svg(svg, "Anders", "Anders.") == svg
+
+
+def test_school_types_present_in_the_contracts_order():
+    schools = pd.DataFrame({"school_type": ["Gymnasium", "Grundschule", "Zukunftsschule", "Gymnasium", "Berufskolleg"]})
+    assert school_types_present(schools) == ["Grundschule", "Gymnasium", "Berufskolleg", "Zukunftsschule"]
+    assert school_types_present(schools.iloc[:0]) == []
+
+
+def test_per_hundred_rounds_half_up_and_leaves_a_zero_base_empty():
+    rates = per_hundred(pd.Series([1, 3, 5]), pd.Series([8, 0, 3]))
+    assert rates.iloc[0] == 12.5 and np.isnan(rates.iloc[1]) and rates.iloc[2] == 166.7
+    assert per_hundred(pd.Series([1]), pd.Series([3]), decimals=2).tolist() == [33.33]
+
+
+def test_figure_of_takes_key_kind_and_labels_from_its_catalogue_entry():
+    info = FigureInfo("x.costs", "Kosten", "table", {"eur": "Euro"})
+    figure = Figure.of(info, "Satz.", pd.DataFrame({"eur": [1.0]}), title="Kosten 2025–2034")
+    assert (figure.key, figure.kind, figure.title, figure.columns) == ("x.costs", "table", "Kosten 2025–2034", {"eur": "Euro"})
+    assert Figure.of(info, "Satz.", pd.DataFrame()).title == "Kosten"
+
+
+def test_german_formatter_takes_only_decimals():
+    # the charts divide by their scale before plotting; a second division in the formatter was never used
+    with pytest.raises(TypeError):
+        german_formatter(1, 1000)
+    assert german_formatter(1)(1234.5, 0) == "1.234,5"

@@ -1,22 +1,12 @@
 """Controlling figures on four hand-checked schools and four licences."""
 
-import datetime
 import math
 
 import pandas as pd
 
 import plugins.controlling as plugin
 from portal.engine.dataset import DataSet
-
-
-def dates(isos):
-    """ISO strings as the loader types a date column: ``datetime.date`` objects, NaN when empty."""
-    return pd.Series([datetime.date.fromisoformat(iso) if iso else float("nan") for iso in isos], dtype=object)
-
-
-def with_lines(frame):
-    """Index rows by their line in the CSV file, as the engine's loader does."""
-    return frame.set_axis(range(2, len(frame) + 2))
+from portal.engine.testing import dates, figures_by_key, with_lines
 
 
 def make_dataset(reviews=True, licences=True):
@@ -53,16 +43,6 @@ def make_dataset(reviews=True, licences=True):
     return DataSet(plan={"cycle": {"name": "Test"}}, tables=tables)
 
 
-def figures_by_key(dataset):
-    return {figure.key: figure for figure in plugin.mep_figures(dataset)}
-
-
-def test_catalog_lists_every_computed_figure():
-    catalog = plugin.mep_figure_catalog()
-    computed = plugin.mep_figures(make_dataset())
-    assert [(i.key, i.title, i.kind) for i in catalog] == [(f.key, f.title, f.kind) for f in computed]
-
-
 def test_tables_are_optional_and_reviews_reference_schools():
     reviews, licences = plugin.mep_tables()
     assert (reviews.name, licences.name) == ("annual_reviews", "licences")
@@ -74,7 +54,7 @@ def test_tables_are_optional_and_reviews_reference_schools():
 
 
 def test_review_coverage_counts_every_school_of_the_type():
-    figure = figures_by_key(make_dataset())["controlling.review_coverage"]
+    figure = figures_by_key(plugin, make_dataset())["controlling.review_coverage"]
     assert figure.data.to_dict("list") == {
         "year": [2023, 2023, 2024, 2024],
         "school_type": ["Grundschule", "Gymnasium", "Grundschule", "Gymnasium"],
@@ -89,7 +69,7 @@ def test_review_coverage_counts_every_school_of_the_type():
 
 
 def test_media_concepts_of_the_latest_year():
-    figure = figures_by_key(make_dataset())["controlling.media_concepts"]
+    figure = figures_by_key(plugin, make_dataset())["controlling.media_concepts"]
     assert figure.data.to_dict("list") == {
         "year": [2024, 2024],
         "school_type": ["Grundschule", "Gymnasium"],
@@ -102,7 +82,7 @@ def test_media_concepts_of_the_latest_year():
 
 
 def test_licence_utilisation_names_low_and_excess_use():
-    figure = figures_by_key(make_dataset())["controlling.licence_utilisation"]
+    figure = figures_by_key(plugin, make_dataset())["controlling.licence_utilisation"]
     data = figure.data
     assert data["licence"].tolist() == ["C", "A", "B", "D"]
     assert data["seats"].tolist() == [50, 100, 200, 0]
@@ -122,7 +102,7 @@ def test_more_users_than_seats_is_not_a_problem():
 
 def test_absent_tables_give_no_figures():
     assert plugin.mep_figures(make_dataset(reviews=False, licences=False)) == []
-    assert list(figures_by_key(make_dataset(reviews=False))) == ["controlling.licence_utilisation"]
+    assert list(figures_by_key(plugin, make_dataset(reviews=False))) == ["controlling.licence_utilisation"]
     assert plugin.mep_validate(make_dataset(reviews=False)) == []
 
 

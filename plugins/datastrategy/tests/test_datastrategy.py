@@ -8,11 +8,7 @@ import pytest
 import plugins.datastrategy as plugin
 from plugins.datastrategy.compute import retention_end
 from portal.engine.dataset import DataSet
-
-
-def with_lines(frame):
-    """Index rows by their line in the CSV file, as the engine's loader does."""
-    return frame.set_axis(range(2, len(frame) + 2))
+from portal.engine.testing import figures_by_key, with_lines
 
 
 def make_dataset(register=True, datastrategy=None):
@@ -42,16 +38,6 @@ def make_dataset(register=True, datastrategy=None):
     return DataSet(plan=plan, tables=tables)
 
 
-def figures_by_key(dataset):
-    return {figure.key: figure for figure in plugin.mep_figures(dataset)}
-
-
-def test_catalog_lists_every_computed_figure():
-    catalog = plugin.mep_figure_catalog()
-    computed = plugin.mep_figures(make_dataset())
-    assert [(i.key, i.title, i.kind) for i in catalog] == [(f.key, f.title, f.kind) for f in computed]
-
-
 def test_register_is_optional_and_principles_are_the_plans_six():
     (spec,) = plugin.mep_tables()
     assert (spec.name, spec.required) == ("processing_register", False)
@@ -70,7 +56,7 @@ def test_retention_end_keeps_the_day_or_takes_the_months_last():
 
 
 def test_coverage_lists_all_six_principles():
-    figure = figures_by_key(make_dataset())["datastrategy.principle_coverage"]
+    figure = figures_by_key(plugin, make_dataset())["datastrategy.principle_coverage"]
     assert figure.data.to_dict("list") == {
         "principle": ["transparency", "privacy", "data_quality", "security", "interoperability", "pedagogical_value"],
         "label": [
@@ -92,7 +78,7 @@ def test_coverage_lists_all_six_principles():
 
 
 def test_past_retention_at_the_baseline_excludes_the_end_day():
-    figure = figures_by_key(make_dataset())["datastrategy.past_retention"]
+    figure = figures_by_key(plugin, make_dataset())["datastrategy.past_retention"]
     assert figure.data.to_dict("list") == {
         "data_category": ["Zugangsdaten", "Notenlisten", "Protokolle"],
         "purpose": ["Anmeldung", "Leistungsbewertung", "Sicherheit"],
@@ -133,7 +119,7 @@ def test_past_retention_at_the_baseline_excludes_the_end_day():
     ],
 )
 def test_reference_date_setting_overrides_the_baseline(reference, overdue, summary):
-    figure = figures_by_key(make_dataset(datastrategy={"reference_date": reference}))["datastrategy.past_retention"]
+    figure = figures_by_key(plugin, make_dataset(datastrategy={"reference_date": reference}))["datastrategy.past_retention"]
     assert dict(zip(figure.data["data_category"], figure.data["days_overdue"])) == overdue
     assert figure.summary == summary
 

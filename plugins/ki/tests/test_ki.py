@@ -1,21 +1,10 @@
 """KI figures on five hand-checked pilots at three of five schools."""
 
-import datetime
-
 import pandas as pd
 
 import plugins.ki as plugin
 from portal.engine.dataset import DataSet
-
-
-def dates(isos):
-    """ISO strings as the loader types a date column: ``datetime.date`` objects, NaN when empty."""
-    return pd.Series([datetime.date.fromisoformat(iso) if iso else float("nan") for iso in isos], dtype=object)
-
-
-def with_lines(frame):
-    """Index rows by their line in the CSV file, as the engine's loader does."""
-    return frame.set_axis(range(2, len(frame) + 2))
+from portal.engine.testing import dates, figures_by_key, with_lines
 
 
 def make_dataset(pilots=True):
@@ -44,16 +33,6 @@ def make_dataset(pilots=True):
     return DataSet(plan={"cycle": {"name": "Test"}}, tables=tables)
 
 
-def figures_by_key(dataset):
-    return {figure.key: figure for figure in plugin.mep_figures(dataset)}
-
-
-def test_catalog_lists_every_computed_figure():
-    catalog = plugin.mep_figure_catalog()
-    computed = plugin.mep_figures(make_dataset())
-    assert [(i.key, i.title, i.kind) for i in catalog] == [(f.key, f.title, f.kind) for f in computed]
-
-
 def test_pilots_table_is_optional_with_german_statuses():
     (spec,) = plugin.mep_tables()
     assert (spec.name, spec.required) == ("ki_pilots", False)
@@ -63,7 +42,7 @@ def test_pilots_table_is_optional_with_german_statuses():
 
 
 def test_pilots_by_status_and_school_type():
-    figure = figures_by_key(make_dataset())["ki.pilots_by_status"]
+    figure = figures_by_key(plugin, make_dataset())["ki.pilots_by_status"]
     assert figure.data.to_dict("list") == {
         "school_type": ["Grundschule", "Gesamtschule", "Gymnasium"],
         "geplant": [1, 0, 0],
@@ -80,7 +59,7 @@ def test_pilots_by_status_and_school_type():
 
 
 def test_training_reach_caps_each_school_at_its_teachers():
-    figure = figures_by_key(make_dataset())["ki.training_reach"]
+    figure = figures_by_key(plugin, make_dataset())["ki.training_reach"]
     assert figure.data.to_dict("list") == {
         "school_type": ["Grundschule", "Gymnasium"],
         "pilot_schools": [2, 1],
@@ -95,7 +74,7 @@ def test_training_reach_caps_each_school_at_its_teachers():
 def test_empty_pilots_table_says_so():
     dataset = make_dataset()
     dataset.tables["ki_pilots"] = dataset.tables["ki_pilots"].iloc[0:0]
-    by_key = figures_by_key(dataset)
+    by_key = figures_by_key(plugin, dataset)
     assert by_key["ki.pilots_by_status"].summary == "Es sind keine KI-Pilotprojekte erfasst."
     assert by_key["ki.pilots_by_status"].data["pilots"].tolist() == [0, 0, 0]
     assert by_key["ki.training_reach"].summary == "Es sind keine KI-Pilotschulen erfasst."

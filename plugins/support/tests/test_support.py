@@ -8,16 +8,7 @@ import pytest
 
 import plugins.support as plugin
 from portal.engine.dataset import DataSet
-
-
-def dates(isos):
-    """ISO strings as the loader types a date column: ``datetime.date`` objects, NaN when empty."""
-    return pd.Series([datetime.date.fromisoformat(iso) if iso else float("nan") for iso in isos], dtype=object)
-
-
-def with_lines(frame):
-    """Index rows by their line in the CSV file, as the engine's loader does."""
-    return frame.set_axis(range(2, len(frame) + 2))
+from portal.engine.testing import dates, figures_by_key, with_lines
 
 
 def make_dataset(tickets=True, support=None):
@@ -67,19 +58,6 @@ def make_dataset(tickets=True, support=None):
     return DataSet(plan=plan, tables=tables)
 
 
-def figures_by_key(dataset):
-    return {figure.key: figure for figure in plugin.mep_figures(dataset)}
-
-
-def test_catalog_lists_every_computed_figure():
-    dataset = make_dataset(support={"devices_per_staff_2nd_level": 100, "staff_2nd_level_in_post": 2})
-    catalog = plugin.mep_figure_catalog()
-    computed = plugin.mep_figures(dataset)
-    assert [info.key for info in catalog] == [figure.key for figure in computed]
-    assert [(i.title, i.kind) for i in catalog] == [(f.title, f.kind) for f in computed]
-    assert all(info.key.startswith("support.") for info in catalog)
-
-
 def test_tickets_table_is_optional_and_references_schools():
     (spec,) = plugin.mep_tables()
     assert spec.name == "support_tickets"
@@ -91,7 +69,7 @@ def test_tickets_table_is_optional_and_references_schools():
 
 
 def test_tickets_by_topic_splits_levels():
-    figure = figures_by_key(make_dataset())["support.tickets_by_topic"]
+    figure = figures_by_key(plugin, make_dataset())["support.tickets_by_topic"]
     assert figure.data.to_dict("list") == {
         "topic": ["WLAN", "iPads"],
         "level_1": [2, 1],
@@ -107,7 +85,7 @@ def test_tickets_by_topic_splits_levels():
 
 
 def test_median_time_to_close_counts_closed_tickets_only():
-    figure = figures_by_key(make_dataset())["support.time_to_close"]
+    figure = figures_by_key(plugin, make_dataset())["support.time_to_close"]
     assert figure.data.to_dict("list") == {
         "level": [1, 2, 3],
         "level_label": ["1st Level (Schule)", "2nd Level (Schulträger)", "3rd Level (Hersteller)"],
@@ -126,13 +104,13 @@ def test_level_without_tickets_has_empty_median():
     dataset = make_dataset()
     tickets = dataset.tables["support_tickets"]
     dataset.tables["support_tickets"] = with_lines(tickets[tickets["level"] != 3])
-    data = figures_by_key(dataset)["support.time_to_close"].data
+    data = figures_by_key(plugin, dataset)["support.time_to_close"].data
     assert data["tickets"].tolist() == [3, 2, 0]
     assert math.isnan(data["median_days"].iloc[2])
 
 
 def test_tickets_per_100_devices_by_school_type_counts_hardware_only():
-    figure = figures_by_key(make_dataset())["support.tickets_per_devices"]
+    figure = figures_by_key(plugin, make_dataset())["support.tickets_per_devices"]
     assert figure.data.to_dict("list") == {
         "school_type": ["Grundschule", "Gymnasium"],
         "schools": [2, 1],
@@ -149,7 +127,7 @@ def test_tickets_per_100_devices_by_school_type_counts_hardware_only():
 
 def test_staff_needed_from_devices_per_staff():
     dataset = make_dataset(support={"devices_per_staff_2nd_level": 100, "staff_2nd_level_in_post": 2})
-    figure = figures_by_key(dataset)["support.staff_2nd_level"]
+    figure = figures_by_key(plugin, dataset)["support.staff_2nd_level"]
     assert figure.kind == "key_figure"
     assert figure.data.to_dict("records") == [
         {
@@ -168,7 +146,7 @@ def test_staff_needed_from_devices_per_staff():
 
 def test_staff_in_post_above_need_is_covered():
     dataset = make_dataset(support={"devices_per_staff_2nd_level": 700, "staff_2nd_level_in_post": 1})
-    figure = figures_by_key(dataset)["support.staff_2nd_level"]
+    figure = figures_by_key(plugin, dataset)["support.staff_2nd_level"]
     assert figure.data["staff_needed"].tolist() == [0.5]
     assert figure.data["staff_gap"].tolist() == [-0.5]
     assert figure.summary.endswith("mit 1,0 besetzten Stellen ist der Bedarf gedeckt.")
@@ -176,7 +154,7 @@ def test_staff_in_post_above_need_is_covered():
 
 def test_absent_tables_and_settings_give_no_figures():
     assert plugin.mep_figures(make_dataset(tickets=False)) == []
-    assert list(figures_by_key(make_dataset(support=None))) == [
+    assert list(figures_by_key(plugin, make_dataset(support=None))) == [
         "support.tickets_by_topic",
         "support.time_to_close",
         "support.tickets_per_devices",
@@ -229,7 +207,7 @@ def test_unusable_support_settings_are_problems(support, expected):
 def test_empty_tickets_table_says_so():
     dataset = make_dataset()
     dataset.tables["support_tickets"] = dataset.tables["support_tickets"].iloc[0:0]
-    by_key = figures_by_key(dataset)
+    by_key = figures_by_key(plugin, dataset)
     assert by_key["support.tickets_by_topic"].summary == "Es wurden keine Support-Tickets erfasst."
     assert by_key["support.time_to_close"].summary == "Es wurden keine Support-Tickets erfasst."
     assert by_key["support.time_to_close"].data["tickets"].tolist() == [0, 0, 0]
@@ -242,6 +220,6 @@ def test_empty_tickets_table_says_so():
 def test_only_open_tickets_have_no_median():
     dataset = make_dataset()
     dataset.tables["support_tickets"]["closed"] = float("nan")
-    figure = figures_by_key(dataset)["support.time_to_close"]
+    figure = figures_by_key(plugin, dataset)["support.time_to_close"]
     assert figure.data["open"].tolist() == [3, 2, 1]
     assert figure.summary == "Von 6 Tickets ist noch keines abgeschlossen."
