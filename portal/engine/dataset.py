@@ -86,33 +86,43 @@ def load_dataset(
     if pm is None and specs is None:
         pm = plugin_registry.get_plugin_manager()
     if specs is None:
-        specs = [spec for _, declared in plugin_registry.call_each(pm, "mep_tables") for spec in declared or ()]
-    all_specs = merge_specs([*CORE_TABLES, *specs])
+        specs = _plugin_tables(pm)
+    dataset, problems = _read_and_check(Path(path), merge_specs([*CORE_TABLES, *specs]), limits)
+    if problems:
+        raise DataSetError(_in_reading_order(problems))
+    if pm is not None:
+        problems = [p for _, found in plugin_registry.call_each(pm, "mep_validate", dataset=dataset) for p in found or ()]
+        if problems:
+            raise DataSetError(problems)
+    return dataset
 
-    path = Path(path)
+
+def _plugin_tables(pm: pluggy.PluginManager) -> list[TableSpec]:
+    """Every table the plugins declare (``mep_tables``), in the order they are called."""
+    from portal.engine.plugins import call_each
+
+    return [spec for _, declared in call_each(pm, "mep_tables") for spec in declared or ()]
+
+
+def _read_and_check(path: Path, specs: dict[str, TableSpec], limits: Limits) -> tuple[DataSet, list[Problem]]:
+    """The data set read with ``specs`` and typed, and every problem its files and plan.toml have."""
+    plan, plan_text = None, ""
     with Source.open(path, limits) as source:
         problems: list[Problem] = list(source.problems)
-        plan_text = None if source.problems else source.read_plan_text()
-        plan = None if source.problems else read_plan(plan_text, problems)
-        frames = read_tables(source, all_specs.values(), problems)
+        if not source.problems:  # a folder or workbook that cannot be read has no plan.toml worth reading
+            plan_text = source.read_plan_text()
+            plan = read_plan(plan_text, problems)
+        frames = read_tables(source, specs.values(), problems)
     dataset = DataSet(
         plan=plan or {},
         source=str(path),
         fingerprint=source.fingerprint(),
-        files={name: source.file_name(name) for name in all_specs},
+        files={name: source.file_name(name) for name in specs},
     )
-    check_tables(all_specs, frames, dataset, problems)
+    check_tables(specs, frames, dataset, problems)
     if plan is not None:
         check_plan_rules(dataset, plan_text or "", problems)
-    if problems:
-        raise DataSetError(_in_reading_order(problems))
-
-    if pm is not None:
-        for _, found in plugin_registry.call_each(pm, "mep_validate", dataset=dataset):
-            problems.extend(found or ())
-        if problems:
-            raise DataSetError(problems)
-    return dataset
+    return dataset, problems
 
 
 def _in_reading_order(problems: list[Problem]) -> list[Problem]:

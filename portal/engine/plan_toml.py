@@ -168,16 +168,8 @@ def read_plan(text: str | None, problems: list[Problem]) -> dict[str, Any] | Non
 
 def _check_section(section: Section, plan: dict[str, Any], problem: Callable[[str, str | None, str], None]) -> bool:
     """Check one section of ``plan`` (text dates become dates in place); False when it is absent."""
-    *parents, last = section.path.split(".")
-    container: Any = plan
-    for part in parents:
-        container = container.get(part) if isinstance(container, dict) else None
-    table = container.get(last) if isinstance(container, dict) else None
-    if table is not None and not isinstance(table, dict) and section.not_a_table is not None:
-        problem(".".join(parents), last, section.not_a_table)
-        return False
-    if not isinstance(table, dict):
-        problem(section.path, None, section.missing)
+    table = _section_table(section, plan, problem)
+    if table is None:
         return False
     for key in section.keys:
         if key.required and key.name not in table:
@@ -188,12 +180,32 @@ def _check_section(section: Section, plan: dict[str, Any], problem: Callable[[st
                 table[key.name] = key.convert(table[key.name])
             _check_value(section.path, key.name, table[key.name], key.rules, problem)
     if section.names is not None or section.each:
-        for name, value in table.items():
-            if section.names is not None and name not in section.names:
-                problem(section.path, name, section.unknown_name)
-            else:
-                _check_value(section.path, name, value, section.each, problem)
+        _check_names(section, table, problem)
     return True
+
+
+def _section_table(section: Section, plan: dict[str, Any], problem: Callable) -> dict[str, Any] | None:
+    """The section's table, or None after reporting it absent (or a value where a table belongs)."""
+    container: Any = plan
+    for part in section.path.split("."):
+        container = container.get(part) if isinstance(container, dict) else None
+    if isinstance(container, dict):
+        return container
+    if container is not None and section.not_a_table is not None:
+        parent, _, last = section.path.rpartition(".")
+        problem(parent, last, section.not_a_table)
+    else:
+        problem(section.path, None, section.missing)
+    return None
+
+
+def _check_names(section: Section, table: dict[str, Any], problem: Callable) -> None:
+    """A free section: every name must be allowed, every value keep the section's rules."""
+    for name, value in table.items():
+        if section.names is not None and name not in section.names:
+            problem(section.path, name, section.unknown_name)
+        else:
+            _check_value(section.path, name, value, section.each, problem)
 
 
 def _check_value(path: str, key: str, value: Any, rules: tuple[Rule, ...], problem: Callable) -> None:
