@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from portal.engine.dataset import DataSet, Problem, TableSpec
+    from portal.engine.specs import DataSet, Problem, TableSpec
     from portal.engine.figures import Figure, FigureInfo
 
 hookspec = pluggy.HookspecMarker("mep")
