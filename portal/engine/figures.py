@@ -25,7 +25,7 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from portal.engine.dataset import SCHOOL_TYPES
+from portal.engine.specs import SCHOOL_TYPES
 
 FigureKind = Literal["table", "chart", "key_figure"]
 FIGURE_KINDS: tuple[str, ...] = ("table", "chart", "key_figure")
