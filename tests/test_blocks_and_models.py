@@ -72,3 +72,13 @@ def test_endnotes_of_a_chapter_come_in_number_order():
     for notes in cited:
         numbers = [n.number for n in notes]
         assert numbers == sorted(set(numbers))
+
+
+def test_every_rich_text_block_shares_one_feature_list():
+    """The plan's text blocks and the figure caption offer the same features, defined once."""
+    from portal.figures import blocks as figure_blocks
+    from portal.plan import blocks as plan_blocks
+
+    assert plan_blocks.RICH_FEATURES is figure_blocks.RICH_FEATURES
+    caption = figure_blocks.FigureBlock().child_blocks["caption"]
+    assert caption.features is figure_blocks.RICH_FEATURES

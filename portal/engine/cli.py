@@ -8,6 +8,7 @@ called wrongly. No traceback reaches the user.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -26,38 +27,55 @@ EXIT_USAGE = 64
 KIND_LABELS = {"table": "Tabelle", "chart": "Diagramm", "key_figure": "Kennzahl"}
 
 
+#: argparse's own messages (Python 3.11+), in German; matched on the finished English text.
+ARGPARSE_MESSAGES = (
+    (re.compile(r"the following arguments are required: (.*)"), r"Pflichtangabe fehlt: \1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"unbekannte Angabe: \1"),
+    (re.compile(r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)"), r"\1: unbekannter Wert \2 (möglich: \3)"),
+    (re.compile(r"argument (.*?): expected one argument"), r"\1 verlangt einen Wert"),
+    (re.compile(r"argument (.*?): (.*)"), r"\1: \2"),
+)
+
+
+class _GermanHelp(argparse.HelpFormatter):
+    """argparse's help with a German "usage:" heading."""
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, "Aufruf: " if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
+    """An argparse parser that speaks German and exits 64 on a wrong call."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(formatter_class=_GermanHelp, add_help=False, **kwargs)
+        self._positionals.title = "Argumente"
+        self._optionals.title = "Optionen"
+        self.add_argument("-h", "--help", action="help", help="diese Hilfe zeigen und beenden")
+
     def error(self, message: str) -> None:  # argparse would exit 2, which means "bad data" here
+        for pattern, german in ARGPARSE_MESSAGES:
+            if pattern.fullmatch(message):
+                message = pattern.sub(german, message)
+                break
         self.print_usage(sys.stderr)
         print(f"{self.prog}: Aufruf fehlerhaft: {message}", file=sys.stderr)
         raise SystemExit(EXIT_USAGE)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="mep",
-        description="Planungsmaschine des lebendigen Medienentwicklungsplans.",
-        add_help=False,
-    )
-    parser.add_argument("-h", "--help", action="help", help="diese Hilfe zeigen und beenden")
-    commands = parser.add_subparsers(dest="command", metavar="BEFEHL", parser_class=_Parser)
+    parser = _Parser(prog="mep", description="Planungsmaschine des lebendigen Medienentwicklungsplans.")
+    commands = parser.add_subparsers(dest="command", title="Befehle", metavar="BEFEHL", parser_class=_Parser)
     commands.required = True
 
-    validate = commands.add_parser(
-        "validate", help="einen Datensatz prüfen und jedes Problem auflisten", add_help=False
-    )
-    validate.add_argument("-h", "--help", action="help", help="diese Hilfe zeigen und beenden")
+    validate = commands.add_parser("validate", help="einen Datensatz prüfen und jedes Problem auflisten")
     validate.add_argument("data", metavar="DATA", help="Ordner mit CSV-Dateien oder .xlsx-Arbeitsmappe")
 
-    compute = commands.add_parser(
-        "compute", help="alle Kennzahlen, Tabellen und Diagramme berechnen", add_help=False
-    )
-    compute.add_argument("-h", "--help", action="help", help="diese Hilfe zeigen und beenden")
+    compute = commands.add_parser("compute", help="alle Kennzahlen, Tabellen und Diagramme berechnen")
     compute.add_argument("data", metavar="DATA", help="Ordner mit CSV-Dateien oder .xlsx-Arbeitsmappe")
     compute.add_argument("--out", metavar="OUT", required=True, help="Zielordner (wird als Ganzes ersetzt)")
 
-    plugins = commands.add_parser("plugins", help="Plugins und ihre Abbildungen auflisten", add_help=False)
-    plugins.add_argument("-h", "--help", action="help", help="diese Hilfe zeigen und beenden")
+    commands.add_parser("plugins", help="Plugins und ihre Abbildungen auflisten")
     return parser
 
 
@@ -183,10 +201,5 @@ def _plugins(args, out: Console, err: Console) -> int:
     return EXIT_OK
 
 
-def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
-
-
 if __name__ == "__main__":
-    run()
+    sys.exit(main())

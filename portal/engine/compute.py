@@ -40,24 +40,33 @@ def compute_figures(
     returns something that is not a proper figure.
     """
     pm = pm or get_plugin_manager()
-    results: list[tuple[str, Figure]] = []
-    seen: dict[str, str] = {}
+    computed: dict[str, list[Figure]] = {}
     started = time.perf_counter()
     for name, figures in call_each(pm, "mep_figures", dataset=dataset):
         figures = list(figures or ())
         for figure in figures:
-            _check_figure(name, figure, seen)
+            _check_figure(name, figure)
             if figure.kind == "chart":
                 figure.svg = ensure_accessible_svg(figure.svg, figure.title, figure.summary, figure.key)
-            results.append((name, figure))
+        computed[name] = figures
         now = time.perf_counter()
         if progress is not None:
             progress(name, figures, now - started)
         started = now
+    # Listed in registration order, like the catalogue, whatever order pluggy called
+    # the plugins in; so a key claimed twice is blamed on the plugin registered later.
+    results: list[tuple[str, Figure]] = []
+    seen: dict[str, str] = {}
+    for name, _ in pm.list_name_plugin():
+        for figure in computed.get(name, ()):
+            if figure.key in seen:
+                raise PluginError(name, ValueError(f"Schlüssel {figure.key} gibt es schon (Plugin {seen[figure.key]})"))
+            seen[figure.key] = name
+            results.append((name, figure))
     return results
 
 
-def _check_figure(plugin: str, figure: object, seen: dict[str, str]) -> None:
+def _check_figure(plugin: str, figure: object) -> None:
     def fail(message: str) -> None:
         raise PluginError(plugin, ValueError(message))
 
@@ -65,9 +74,6 @@ def _check_figure(plugin: str, figure: object, seen: dict[str, str]) -> None:
         fail(f"mep_figures lieferte {type(figure).__name__} statt Figure")
     if not KEY_PATTERN.fullmatch(figure.key):
         fail(f"ungültiger Schlüssel {figure.key!r} (erwartet: plugin.name, Kleinbuchstaben)")
-    if figure.key in seen:
-        fail(f"Schlüssel {figure.key} gibt es schon (Plugin {seen[figure.key]})")
-    seen[figure.key] = plugin
     if figure.kind not in FIGURE_KINDS:
         fail(f"{figure.key}: unbekannte Art {figure.kind!r}")
     if figure.kind == "chart" and not figure.svg:

@@ -3,7 +3,8 @@
 The six fields of action are registered in ``pyproject.toml`` exactly like a
 stranger's pip-installed plugin, so the engine treats them alike. A plugin
 that fails — on import or in a hook — is reported by name as a
-:class:`PluginError`.
+:class:`PluginError`. Hooks run in pluggy's order; hook wrappers are refused,
+because the engine calls plugin by plugin to name the one that failed.
 """
 
 from __future__ import annotations
@@ -28,6 +29,16 @@ class PluginError(Exception):
         super().__init__(f"Plugin „{plugin_name}“ ist fehlgeschlagen: {type(error).__name__}: {error}")
 
 
+class HookWrapperRefused(TypeError):
+    """A plugin implements a hook as a wrapper (``wrapper=True`` or ``hookwrapper=True``)."""
+
+    def __init__(self, hook_name: str):
+        super().__init__(
+            f"{hook_name} ist ein Hook-Wrapper; die Planungsmaschine ruft jedes Plugin einzeln auf "
+            "und unterstützt keine Wrapper (wrapper=True, hookwrapper=True)"
+        )
+
+
 class PluginManager(pluggy.PluginManager):
     """A pluggy manager that also remembers each plugin's version."""
 
@@ -37,8 +48,13 @@ class PluginManager(pluggy.PluginManager):
         self.versions: dict[str, str] = {}
 
     def register(self, plugin: object, name: str | None = None, version: str | None = None) -> str | None:
+        """Register like pluggy, but refuse a plugin with a hook wrapper (:class:`PluginError`)."""
         registered = super().register(plugin, name)
         if registered is not None:
+            wrapped = [caller.name for caller in self.get_hookcallers(plugin) or () if _wrappers(caller, plugin)]
+            if wrapped:
+                self.unregister(plugin)
+                raise PluginError(registered, HookWrapperRefused(wrapped[0]))
             self.versions[registered] = version or str(getattr(plugin, "__version__", "") or "")
         return registered
 
@@ -63,6 +79,8 @@ def get_plugin_manager(only: Collection[str] | None = None) -> PluginManager:
             plugin = entry_point.load()
             version = entry_point.dist.version if entry_point.dist else None
             pm.register(plugin, name=entry_point.name, version=version)
+        except PluginError:
+            raise
         except Exception as exc:
             raise PluginError(entry_point.name, exc) from exc
     check_plugins(pm)
@@ -78,16 +96,28 @@ def check_plugins(pm: pluggy.PluginManager) -> None:
 
 
 def call_each(pm: pluggy.PluginManager, hook_name: str, **kwargs: Any) -> Iterator[tuple[str, Any]]:
-    """Call one hook plugin by plugin, in registration order, yielding (plugin name, result).
+    """Call one hook plugin by plugin in pluggy's order, yielding (plugin name, result).
 
+    The order is ``pm.hook.<name>()``'s: the plugin registered last runs
+    first, and ``tryfirst``/``trylast`` move a plugin to the front or back.
     Unlike ``pm.hook.<name>()`` a failure is attributed to its plugin: it is
-    raised as :class:`PluginError`.
+    raised as :class:`PluginError`, as is a hook wrapper, before any plugin runs.
     """
-    hook_caller = getattr(pm.hook, hook_name)
-    for impl in hook_caller.get_hookimpls():
-        name = pm.get_name(impl.plugin) or repr(impl.plugin)
+    impls = list(reversed(getattr(pm.hook, hook_name).get_hookimpls()))  # pluggy calls the list back to front
+    for impl in impls:
+        if impl.wrapper or impl.hookwrapper:
+            raise PluginError(_name(pm, impl.plugin), HookWrapperRefused(hook_name))
+    for impl in impls:
         try:
             result = impl.function(*(kwargs[arg] for arg in impl.argnames))
         except Exception as exc:
-            raise PluginError(name, exc) from exc
-        yield name, result
+            raise PluginError(_name(pm, impl.plugin), exc) from exc
+        yield _name(pm, impl.plugin), result
+
+
+def _name(pm: pluggy.PluginManager, plugin: object) -> str:
+    return pm.get_name(plugin) or repr(plugin)
+
+
+def _wrappers(caller: pluggy.HookCaller, plugin: object) -> bool:
+    return any(impl.plugin is plugin and (impl.wrapper or impl.hookwrapper) for impl in caller.get_hookimpls())

@@ -14,6 +14,7 @@ from .catalog import cycle_choices, figure_choices, installed_plugins
 from .models import Cycle, published_snapshot
 from .svg import inline_svg
 
+#: the rich-text features of every text block (the plan's blocks import this list)
 RICH_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]
 
 

@@ -9,7 +9,7 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 
 from portal.figures.blocks import FigureBlock  # noqa: F401  (the figures app renders published figures)
 
-RICH_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]
+from portal.figures.blocks import RICH_FEATURES  # one list for every rich-text block, the figure caption too
 
 
 class HeadingBlock(blocks.StructBlock):

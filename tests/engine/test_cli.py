@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -124,6 +125,48 @@ def test_usage_errors_exit_64(capsys):
     assert main(["compute", "daten"]) == EXIT_USAGE
     assert "Aufruf fehlerhaft" in capsys.readouterr().err
     assert main([]) == EXIT_USAGE
+
+
+#: argparse's English words; none may reach a user of ``mep``.
+ENGLISH = re.compile(r"usage|options|positional|show this help|error|\bargument\b|required|unrecognized|choice|expected", re.I)
+
+
+@pytest.mark.parametrize("command", [[], ["validate"], ["compute"], ["plugins"]], ids=["mep", "validate", "compute", "plugins"])
+def test_help_is_german_headings_included(command, capsys):
+    assert main([*command, "--help"]) == EXIT_OK
+    help_text = capsys.readouterr().out
+    assert help_text.startswith(f"Aufruf: {' '.join(['mep', *command])} [-h]")
+    assert "\nOptionen:\n  -h, --help  diese Hilfe zeigen und beenden\n" in help_text
+    if command in (["validate"], ["compute"]):
+        assert "\nArgumente:\n  DATA" in help_text
+    if not command:
+        assert "\nBefehle:\n" in help_text and "compute   alle Kennzahlen, Tabellen und Diagramme berechnen" in help_text
+    assert not ENGLISH.findall(help_text), help_text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "mep: Aufruf fehlerhaft: Pflichtangabe fehlt: BEFEHL"),
+        (["compute", "daten"], "mep compute: Aufruf fehlerhaft: Pflichtangabe fehlt: --out"),
+        (["compute", "daten", "--out"], "mep compute: Aufruf fehlerhaft: --out verlangt einen Wert"),
+        (["plugins", "--alle"], "mep: Aufruf fehlerhaft: unbekannte Angabe: --alle"),
+        (["rechne"], "mep: Aufruf fehlerhaft: BEFEHL: unbekannter Wert 'rechne' (möglich: 'validate', 'compute', 'plugins')"),
+    ],
+)
+def test_usage_errors_are_german(args, message, capsys):
+    assert main(args) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.startswith("Aufruf: mep")
+    assert message in err
+    assert not ENGLISH.findall(err), err
+
+
+def test_mep_help_in_its_own_process_is_german(tmp_path):
+    result = run_mep("--help", cwd=tmp_path)
+    assert result.returncode == EXIT_OK
+    assert result.stdout.startswith("Aufruf: mep [-h] BEFEHL ...")
+    assert not ENGLISH.findall(result.stdout), result.stdout
 
 
 def test_plugins_lists_plugins_and_their_figures(cli_plugins, capsys):
