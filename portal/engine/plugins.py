@@ -55,7 +55,8 @@ class PluginManager(pluggy.PluginManager):
             if wrapped:
                 self.unregister(plugin)
                 raise PluginError(registered, HookWrapperRefused(wrapped[0]))
-            self.versions[registered] = version or str(getattr(plugin, "__version__", "") or "")
+            # The plugin's own version: the six fields share one distribution but each has its own.
+            self.versions[registered] = str(getattr(plugin, "__version__", "") or "") or version or ""
         return registered
 
     def plugin_names(self) -> list[str]:
