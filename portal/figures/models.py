@@ -188,10 +188,6 @@ class FigureSnapshot(models.Model):
         return f"{self.key} ({self.regeneration})"
 
     @property
-    def plugin_name(self) -> str:
-        return self.key.split(".", 1)[0]
-
-    @property
     def headers(self) -> list[str]:
         """The German header of each column, in order; a column without a label keeps its name."""
         return [self.column_labels.get(column, column) for column in self.columns]

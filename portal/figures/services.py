@@ -42,14 +42,6 @@ KEPT_SUFFIXES = (".csv", ".xlsx", ".toml")
 Upload = str | Path | IO[bytes]
 
 
-class ImportRefused(Exception):
-    """Raised by callers that want an exception; carries the refused version."""
-
-    def __init__(self, version: DataSetVersion):
-        self.version = version
-        super().__init__("\n".join(version.problems))
-
-
 # --- import ----------------------------------------------------------------
 
 
