@@ -7,7 +7,7 @@ from wagtail.models import Locale, TranslatableMixin
 
 from portal.plan import snippets
 from portal.plan.blocks import AccessibleImageBlock, FigureBlock, GoalListBlock, QuoteBlock
-from portal.plan.models import ChapterPage, HomePage, PlanPage, chapter_sort_key
+from portal.plan.models import ChapterPage, HomePage, PlanPage
 
 
 def test_goal_list_renders_each_goal_with_its_status():
@@ -38,11 +38,6 @@ def test_figure_block_names_its_key_until_the_engine_fills_it():
     block = FigureBlock()
     html = block.render(block.to_python({"key": "finance.forecast", "title": "Abb. 5", "caption": ""}))
     assert 'data-figure-key="finance.forecast"' in html and "Abb. 5" in html
-
-
-def test_chapter_numbers_sort_like_the_document():
-    numbers = ["6.4", "5.10", "", "5.2", "1", "5"]
-    assert sorted(numbers, key=chapter_sort_key) == ["", "1", "5", "5.2", "5.10", "6.4"]
 
 
 def test_every_snippet_is_translatable():

@@ -11,13 +11,14 @@ other product group gets as many units as its share of that total asks for.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import math
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from content.demodata import fields
 
 VARIANTS = ("2025", "2027")
 
@@ -306,19 +307,14 @@ def generate(out: str | Path, scale: int = 1, seed: int = 2025, variant: str = "
         schools, tables = later_cycle(schools, tables, np.random.default_rng([seed, 2027]), cycle["baseline"].year)
 
     plan: dict[str, Any] = {"cycle": cycle, "targets": {"device_ratio_pct": dict(TARGETS)}}
-    field_tables: dict[str, pd.DataFrame] = {}
-    # The field plugins' tables come from content/demodata/fields.py; without it the
-    # core tables alone still make a valid data set. A broken fields.py must fail loudly.
-    if importlib.util.find_spec("content.demodata.fields") is not None:
-        from content.demodata import fields
-
-        # their own generator stream, so adding a field table never changes the core tables
-        field_tables = fields.field_tables(schools, np.random.default_rng([seed, 7]), cycle["baseline"].year)
-        for section, settings in fields.field_plan_settings().items():
-            if isinstance(settings, dict) and isinstance(plan.get(section), dict):
-                plan[section].update(settings)
-            else:
-                plan[section] = settings
+    # The field plugins' tables (content/demodata/fields.py) draw from their own generator
+    # stream, so adding a field table never changes the core tables.
+    field_tables = fields.field_tables(schools, np.random.default_rng([seed, 7]), cycle["baseline"].year)
+    for section, settings in fields.field_plan_settings().items():
+        if isinstance(settings, dict) and isinstance(plan.get(section), dict):
+            plan[section].update(settings)
+        else:
+            plan[section] = settings
 
     (out / "plan.toml").write_text(dumps_toml(plan, header=_HEADER), encoding="utf-8")
     for name, table in {"schools": schools, **tables, **field_tables}.items():

@@ -5,6 +5,11 @@ Every chart of every plugin goes through :func:`bar_chart` or
 German number formats and labels, and a size that stays readable at 320 px
 wide. The SVG carries a ``<title>`` and a ``<desc>`` (the figure's summary),
 so a screen reader announces the chart.
+
+Not to be confused with the Django app ``portal.figures``: this module is the
+engine's side (what a figure is, pure Python, no Django); the app is the
+portal's side (cycles, uploads, regenerations and the stored snapshots of
+these figures).
 """
 
 from __future__ import annotations

@@ -8,3 +8,8 @@ class FiguresConfig(AppConfig):
     label = "figures"
     verbose_name = "Planungsdaten und Abbildungen"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .catalog import connect
+
+        connect()

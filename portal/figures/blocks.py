@@ -18,6 +18,16 @@ from .svg import inline_svg
 RICH_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]
 
 
+class StoredChoiceBlock(blocks.ChoiceBlock):
+    """A choice read as stored: a page view never builds the editor's list (the form still checks it)."""
+
+    def to_python(self, value):
+        return value
+
+    def normalize(self, value):
+        return value
+
+
 class FigureBlock(blocks.StructBlock):
     """A table or chart computed from a cycle's published planning data.
 
@@ -26,10 +36,10 @@ class FigureBlock(blocks.StructBlock):
     block says so instead of breaking the page.
     """
 
-    key = blocks.ChoiceBlock(choices=figure_choices, label=_("Abbildung"))
+    key = StoredChoiceBlock(choices=figure_choices, label=_("Abbildung"))
     title = blocks.CharBlock(label=_("Titel"))
     caption = blocks.RichTextBlock(features=RICH_FEATURES, required=False, label=_("Erläuterung"))
-    cycle = blocks.ChoiceBlock(
+    cycle = StoredChoiceBlock(
         choices=cycle_choices,
         required=False,
         label=_("Zyklus"),

@@ -102,6 +102,9 @@ class DataSetVersion(models.Model):
     status = models.CharField("Status", max_length=20, choices=STATUS_CHOICES)
     problems = models.JSONField("Probleme", default=list, blank=True)
     is_published = models.BooleanField("Veröffentlicht", default=False)
+    # [[school_id, name], …] stored at validation, so a booking form never reads the file;
+    # None: validated before schools were stored (read once when published)
+    schools = models.JSONField("Schulen", null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created", "-pk"]
@@ -186,10 +189,6 @@ class FigureSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.regeneration})"
-
-    @property
-    def plugin_name(self) -> str:
-        return self.key.split(".", 1)[0]
 
     @property
     def headers(self) -> list[str]:

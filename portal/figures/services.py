@@ -33,6 +33,7 @@ from portal.engine.limits import DEFAULT_LIMITS, MB, LimitExceeded, Limits, arch
 from portal.engine.plugins import PluginError, get_plugin_manager
 
 from .models import Cycle, DataSetVersion, FigureSnapshot, Regeneration
+from .schools import read_schools, schools_of
 from .signals import figures_changed
 from .storage import unguessable_name
 
@@ -40,14 +41,6 @@ from .storage import unguessable_name
 KEPT_SUFFIXES = (".csv", ".xlsx", ".toml")
 
 Upload = str | Path | IO[bytes]
-
-
-class ImportRefused(Exception):
-    """Raised by callers that want an exception; carries the refused version."""
-
-    def __init__(self, version: DataSetVersion):
-        self.version = version
-        super().__init__("\n".join(version.problems))
 
 
 # --- import ----------------------------------------------------------------
@@ -133,6 +126,7 @@ def validate_version(version: DataSetVersion) -> DataSetVersion:
                 problems = [f"{version.original_name}: nicht lesbar ({type(exc).__name__}: {exc})"]
             else:
                 fingerprint, synthetic = dataset.fingerprint, dataset.synthetic
+                version.schools = schools_of(dataset)
                 existing = (
                     version.cycle.versions.filter(status=DataSetVersion.VALIDATED, fingerprint=fingerprint)
                     .exclude(pk=version.pk)
@@ -389,6 +383,9 @@ def publish(regeneration: Regeneration) -> Regeneration:
             f"Nur eine erfolgreiche Neuberechnung kann veröffentlicht werden (Status: {regeneration.get_status_display()})."
         )
     version = regeneration.dataset_version
+    if version.schools is None:  # validated before schools were stored on the version
+        version.schools = read_schools(version)
+        version.save(update_fields=["schools"])
     cycle = Cycle.objects.select_for_update().get(pk=version.cycle_id)
     Regeneration.objects.filter(dataset_version__cycle=cycle, published=True).update(published=False)
     DataSetVersion.objects.filter(cycle=cycle, is_published=True).update(is_published=False)

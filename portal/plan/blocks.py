@@ -7,7 +7,7 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from portal.figures.blocks import FigureBlock  # noqa: F401  (the figures app renders published figures)
+from portal.figures.blocks import FigureBlock  # the figures app renders published figures
 
 from portal.figures.blocks import RICH_FEATURES  # one list for every rich-text block, the figure caption too
 

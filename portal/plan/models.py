@@ -24,13 +24,6 @@ from .snippets import (  # noqa: F401  (snippets live in their own module)
 INTRO_FEATURES = ["bold", "italic", "link", "ul", "ol"]
 
 
-def chapter_sort_key(number: str) -> tuple:
-    """Sort "5.10" after "5.9"; unnumbered chapters (Vorwort) first."""
-    if not number:
-        return (0,)
-    return (1, *(int(part) if part.isdigit() else 0 for part in number.split(".")))
-
-
 class HomePage(Page):
     """The portal's start page: what the living plan is and where to go next."""
 
