@@ -21,9 +21,9 @@ TEMPLATE_ROOTS = [ROOT / "portal", ROOT / "plugins"]
 
 
 @pytest.fixture
-def published(db, demo, settings):
+def published(db, demo_cache, settings):
     for slug in ("2025-2026", "2027-2028"):
-        publish_demo(demo, slug)
+        publish_demo(demo_cache, slug)
     settings.MEP_SCHOOL_SOURCE = "tests.workshops.conftest.three_schools"
 
 

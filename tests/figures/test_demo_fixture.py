@@ -19,9 +19,9 @@ def stored(regeneration):
 
 
 @pytest.fixture
-def no_computing(monkeypatch, demo):
+def no_computing(monkeypatch, demo_cache):
     """The demo figures computed once (as the session does), and from then on the engine refuses to compute."""
-    demo.figures("2025"), demo.figures("2027")
+    demo_cache.figures("2025"), demo_cache.figures("2027")
 
     def forbidden(*args, **kwargs):
         raise AssertionError("die Abbildungen werden einmal je Testlauf berechnet, nicht je Test")
@@ -31,10 +31,10 @@ def no_computing(monkeypatch, demo):
 
 
 @pytest.mark.parametrize("slug", ["2025-2026", "2027-2028"])
-def test_published_demo_figures_equal_a_real_regeneration(db, demo, slug):
+def test_published_demo_figures_equal_a_real_regeneration(db, demo_cache, slug):
     cycle = Cycle.objects.get(slug=slug)
-    real = services.regenerate(services.import_dataset(cycle, demo.folder(slug[:4])), publish_when_done=True)
-    shared = publish_demo(demo, slug)
+    real = services.regenerate(services.import_dataset(cycle, demo_cache.folder(slug[:4])), publish_when_done=True)
+    shared = publish_demo(demo_cache, slug)
     assert real.status == shared.status == Regeneration.SUCCEEDED
     assert stored(shared) == stored(real) and len(stored(shared)) >= 21
     assert shared.dataset_version == real.dataset_version  # the same data: the version already held

@@ -17,9 +17,9 @@ URL = "/abbildungen/vergleich/"
 
 
 @pytest.fixture
-def two_cycles(db, demo):
+def two_cycles(db, demo_cache):
     """The demo data published for 2025–2026 and the later demo data for 2027–2028."""
-    return publish_demo(demo, "2025-2026"), publish_demo(demo, "2027-2028")
+    return publish_demo(demo_cache, "2025-2026"), publish_demo(demo_cache, "2027-2028")
 
 
 def get(client, url):
