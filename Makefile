@@ -33,7 +33,7 @@ browser:
 	  else echo "Für die Browser-Tests bitte Debians chromium installieren: sudo apt-get install chromium"; exit 1; fi; }
 
 test: install browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var static_collected media

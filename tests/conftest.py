@@ -1,12 +1,36 @@
 import pytest
 from django.core.management import call_command
 
+from tests.demo import DemoData, publish_demo
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the content pack once; every `db` test starts from the loaded plan."""
     with django_db_blocker.unblock():
         call_command("load_content", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def demo_cache(tmp_path_factory):
+    """The demo data sets and their figures, each made once per test session (per xdist worker)."""
+    return DemoData(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(scope="session")
+def demo_folder(demo_cache):
+    return demo_cache.folder("2025")
+
+
+@pytest.fixture(scope="session")
+def demo_2027_folder(demo_cache):
+    return demo_cache.folder("2027")
+
+
+@pytest.fixture
+def published(db, demo_cache):
+    """The demo data set imported into 2025–2026 and its figures published (computed once per session)."""
+    return publish_demo(demo_cache, "2025-2026")
 
 
 @pytest.fixture

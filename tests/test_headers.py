@@ -11,29 +11,19 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from portal.figures import services
-from portal.figures.models import Cycle
 from portal.plan.models import ChapterPage, LegalPage, PartnerOfferPage, PlanPage
 from portal.workshops.models import Workshop, WorkshopSession
+from tests.demo import publish_demo
 from tests.production import production_env
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_ROOTS = [ROOT / "portal", ROOT / "plugins"]
 
 
-@pytest.fixture(scope="module")
-def demo_folders(tmp_path_factory):
-    from content.demodata import generate
-
-    base = tmp_path_factory.mktemp("demo")
-    return generate(base / "a"), generate(base / "b", variant="2027")
-
-
 @pytest.fixture
-def published(db, demo_folders, settings):
-    first, later = demo_folders
-    for slug, folder in (("2025-2026", first), ("2027-2028", later)):
-        services.regenerate(services.import_dataset(Cycle.objects.get(slug=slug), folder), publish_when_done=True)
+def published(db, demo_cache, settings):
+    for slug in ("2025-2026", "2027-2028"):
+        publish_demo(demo_cache, slug)
     settings.MEP_SCHOOL_SOURCE = "tests.workshops.conftest.three_schools"
 
 

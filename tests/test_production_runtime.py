@@ -22,6 +22,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "mep.example.org"
+# One xdist worker prepares the demo site once for both tests (it takes long: migrate, demo figures, collectstatic).
+pytestmark = pytest.mark.xdist_group("production-site")
 
 
 def _manage(env, *args):

@@ -28,8 +28,6 @@ def cli_plugins(monkeypatch, core_pm):
 
 
 @pytest.fixture(scope="session")
-def demo_data(tmp_path_factory):
+def demo_data(demo_cache):
     """The demo data set (2025 variant, seed 2025), generated once per session."""
-    from content.demodata import generate
-
-    return generate(tmp_path_factory.mktemp("demo") / "data")
+    return demo_cache.folder("2025")

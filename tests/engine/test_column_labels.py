@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from portal.engine.compute import compute_figures, figure_catalog
-from portal.engine.dataset import load_dataset
+from portal.engine.compute import figure_catalog
 from portal.engine.figures import Figure
 from portal.engine.plugins import get_plugin_manager
 
 
-def test_every_column_of_every_demo_figure_has_a_german_label(demo_data):
-    pm = get_plugin_manager()
-    results = compute_figures(load_dataset(demo_data, pm=pm), pm=pm)
+def test_every_column_of_every_demo_figure_has_a_german_label(demo_cache):
+    results, _versions = demo_cache.figures("2025")  # every installed plugin's figures of the demo data
     assert len(results) >= 20
     for _plugin, figure in results:
         labels = figure.column_labels()
@@ -22,10 +20,9 @@ def test_every_column_of_every_demo_figure_has_a_german_label(demo_data):
         assert all(label.strip() for label in labels.values()), figure.key
 
 
-def test_catalog_carries_the_same_labels_as_the_computed_figures(demo_data):
-    pm = get_plugin_manager()
-    catalog = {info.key: info for _plugin, infos in figure_catalog(pm) for info in infos}
-    for _plugin, figure in compute_figures(load_dataset(demo_data, pm=pm), pm=pm):
+def test_catalog_carries_the_same_labels_as_the_computed_figures(demo_cache):
+    catalog = {info.key: info for _plugin, infos in figure_catalog(get_plugin_manager()) for info in infos}
+    for _plugin, figure in demo_cache.figures("2025")[0]:
         assert dict(figure.columns) == dict(catalog[figure.key].columns), figure.key
 
 

@@ -20,20 +20,6 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-@pytest.fixture(scope="session")
-def demo_folder(tmp_path_factory):
-    from content.demodata import generate
-
-    return generate(tmp_path_factory.mktemp("demo") / "data")
-
-
-@pytest.fixture(scope="session")
-def demo_2027_folder(tmp_path_factory):
-    from content.demodata import generate
-
-    return generate(tmp_path_factory.mktemp("demo2027") / "data", variant="2027")
-
-
 def zip_folder(folder, target, prefix="daten/"):
     """A zip as a planner makes it: the folder itself zipped, files under a top folder."""
     with zipfile.ZipFile(target, "w") as archive:

@@ -12,17 +12,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from bs4 import BeautifulSoup
 
-from portal.figures import services
 from portal.figures.blocks import FigureBlock, format_cell
 from portal.figures.catalog import figure_choices
-from portal.figures.models import Cycle
 from portal.plan.models import ChapterPage
-
-
-@pytest.fixture
-def published(db, demo_folder):
-    cycle = Cycle.objects.get(name="2025–2026")
-    return services.regenerate(services.import_dataset(cycle, demo_folder), publish_when_done=True)
 
 
 def soup(client, url):

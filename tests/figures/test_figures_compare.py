@@ -7,25 +7,19 @@ from collections import Counter
 import pytest
 from bs4 import BeautifulSoup
 
-from portal.figures import services
 from portal.figures.blocks import format_cell
 from portal.figures.compare import compare
-from portal.figures.models import Cycle, FigureSnapshot
+from portal.figures.models import FigureSnapshot
 from portal.plan.models import ChapterPage
+from tests.demo import publish_demo
 
 URL = "/abbildungen/vergleich/"
 
 
 @pytest.fixture
-def two_cycles(db, demo_folder, demo_2027_folder):
+def two_cycles(db, demo_cache):
     """The demo data published for 2025–2026 and the later demo data for 2027–2028."""
-    first = services.regenerate(
-        services.import_dataset(Cycle.objects.get(slug="2025-2026"), demo_folder), publish_when_done=True
-    )
-    later = services.regenerate(
-        services.import_dataset(Cycle.objects.get(slug="2027-2028"), demo_2027_folder), publish_when_done=True
-    )
-    return first, later
+    return publish_demo(demo_cache, "2025-2026"), publish_demo(demo_cache, "2027-2028")
 
 
 def get(client, url):

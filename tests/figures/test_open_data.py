@@ -8,17 +8,10 @@ import jsonschema
 import pytest
 from bs4 import BeautifulSoup
 
-from portal.figures import services
 from portal.figures.api import api
-from portal.figures.models import Cycle, FigureSnapshot
+from portal.figures.models import FigureSnapshot
 
 API_PATHS = {"/api/v1/cycles/", "/api/v1/cycles/{cycle}/figures/", "/api/v1/cycles/{cycle}/figures/{key}"}
-
-
-@pytest.fixture
-def published(db, demo_folder):
-    cycle = Cycle.objects.get(slug="2025-2026")
-    return services.regenerate(services.import_dataset(cycle, demo_folder), publish_when_done=True)
 
 
 @pytest.fixture

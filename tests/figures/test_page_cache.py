@@ -19,11 +19,6 @@ def cycle(db):
 
 
 @pytest.fixture
-def published(cycle, demo_folder):
-    return services.regenerate(services.import_dataset(cycle, demo_folder), publish_when_done=True)
-
-
-@pytest.fixture
 def renders(monkeypatch):
     """How often a figure block was rendered (rather than read from the cache)."""
     calls = []
