@@ -33,6 +33,7 @@ browser:
 	  else echo "Für die Browser-Tests bitte Debians chromium installieren: sudo apt-get install chromium"; exit 1; fi; }
 
 test: install browser
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n auto
 
 clean:

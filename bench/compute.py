@@ -50,7 +50,7 @@ def main() -> int:
         print(f"Rechner: {platform.processor() or platform.machine()}, {os.cpu_count()} Kerne, "
               f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
         print()
-        print("| Schulen | Inventarzeilen | Dateigröße | mep compute (bester von {0}) | Median | Ziel |".format(args.repeat))
+        print(f"| Schulen | Inventarzeilen | Dateigröße | mep compute (bester von {args.repeat}) | Median | Ziel |")
         print("|---:|---:|---:|---:|---:|---:|")
         for scale in args.scales:
             data = generate(work / f"data-{scale}", scale=scale)

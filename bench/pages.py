@@ -103,7 +103,7 @@ def main() -> int:
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit("gunicorn startet nicht")
+                    raise SystemExit("gunicorn startet nicht") from None
                 time.sleep(0.2)
         first = fetch(port, CHAPTER)  # renders and fills the cache
         for path in (CHAPTER, BASELINE):

@@ -2,7 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
-from wagtail.blocks import StreamBlockValidationError, StructBlockValidationError
+from wagtail.blocks import StructBlockValidationError
 from wagtail.models import Locale, TranslatableMixin
 
 from portal.plan import snippets

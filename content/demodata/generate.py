@@ -147,7 +147,7 @@ def make_schools(rng: np.random.Generator, scale: int) -> pd.DataFrame:
     rows = []
     width = 2 if scale == 1 else len(str(50 * scale))
     number = 0
-    for school_type, (count, (low, high)) in SCHOOL_TYPES.items():
+    for school_type, (count, _pupil_range) in SCHOOL_TYPES.items():
         for i in range(1, count * scale + 1):
             number += 1
             rows.append((f"S{number:0{max(3, width)}d}", f"Beispielschule {school_type} {i:0{width}d}", school_type))

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from portal.engine.specs import DataSet, Problem, TableSpec
     from portal.engine.figures import Figure, FigureInfo
+    from portal.engine.specs import DataSet, Problem, TableSpec
 
 hookspec = pluggy.HookspecMarker("mep")
 hookimpl = pluggy.HookimplMarker("mep")

@@ -34,7 +34,7 @@ def published_schools() -> list[tuple[str, str]]:
 def schools_of(dataset: DataSet) -> list[list[str]]:
     """[school_id, name] of every school of a read data set, in its order, as stored on its version."""
     table = dataset.tables["schools"]
-    return [[str(sid), str(name)] for sid, name in zip(table["school_id"], table["name"])]
+    return [[str(sid), str(name)] for sid, name in zip(table["school_id"], table["name"], strict=True)]
 
 
 def read_schools(version: DataSetVersion) -> list[list[str]]:

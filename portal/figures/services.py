@@ -15,10 +15,11 @@ import shutil
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 from django.conf import settings
 from django.core.files import File

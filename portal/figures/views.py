@@ -92,7 +92,7 @@ def figure_compare(request):
         )
     else:
         context["missing"] = [
-            cycle.name if cycle else slug for cycle, slug, s in zip((cycle_a, cycle_b), (slug_a, slug_b), snapshots)
+            cycle.name if cycle else slug for cycle, slug, s in zip((cycle_a, cycle_b), (slug_a, slug_b), snapshots, strict=True)
             if s is None
         ]
     return TemplateResponse(request, "figures/compare.html", context)

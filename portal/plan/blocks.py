@@ -7,9 +7,10 @@ from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from portal.figures.blocks import FigureBlock  # the figures app renders published figures
-
-from portal.figures.blocks import RICH_FEATURES  # one list for every rich-text block, the figure caption too
+from portal.figures.blocks import (
+    RICH_FEATURES,  # one list for every rich-text block, the figure caption too
+    FigureBlock,  # the figures app renders published figures
+)
 
 
 class HeadingBlock(blocks.StructBlock):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -41,9 +41,9 @@ def session_event(session: WorkshopSession, *, base_url: str | None = None) -> E
     url = base + reverse("workshops:session", args=[session.pk])
     event = Event()
     event.add("uid", f"workshop-termin-{session.pk}@{urlsplit(base).hostname or 'mep'}")
-    event.add("dtstamp", datetime.now(dt_timezone.utc))
-    event.add("dtstart", session.start.astimezone(dt_timezone.utc))
-    event.add("dtend", session.end.astimezone(dt_timezone.utc))
+    event.add("dtstamp", datetime.now(UTC))
+    event.add("dtstart", session.start.astimezone(UTC))
+    event.add("dtend", session.end.astimezone(UTC))
     title = f"{workshop.title} (Beispiel)" if workshop.is_example else workshop.title
     event.add("summary", title)
     event.add("description", f"{workshop.description}\n\n{url}")

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connections, transaction
@@ -38,7 +37,7 @@ def clock() -> datetime:
 def interval_start(now: datetime, minutes: int) -> datetime:
     """The start of the interval ``now`` falls in, aligned to the epoch so every worker agrees."""
     seconds = minutes * 60
-    return datetime.fromtimestamp(now.timestamp() // seconds * seconds, tz=dt_timezone.utc)
+    return datetime.fromtimestamp(now.timestamp() // seconds * seconds, tz=UTC)
 
 
 def on_request_finished(sender, **kwargs) -> None:

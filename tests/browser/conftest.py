@@ -106,7 +106,7 @@ def live_portal(portal_env):
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
                 server.kill()
-                raise RuntimeError("Portal-Server startet nicht: " + server.stderr.read().decode()[-2000:])
+                raise RuntimeError("Portal-Server startet nicht: " + server.stderr.read().decode()[-2000:]) from None
             time.sleep(0.3)
     yield base
     server.terminate()

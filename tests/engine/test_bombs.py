@@ -90,13 +90,13 @@ def test_wide_sheet_reads_only_the_declared_columns(tmp_path):
 
 
 def test_csv_file_bigger_than_the_limit_is_refused_before_it_is_read(tmp_path):
-    rows = "".join(f"S1,ipad,1,2020,,\n" for _ in range(200_000))
+    rows = "".join("S1,ipad,1,2020,,\n" for _ in range(200_000))
     folder = write_dataset(tmp_path / "data", inventory="school_id,product_group,quantity,acquired_year,unit_cost_eur,useful_life_years\n" + rows)
     assert problems(folder, limits=Limits(file_bytes=MB)) == ["inventory.csv: Die Datei ist größer als 1 MB (3 MB)."]
 
 
 def test_csv_with_more_rows_than_the_limit_is_refused(tmp_path):
-    rows = "".join(f"S1,ipad,1,2020,,\n" for _ in range(300))
+    rows = "".join("S1,ipad,1,2020,,\n" for _ in range(300))
     folder = write_dataset(tmp_path / "data", inventory="school_id,product_group,quantity,acquired_year,unit_cost_eur,useful_life_years\n" + rows)
     assert problems(folder, limits=Limits(rows=100)) == [
         "inventory.csv: mehr als 100 Zeilen; so lange Tabellen liest die Planungsmaschine nicht"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow_install
+pytestmark = [pytest.mark.slow_install, pytest.mark.xdist_group("install")]  # one virtualenv per run, in one worker
 
 ROOT = Path(__file__).resolve().parents[2]
 FIELDS = {"infrastructure", "support", "finance", "controlling", "ki", "datastrategy"}

@@ -9,8 +9,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from portal.engine.plugins import get_plugin_manager
 from portal.engine.hookspecs import hookimpl
+from portal.engine.plugins import get_plugin_manager
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,8 @@ import re
 from collections import Counter
 
 import pytest
-from django.core.exceptions import ValidationError
 from bs4 import BeautifulSoup
+from django.core.exceptions import ValidationError
 
 from portal.figures.blocks import FigureBlock, format_cell
 from portal.figures.catalog import figure_choices

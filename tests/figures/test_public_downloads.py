@@ -22,7 +22,7 @@ def publish_with_labels(folder, tmp_path, *labels: str) -> Regeneration:
     shutil.copytree(folder, changed)
     with (changed / "catalog.csv").open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    for row, label in zip(rows, labels):
+    for row, label in zip(rows, labels, strict=False):  # only the first rows get a label
         row["label"] = label
     with (changed / "catalog.csv").open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))

@@ -19,7 +19,7 @@ from django.core.files.storage import default_storage
 from portal.figures import services
 from portal.figures.models import Cycle, DataSetVersion
 from tests.bombs import MB, declare_size, huge_dimension, peak_memory, zip_bomb
-from tests.figures.conftest import workbook_from_folder, zip_folder
+from tests.figures.conftest import workbook_from_folder
 from tests.figures.test_figures_admin import URL, upload
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -196,7 +196,7 @@ def test_stored_data_set_is_deflated_private_and_unguessable(client, cycle, demo
     inventory = next(info for info in infos if info.filename == "inventory.csv")
     assert inventory.compress_size * 3 < inventory.file_size
     with pytest.raises(ValueError):
-        version.file.url
+        _ = version.file.url
     assert client.get(settings.MEDIA_URL + version.file.name).status_code == 404
     assert stored_files(settings.MEDIA_ROOT) == []
 

@@ -1,6 +1,5 @@
 """The daily commands (reminders, erasure), the demo workshops and where the schools come from."""
 
-from datetime import timedelta
 from io import StringIO
 
 import pytest

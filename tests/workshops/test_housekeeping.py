@@ -1,7 +1,6 @@
 """Personal data leaves early, and the portal itself runs its daily housekeeping and shows it in the admin."""
 
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -168,7 +167,7 @@ def test_traffic_enqueues_one_run_per_interval_not_per_request(
 ):
     settings.MEP_HOUSEKEEPING_INTERVAL_MINUTES = 60
     cancelled = booking(make_session(days=A_YEAR), status="cancelled", cancelled_at=timezone.now() - timedelta(days=8))
-    ten_past = datetime(2026, 11, 26, 10, 10, tzinfo=dt_timezone.utc)
+    ten_past = datetime(2026, 11, 26, 10, 10, tzinfo=UTC)
     at(monkeypatch, ten_past)
     for _ in range(3):
         assert client.get("/healthz").status_code == 200

@@ -86,8 +86,8 @@ def test_a_school_cancelling_while_staff_call_the_date_off_never_deadlocks(commi
                 status=Booking.Status.WAITING,
             )
             errors = _run_at_once(
-                lambda: service.cancel_booking(confirmed.pk, confirmed.token_nonce),
-                lambda: service.cancel_session(session.pk),
+                lambda booking=confirmed: service.cancel_booking(booking.pk, booking.token_nonce),
+                lambda date=session: service.cancel_session(date.pk),
             )
             assert errors == [], f"Runde {round_}"
             session.refresh_from_db()

@@ -120,7 +120,7 @@ def test_past_retention_at_the_baseline_excludes_the_end_day():
 )
 def test_reference_date_setting_overrides_the_baseline(reference, overdue, summary):
     figure = figures_by_key(plugin, make_dataset(datastrategy={"reference_date": reference}))["datastrategy.past_retention"]
-    assert dict(zip(figure.data["data_category"], figure.data["days_overdue"])) == overdue
+    assert dict(zip(figure.data["data_category"], figure.data["days_overdue"], strict=True)) == overdue
     assert figure.summary == summary
 
 
