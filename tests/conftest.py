@@ -50,3 +50,22 @@ def empty_page_cache():
 
     clear_page_cache()
     clear_stored_keys()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Make ``--dist loadgroup`` group by ``xdist_group`` again.
+
+    pytest-xdist 3.8 (the newest) marks a group by appending ``@name`` to
+    ``Node._nodeid``, which pytest 9 no longer reads (node ids live in
+    ``Node._id``), so every group was spread over all workers and each worker
+    built its own live portal. Remove this once pytest-xdist supports pytest 9.
+    """
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in item.iter_markers("xdist_group")})
+        if names and "@" not in item.nodeid:
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(names)}")

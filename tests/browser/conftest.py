@@ -55,13 +55,6 @@ def _database_url(tmp: Path):
     return f"sqlite:///{tmp / 'browser.sqlite3'}", lambda: None
 
 
-def pytest_collection_modifyitems(items):
-    """Every browser test in one xdist worker (``--dist loadgroup``): they share one live portal, slow to prepare."""
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 @pytest.fixture(scope="session")
 def portal_env(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("portal")

@@ -4,7 +4,7 @@ import pytest
 
 from .conftest import WCAG_21_AA
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one live portal, in one worker
 
 PAGES = {
     "home": "/",

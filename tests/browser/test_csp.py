@@ -7,7 +7,7 @@ import pytest
 
 from .conftest import manage
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one live portal, in one worker
 
 PUBLIC = {
     "home": "/",

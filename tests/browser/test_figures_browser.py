@@ -4,7 +4,7 @@ import pytest
 
 from .test_accessibility import PAGES
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one live portal, in one worker
 
 
 def test_chapter_5_3_shows_forecast_chart_and_opens_its_table(live_portal, page):

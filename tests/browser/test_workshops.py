@@ -10,7 +10,7 @@ import pytest
 
 from .conftest import WCAG_21_AA, manage
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]  # one live portal, in one worker
 
 CREATE_DATE = """
 from datetime import timedelta
