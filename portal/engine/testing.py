@@ -107,3 +107,20 @@ def with_lines(frame: pd.DataFrame) -> pd.DataFrame:
 def figures_by_key(plugin, dataset: DataSet) -> dict[str, Figure]:
     """A plugin's computed figures by key."""
     return {figure.key: figure for figure in plugin.mep_figures(dataset)}
+
+
+def install_plugin(site: str | Path, name: str, source: str, version: str = "0.1") -> Path:
+    """Write a one-module plugin ``mep_<name>`` with its ``mep`` entry point into ``site``, as pip would.
+
+    Put ``site`` on ``sys.path`` (and call ``importlib.invalidate_caches()``) for
+    ``get_plugin_manager`` to find it, exactly like an installed stranger's plugin.
+    """
+    site = Path(site)
+    site.mkdir(parents=True, exist_ok=True)
+    module = f"mep_{name}"
+    (site / f"{module}.py").write_text(textwrap.dedent(source))
+    dist = site / f"{module}-{version}.dist-info"
+    dist.mkdir(exist_ok=True)
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: mep-{name}\nVersion: {version}\n")
+    (dist / "entry_points.txt").write_text(f"[mep]\n{name} = {module}\n")
+    return site

@@ -7,12 +7,12 @@ import os
 import re
 import subprocess
 import sys
-import textwrap
 
 import pytest
 
 from portal.engine.cli import EXIT_FAILED, EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, main
 from portal.engine.hookspecs import hookimpl
+from portal.engine.testing import install_plugin
 
 
 class Exploding:
@@ -199,10 +199,9 @@ def test_no_traceback_reaches_the_user(tmp_path):
 
 def test_stranger_plugin_installed_by_entry_point_runs_through_the_cli(tmp_path, demo_data):
     """The six fields plus a pip-installed stranger's plugin: its figures appear, no engine change."""
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "mep_hello.py").write_text(
-        textwrap.dedent(
+    site = install_plugin(
+        tmp_path / "site",
+        "hello",
             """
             import pandas as pd
             from portal.engine.figures import Figure
@@ -212,13 +211,8 @@ def test_stranger_plugin_installed_by_entry_point_runs_through_the_cli(tmp_path,
             def mep_figures(dataset):
                 n = len(dataset.tables["schools"])
                 return [Figure("hello.schools", "Schulen", "key_figure", f"{n} Schulen.", pd.DataFrame({"n": [n]}))]
-            """
-        )
+            """,
     )
-    dist = site / "mep_hello-0.1.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: mep-hello\nVersion: 0.1\n")
-    (dist / "entry_points.txt").write_text("[mep]\nhello = mep_hello\n")
     result = run_mep("compute", str(demo_data), "--out", "out", cwd=tmp_path, env={"PYTHONPATH": str(site)})
     assert result.returncode == EXIT_OK, result.stderr
     manifest = json.loads((tmp_path / "out" / "figures.json").read_text(encoding="utf-8"))

@@ -14,6 +14,7 @@ from portal.engine.dataset import load_dataset
 from portal.engine.figures import Figure, FigureInfo
 from portal.engine.hookspecs import hookimpl
 from portal.engine.plugins import PluginError, PluginManager, call_each, get_plugin_manager
+from portal.engine.testing import install_plugin
 
 
 def tiny_plugin(name: str, **marks):
@@ -108,16 +109,11 @@ def test_a_hook_wrapper_on_a_plain_pluggy_manager_is_refused_before_any_plugin_r
 
 
 def test_an_installed_hook_wrapper_is_named_once(monkeypatch, tmp_path):
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "mep_wrap.py").write_text(
+    site = install_plugin(
+        tmp_path / "site", "wrap",
         "from portal.engine.hookspecs import hookimpl\n\n"
-        "@hookimpl(wrapper=True)\ndef mep_figures(dataset):\n    return (yield)\n"
+        "@hookimpl(wrapper=True)\ndef mep_figures(dataset):\n    return (yield)\n",
     )
-    dist = site / "mep_wrap-0.1.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: mep-wrap\nVersion: 0.1\n")
-    (dist / "entry_points.txt").write_text("[mep]\nwrap = mep_wrap\n")
     monkeypatch.syspath_prepend(str(site))
     importlib.invalidate_caches()
     with pytest.raises(PluginError) as refused:

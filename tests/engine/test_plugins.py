@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import textwrap
 
 import pandas as pd
 import pytest
@@ -13,6 +12,7 @@ from portal.engine.dataset import DataSetError, Problem, load_dataset
 from portal.engine.figures import Figure, FigureInfo, bar_chart
 from portal.engine.hookspecs import hookimpl
 from portal.engine.plugins import PluginError, get_plugin_manager
+from portal.engine.testing import install_plugin
 
 FIELDS = {"infrastructure", "support", "finance", "controlling", "ki", "datastrategy"}
 
@@ -57,10 +57,9 @@ def test_plugin_registered_at_run_time_shows_its_figures(data, core_pm):
 
 
 def test_pip_installed_plugin_is_found_through_its_entry_point(tmp_path, monkeypatch, data):
-    site = tmp_path / "site"
-    (site / "mep_stranger").mkdir(parents=True)
-    (site / "mep_stranger" / "__init__.py").write_text(
-        textwrap.dedent(
+    site = install_plugin(
+        tmp_path / "site",
+        "stranger",
             """
             import pandas as pd
             from portal.engine.figures import Figure, FigureInfo
@@ -73,13 +72,9 @@ def test_pip_installed_plugin_is_found_through_its_entry_point(tmp_path, monkeyp
             @hookimpl
             def mep_figures(dataset):
                 return [Figure("stranger.count", "Anzahl", "key_figure", "Zwei Schulen.", pd.DataFrame({"n": [2]}))]
-            """
-        )
+            """,
+        version="1.2.3",
     )
-    dist = site / "mep_stranger-1.2.3.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: mep-stranger\nVersion: 1.2.3\n")
-    (dist / "entry_points.txt").write_text("[mep]\nstranger = mep_stranger\n")
     monkeypatch.syspath_prepend(str(site))
     importlib.invalidate_caches()
 
@@ -122,15 +117,10 @@ def test_plugin_returning_a_broken_figure_is_named(data, core_pm, figure, messag
 
 
 def test_plugin_with_a_misspelt_hook_is_named(monkeypatch, tmp_path):
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "mep_typo.py").write_text(
-        "from portal.engine.hookspecs import hookimpl\n\n@hookimpl\ndef mep_figurs(dataset):\n    return []\n"
+    site = install_plugin(
+        tmp_path / "site", "typo",
+        "from portal.engine.hookspecs import hookimpl\n\n@hookimpl\ndef mep_figurs(dataset):\n    return []\n",
     )
-    dist = site / "mep_typo-0.1.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: mep-typo\nVersion: 0.1\n")
-    (dist / "entry_points.txt").write_text("[mep]\ntypo = mep_typo\n")
     monkeypatch.syspath_prepend(str(site))
     importlib.invalidate_caches()
     with pytest.raises(PluginError) as failed:
