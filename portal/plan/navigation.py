@@ -48,7 +48,7 @@ SITE_FIELDS = ("id", "hostname", "port", "is_default_site")
 
 
 def _read() -> dict:
-    """Every page and the sites rooted at it, in one query."""
+    """Every page (as instances of its class) and the sites rooted at it, in one query."""
     lookups = [lookup for fields in SPECIFIC_FIELDS.values() for lookup in fields.values()]
     site_lookups = [f"sites_rooted_here__{name}" for name in SITE_FIELDS]
     rows = (
@@ -59,14 +59,33 @@ def _read() -> dict:
             "restricted", *lookups, *site_lookups,
         )
     )
-    pages, sites = [], []
-    width = len(BASE_FIELDS) + 4 + len(lookups)
+    nodes, sites, restricted_paths, locales = [], [], [], {}
+    width = len(BASE_FIELDS)
     for row in rows:
-        if not pages or pages[-1][0] != row[0]:
-            pages.append(row[:width])
-        if row[width] is not None:
-            sites.append((row[0], *row[width:]))
-    return {"pages": pages, "sites": sites}
+        if not nodes or nodes[-1].pk != row[0]:
+            values = dict(zip(BASE_FIELDS, row[:width], strict=True))
+            app_label, model_name, language_code, restricted = row[width:width + 4]
+            model = _model(app_label, model_name)
+            for position, (label, name) in enumerate(
+                (label, name) for label, fields in SPECIFIC_FIELDS.items() for name in fields
+            ):
+                if model._meta.label_lower == label:
+                    values[name] = row[width + 4 + position]
+            node = _instance(model, values)
+            locale = locales.get(values["locale_id"])
+            if locale is None:
+                locale = locales[values["locale_id"]] = _instance(
+                    Locale, {"id": values["locale_id"], "language_code": language_code}
+                )
+            node._state.fields_cache["locale"] = locale
+            nodes.append(node)
+            if restricted:
+                restricted_paths.append(node.path)
+        site = row[width + 4 + len(lookups):]
+        if site[0] is not None:
+            sites.append((row[0], *site))
+    # kept as instances: unpickling them from the cache is some 30 times faster than making them
+    return {"nodes": nodes, "sites": sites, "restricted_paths": restricted_paths}
 
 
 def drop() -> None:
@@ -86,7 +105,7 @@ def load(fresh: bool = False) -> Structure:
     data = None if fresh else cache.get(KEY)
     if data is None:
         data = _read()
-        cache.set(KEY, data, TIMEOUT)
+        cache.set(KEY, data, TIMEOUT)  # pickled before Structure() ties the nodes to itself
     return Structure(data)
 
 
@@ -122,44 +141,21 @@ class Structure:
 
     def __init__(self, data: dict):
         self.data = data
-        self.nodes: list[Page] = []
+        self.nodes: list[Page] = data["nodes"]
+        self.restricted_paths = tuple(data["restricted_paths"])
         self.by_id: dict[int, Page] = {}
         self.by_url_path: dict[str, Page] = {}
         self.by_path: dict[str, Page] = {}
         self.children_of: dict[str, list[Page]] = defaultdict(list)
         self.by_translation_key: dict[object, list[Page]] = defaultdict(list)
-        restricted_paths = []
-        locales: dict[int, Locale] = {}
-        width = len(BASE_FIELDS)
-        for row in data["pages"]:
-            values = dict(zip(BASE_FIELDS, row[:width], strict=True))
-            app_label, model_name, language_code, restricted = row[width:width + 4]
-            model = _model(app_label, model_name)
-            extra = row[width + 4:]
-            position = 0
-            for label, fields in SPECIFIC_FIELDS.items():
-                for name in fields:
-                    if model._meta.label_lower == label:
-                        values[name] = extra[position]
-                    position += 1
-            node = _instance(model, values)
-            locale = locales.get(values["locale_id"])
-            if locale is None:
-                locale = locales[values["locale_id"]] = _instance(
-                    Locale, {"id": values["locale_id"], "language_code": language_code}
-                )
-            node._state.fields_cache["locale"] = locale
+        for node in self.nodes:
             node._mep_structure = self
-            if restricted:
-                restricted_paths.append(node.path)
-            self.nodes.append(node)
             self.by_id[node.pk] = node
             self.by_url_path[node.url_path] = node
             self.by_path[node.path] = node
             self.by_translation_key[node.translation_key].append(node)
             if node.depth > 1:
                 self.children_of[node.path[: -Page.steplen]].append(node)
-        self.restricted_paths = tuple(restricted_paths)
 
     def node(self, page) -> Page | None:
         """The tree's node for ``page``, if the tree holds it at the same place."""
