@@ -129,7 +129,7 @@ def main() -> int:
             profiler.enable()
             client.get(CHAPTER)
             profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+            pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(45)
     finally:
         if args.data is None:
             shutil.rmtree(work, ignore_errors=True)
