@@ -72,18 +72,19 @@ def pages() -> list[tuple[str, str]]:
             (f"Partnerangebot {offer.url}", offer.url), ("/workshops/", "/workshops/")]
 
 
-def render(client, path: str) -> tuple[float, list[dict]]:
+def render(client, path: str) -> tuple[float, float, list[dict]]:
+    """One cold render: wall time, this process's CPU time (less disturbed by a busy machine), the queries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     clear_caches()
     with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         response = client.get(path)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     if response.status_code != 200:
         raise SystemExit(f"{path}: Status {response.status_code}")
-    return elapsed, list(queries.captured_queries)
+    return elapsed, cpu, list(queries.captured_queries)
 
 
 def main() -> int:
@@ -113,9 +114,10 @@ def main() -> int:
         client = Client()
         rows = []
         for label, path in pages():
-            first, queries = render(client, path)
-            times = [render(client, path)[0] for _ in range(repeat)]
-            rows.append((label, len(queries), first, statistics.median(times), max(times)))
+            first, _, queries = render(client, path)
+            runs = [render(client, path) for _ in range(repeat)]
+            times, cpu = [r[0] for r in runs], [r[1] for r in runs]
+            rows.append((label, len(queries), first, statistics.median(times), max(times), statistics.median(cpu)))
             if args.queries:
                 print(f"\n## {label}: {len(queries)} Abfragen")
                 for number, query in enumerate(queries, 1):
@@ -140,10 +142,13 @@ def main() -> int:
           f"{platform.system()} {platform.release()}; Datenbank: {connection.vendor}; "
           f"alle Caches vor jedem Rendering geleert; {repeat} Renderings je Seite")
     print()
-    print("| Seite | Abfragen | erstes Rendering | Median (kalt) | Maximum (kalt) |")
-    print("|---|---:|---:|---:|---:|")
-    for label, count, first, median, worst in rows:
-        print(f"| {label} | {count} | {first * 1000:.1f} ms | {median * 1000:.1f} ms | {worst * 1000:.1f} ms |")
+    print(f"Last (1 min) beim Ende: {os.getloadavg()[0]:.1f}")
+    print()
+    print("| Seite | Abfragen | erstes Rendering | Median (kalt) | Maximum (kalt) | CPU-Zeit, Median (kalt) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for label, count, first, median, worst, cpu in rows:
+        print(f"| {label} | {count} | {first * 1000:.1f} ms | {median * 1000:.1f} ms | {worst * 1000:.1f} ms "
+              f"| {cpu * 1000:.1f} ms |")
     return 0
 
 
