@@ -4,9 +4,10 @@ Menu, footer links, breadcrumbs, table of contents, sections, previous/next,
 translations and Wagtail's site root paths all come from one list of pages
 (every page of every site and locale: id, place in the tree, title, live,
 menu flag, number …). It is read with one query, kept in the shared "pages"
-cache, and dropped whenever a page, a site, a view restriction or a locale
-changes (Wagtail's publish, unpublish and move signals, saves and deletes;
-:func:`connect`). Within one request it is read once (:func:`for_request`).
+cache under a generation, and a new generation starts whenever a page, a site,
+a view restriction or a locale changes (Wagtail's publish, unpublish and move
+signals, saves and deletes; :func:`connect`), as portal/plan/page_cache.py
+does for rendered fragments. Within one request it is read once (:func:`for_request`).
 
 Each page in it is an instance of its own page class with only these fields
 loaded: reading any other field queries the database (which the query-budget
@@ -18,6 +19,7 @@ down but never serve the wrong page.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 
 from django.apps import apps
@@ -32,7 +34,8 @@ from wagtail.models import Locale, Page, PageViewRestriction, Site, SiteRootPath
 
 CACHE = "pages"
 KEY = "mep:site-structure:v1"
-TIMEOUT = 24 * 60 * 60  # seconds; dropped at once when anything it holds changes
+GENERATION_KEY = "mep:site-structure:generation"
+TIMEOUT = 24 * 60 * 60  # seconds; a new generation replaces it at once when anything it holds changes
 
 #: Page fields read for every page
 BASE_FIELDS = (
@@ -89,13 +92,27 @@ def _read() -> dict:
     return {"nodes": nodes, "sites": sites, "restricted_paths": restricted_paths}
 
 
+def _key() -> str:
+    """Where the current tree is kept: a new generation (see :func:`clear`) makes every worker read again."""
+    cache = caches[CACHE]
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY, "")
+    return f"{KEY}:{generation}"
+
+
 def drop() -> None:
-    """Drop the kept list: the next request reads the tree again."""
-    caches[CACHE].delete(KEY)
+    """Start a new generation: the next request reads the tree again."""
+    caches[CACHE].set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
 def clear(**kwargs) -> None:
-    """Drop the kept list now and again after the transaction commits (a read meanwhile saw the old rows)."""
+    """A new generation now and again after the transaction commits.
+
+    A tree read meanwhile from the old rows is kept under the generation it started
+    with, which nobody asks for after the commit, so it never outlives the change.
+    """
     drop()
     transaction.on_commit(drop)
 
@@ -103,10 +120,11 @@ def clear(**kwargs) -> None:
 def load(fresh: bool = False) -> Structure:
     """The page tree, from the cache or (when missing, or ``fresh``) from the database."""
     cache = caches[CACHE]
-    data = None if fresh else cache.get(KEY)
+    key = _key()  # before reading the rows: see clear()
+    data = None if fresh else cache.get(key)
     if data is None:
         data = _read()
-        cache.set(KEY, data, TIMEOUT)  # pickled before Structure() ties the nodes to itself
+        cache.set(key, data, TIMEOUT)  # pickled before Structure() ties the nodes to itself
     return Structure(data)
 
 
