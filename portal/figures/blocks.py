@@ -10,8 +10,8 @@ from wagtail import blocks
 
 from portal.engine.figures import format_number
 
-from .catalog import cycle_choices, figure_choices, installed_plugins
-from .models import Cycle, published_snapshot
+from . import published
+from .catalog import _keys_in, cycle_choices, figure_choices, figure_fields, installed_plugins
 from .svg import inline_svg
 
 #: the rich-text features of every text block (the plan's blocks import this list)
@@ -54,14 +54,16 @@ class FigureBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         key = value.get("key") or ""
-        cycle = Cycle.objects.filter(slug=value.get("cycle")).first() if value.get("cycle") else Cycle.current()
+        request = parent_context.get("request") if parent_context is not None else None
+        figures = published.for_request(request)
+        cycle = figures.cycle(value.get("cycle"))
         plugin = key.split(".", 1)[0]
         ident = _unique_ident("abb-" + re.sub(r"[^a-z0-9]+", "-", key), parent_context)
         context.update(cycle=cycle, plugin=plugin, snapshot=None, ident=ident)
         if plugin not in installed_plugins():
             context["missing_plugin"] = True
             return context
-        snapshot = published_snapshot(cycle, key) if cycle else None
+        snapshot = figures.snapshot(cycle, key, also=_keys_on_page(parent_context)) if cycle else None
         if snapshot is not None:
             context.update(
                 snapshot=snapshot,
@@ -70,6 +72,13 @@ class FigureBlock(blocks.StructBlock):
                 rows=table_rows(snapshot),
             )
         return context
+
+
+def _keys_on_page(parent_context) -> set[str]:
+    """Every figure key in the page's stream fields, so that one query reads all their snapshots."""
+    page = parent_context.get("page") if parent_context is not None else None
+    fields = figure_fields().get(type(page), ()) if page is not None else ()
+    return set().union(*(_keys_in(getattr(page, name, None), blocks) for name, blocks in fields)) - {""}
 
 
 def _unique_ident(ident: str, parent_context) -> str:

@@ -37,6 +37,7 @@ from .models import Cycle, DataSetVersion, FigureSnapshot, Regeneration
 from .schools import read_schools, schools_of
 from .signals import figures_changed
 from .storage import unguessable_name
+from .svg import csp_ready
 
 #: files of a data set that are kept; everything else in an upload is ignored
 KEPT_SUFFIXES = (".csv", ".xlsx", ".toml")
@@ -326,7 +327,7 @@ def _snapshot(regeneration, plugin, figure, plugin_version, fingerprint) -> Figu
         column_labels=figure.column_labels(),
         data=json.loads(data.to_json(orient="records", force_ascii=False)),
         data_csv=data.to_csv(index=False, lineterminator="\n"),
-        svg=figure.svg or "",
+        svg=csp_ready(figure.svg) if figure.svg else "",  # a page view then only scopes the ids
         engine_version=ENGINE_VERSION,
         plugin_version=plugin_version,
         dataset_fingerprint=_hex_digest(fingerprint),
