@@ -244,6 +244,7 @@ class Row:
     mode: str
     result: Result | None = None
     problem: str = ""  # why there are no numbers (e.g. "HTTP 404")
+    order: int = 0  # 1 for the second /healthz of a mode
 
 
 def de(number: float, digits: int = 1) -> str:
@@ -254,9 +255,30 @@ def de(number: float, digits: int = 1) -> str:
 COLUMNS = ["Seite", "Modus", "Anfragen/s", "Median", "p99", "Anfragen/s ÷ healthz", "Median ÷ healthz", "Fehler"]
 
 
+def ratio(number: float) -> str:
+    return de(number, 3 if number < 0.1 else 2)
+
+
+def rate(number: float) -> str:
+    return de(number, 1 if number < 100 else 0)
+
+
+def baselines(rows: list[Row]) -> dict[str, Result]:
+    """mode -> ``/healthz`` of that mode, measured first and last: all its requests over all its time, mean latencies."""
+    found: dict[str, list[Result]] = {}
+    for row in rows:
+        if row.key == BASELINE and row.result and row.result.requests:
+            found.setdefault(row.mode, []).append(row.result)
+    return {
+        mode: Result(sum(r.requests for r in results), sum(r.seconds for r in results),
+                     statistics.mean(r.median_ms for r in results), statistics.mean(r.p99_ms for r in results))
+        for mode, results in found.items()
+    }
+
+
 def format_table(rows: list[Row]) -> str:
-    """One Markdown table; the ratios compare each row with ``/healthz`` in the same mode."""
-    baseline = {row.mode: row.result for row in rows if row.key == BASELINE and row.result and row.result.requests}
+    """One Markdown table; the ratios compare each row with ``/healthz`` in the same mode (mean of its rows)."""
+    baseline = baselines(rows)
     lines = ["| " + " | ".join(COLUMNS) + " |", "|---|---|---:|---:|---:|---:|---:|---:|"]
     for row in rows:
         mode = MODES.get(row.mode, row.mode)
@@ -267,10 +289,10 @@ def format_table(rows: list[Row]) -> str:
             lines.append(f"| {row.label} | {mode} | – | – | – | – | – | {errors} ({problem}) |")
             continue
         base = baseline.get(row.mode)
-        rps_ratio = de(result.rps / base.rps, 2) if base and base.rps else "–"
+        rps_ratio = ratio(result.rps / base.rps) if base and base.rps else "–"
         median_ratio = de(result.median_ms / base.median_ms, 1) if base and base.median_ms else "–"
         lines.append(
-            f"| {row.label} | {mode} | {de(result.rps, 0)} | {de(result.median_ms)} ms | {de(result.p99_ms)} ms "
+            f"| {row.label} | {mode} | {rate(result.rps)} | {de(result.median_ms)} ms | {de(result.p99_ms)} ms "
             f"| {rps_ratio} | {median_ratio} | {result.errors} |"
         )
     return "\n".join(lines)
@@ -437,9 +459,10 @@ def gunicorn(env: dict[str, str], workers: int):
 
 
 def measure(port: int, keys: list[str], paths: dict[str, str], mode: str, args) -> list[Row]:
+    """Each page in turn; ``/healthz`` first and once more at the end, so drift on a shared machine shows."""
     rows = []
-    for key in keys:
-        label = PAGES[key][0]
+    for index, key in enumerate([*keys, BASELINE]):
+        label = PAGES[key][0] if index < len(keys) else f"{PAGES[key][0]} (am Ende nochmals)"
         path = paths.get(key)
         if key == "offer" and path:
             label = f"{label} `{path}`"
@@ -457,7 +480,7 @@ def measure(port: int, keys: list[str], paths: dict[str, str], mode: str, args) 
         else:
             result = python_load(port, path, seconds=args.duration, connections=args.connections)
         rows.append(Row(key, label, mode, result))
-        print(f"  {MODES[mode]:4} {label}: {de(result.rps, 0)} Anfragen/s, Median {de(result.median_ms)} ms",
+        print(f"  {MODES[mode]:4} {label}: {rate(result.rps)} Anfragen/s, Median {de(result.median_ms)} ms",
               file=sys.stderr, flush=True)
     return rows
 
@@ -473,8 +496,12 @@ def bench_database(name: str, database_url: str, work: Path, keys: list[str], ar
         mode_env = env if mode == "warm" else {**env, "DJANGO_SETTINGS_MODULE": COLD_MODULE}
         with gunicorn(mode_env, args.workers) as port:
             rows += measure(port, keys, paths, mode, args)
+    # side by side: each page warm and cold; the second /healthz of each mode last
+    seen: dict[tuple[str, str], int] = {}
+    for row in rows:
+        row.order = seen[(row.key, row.mode)] = seen.get((row.key, row.mode), -1) + 1
     order = {key: i for i, key in enumerate(keys)}
-    return sorted(rows, key=lambda row: (order[row.key], args.modes.index(row.mode)))
+    return sorted(rows, key=lambda row: (row.order, order[row.key], args.modes.index(row.mode)))
 
 
 def parse_args(argv=None):
@@ -496,8 +523,7 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     args.databases = args.databases or (["sqlite"] if args.quick else ["sqlite", "postgres"])
     args.pages = args.pages or (QUICK_PAGES if args.quick else list(PAGES))
-    if BASELINE not in args.pages:
-        args.pages.insert(0, BASELINE)  # the ratios need it
+    args.pages = [BASELINE, *(key for key in dict.fromkeys(args.pages) if key != BASELINE)]  # the ratios need it first
     args.duration = max(1.0, min(args.duration or (1.0 if args.quick else 10.0), MAX_DURATION))
     args.connections = max(1, min(args.connections, MAX_CONNECTIONS))
     args.warmup = max(1, args.warmup or (4 if args.quick else 20))
