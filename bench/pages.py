@@ -59,6 +59,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "mep.example.org"
@@ -402,11 +403,12 @@ def postgres_database(server_url: str):
     import psycopg
 
     name = f"mep_bench_pages_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = server_url.rsplit("/", 1)[0] + "/postgres"
+    server = urlsplit(server_url)
+    admin = urlunsplit(server._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield server_url.rsplit("/", 1)[0] + "/" + name
+        yield urlunsplit(server._replace(path=f"/{name}"))
     finally:
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -10,6 +10,7 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import psycopg
 import pytest
 from bs4 import BeautifulSoup
 
@@ -159,3 +160,21 @@ def test_options_are_bounded_and_quick_is_a_short_sqlite_run():
     assert full.duration == pages.MAX_DURATION and full.connections == pages.MAX_CONNECTIONS
     assert full.pages == ["healthz", "plan"]  # the baseline of the ratios is always measured, first
     assert pages.parse_args(["--tool", "python", "--pages", "plan", "healthz", "plan"]).pages == ["healthz", "plan"]
+
+
+def test_postgres_run_gets_a_database_of_its_own_and_drops_it_afterwards():
+    server = "postgres://postgres@127.0.0.1:5432"
+
+    def names():
+        with psycopg.connect(f"{server}/postgres") as connection:
+            return {row[0] for row in connection.execute("SELECT datname FROM pg_database")}
+
+    try:
+        before = names()
+    except psycopg.OperationalError:
+        pytest.fail("Kein PostgreSQL auf 127.0.0.1:5432: die Tests brauchen einen laufenden Server (.ci/run startet ihn).")
+    with pages.postgres_database(f"{server}/test") as url:
+        name = url.rsplit("/", 1)[1]
+        assert url == f"{server}/{name}" and name.startswith("mep_bench_pages_") and name not in before
+        assert name in names()
+    assert name not in names()
