@@ -35,13 +35,31 @@ def compute_figures(
     pm: pluggy.PluginManager | None = None,
     progress: ProgressCallback | None = None,
     language: str = SOURCE_LANGUAGE,
+    translations: Sequence[str] = (),
 ) -> list[tuple[str, Figure]]:
     """Every plugin's figures for a valid data set, as (plugin name, figure) pairs, written in ``language``.
 
+    Each language of ``translations`` is rendered too and attached to its
+    figure as ``figure.translations[language]`` (what the portal stores).
     Raises :class:`~portal.engine.plugins.PluginError` when a plugin raises or
     returns something that is not a proper figure.
     """
     pm = pm or get_plugin_manager()
+    results = _compute(dataset, pm, progress, language)
+    by_key = {figure.key: figure for _plugin, figure in results}
+    for other in translations:
+        # Each plugin is asked once per language: the words and the charts differ, the data does not
+        # (the data costs a fraction of drawing the charts, which every language needs anyway). A figure
+        # a plugin leaves out in a language has no translation there; readers then see ``language``'s.
+        for _plugin, figure in _compute(dataset, pm, _labelled(progress, other), other):
+            if figure.key in by_key:
+                by_key[figure.key].translations[other] = figure
+    return results
+
+
+def _compute(
+    dataset: DataSet, pm: pluggy.PluginManager, progress: ProgressCallback | None, language: str
+) -> list[tuple[str, Figure]]:
     computed: dict[str, list[Figure]] = {}
     started = time.perf_counter()
     for name, figures in call_each(pm, "mep_figures", dataset=dataset, language=language):
@@ -65,30 +83,6 @@ def compute_figures(
                 raise PluginError(name, ValueError(f"Schlüssel {figure.key} gibt es schon (Plugin {seen[figure.key]})"))
             seen[figure.key] = name
             results.append((name, figure))
-    return results
-
-
-def compute_translated(
-    dataset: DataSet,
-    languages: Sequence[str],
-    pm: pluggy.PluginManager | None = None,
-    progress: ProgressCallback | None = None,
-) -> list[tuple[str, Figure]]:
-    """Every plugin's figures in the first of ``languages``, each carrying the others in ``figure.translations``.
-
-    Each plugin is asked once per language: the words and the charts differ,
-    the data does not (a plugin's data costs a fraction of drawing its
-    charts). A figure a plugin leaves out in a language has no translation
-    there; readers then see the first language's.
-    """
-    pm = pm or get_plugin_manager()
-    first, *others = languages
-    results = compute_figures(dataset, pm, progress, language=first)
-    by_key = {figure.key: figure for _plugin, figure in results}
-    for language in others:
-        for _plugin, figure in compute_figures(dataset, pm, _labelled(progress, language), language=language):
-            if figure.key in by_key:
-                by_key[figure.key].translations[language] = figure
     return results
 
 

@@ -27,6 +27,8 @@ from pathlib import Path
 SOURCE_LANGUAGE = "de"
 #: the languages the engine renders figures in (the portal stores each)
 LANGUAGES: tuple[str, ...] = ("de", "en")
+#: the languages a figure is translated into
+TRANSLATIONS: tuple[str, ...] = tuple(language for language in LANGUAGES if language != SOURCE_LANGUAGE)
 #: the engine's own catalogue: units, conjunctions, yes and no
 ENGINE_LOCALE = Path(__file__).resolve().parent / "locale"
 DOMAIN = "mep"

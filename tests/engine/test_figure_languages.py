@@ -17,7 +17,7 @@ from babel.messages.pofile import read_po
 import plugins
 from portal.engine import i18n
 from portal.engine.cli import main
-from portal.engine.compute import compute_figures, compute_translated
+from portal.engine.compute import compute_figures
 from portal.engine.dataset import load_dataset
 from portal.engine.figures import format_amount, format_eur, format_number, format_pct, german_join
 from portal.engine.i18n import EXTRACT_KEYWORDS, engine_translator, placeholders
@@ -123,10 +123,10 @@ def test_english_figures_have_english_words_and_numbers_and_the_same_data(demo_c
     assert "Mio. €" in german["finance.forecast"].svg
 
 
-def test_compute_translated_attaches_each_language_to_the_german_figure(tmp_path, core_pm, data):
+def test_translations_are_attached_to_the_german_figure(tmp_path, core_pm, data):
     dataset = load_dataset(data, pm=core_pm)
     seen = []
-    results = compute_translated(dataset, ("de", "en"), core_pm, progress=lambda name, figures, s: seen.append(name))
+    results = compute_figures(dataset, core_pm, progress=lambda name, figures, s: seen.append(name), translations=("en",))
     assert [figure.language for _p, figure in results] == ["de"] * len(results)
     assert {"finance (en)", "infrastructure (en)", "finance", "infrastructure"} == set(seen)
     for _plugin, figure in results:
@@ -153,7 +153,7 @@ def test_a_plugin_without_translations_writes_german_in_every_language(tmp_path,
     import mep_hello
 
     core_pm.register(mep_hello, name="hello")
-    results = dict((f.key, f) for _p, f in compute_translated(load_dataset(data, pm=core_pm), ("de", "en"), core_pm))
+    results = {f.key: f for _p, f in compute_figures(load_dataset(data, pm=core_pm), core_pm, translations=("en",))}
     assert results["hello.count"].translations["en"].title == "Hallo"
     assert results["finance.forecast"].translations["en"].title.startswith("Forecast")
 
