@@ -19,6 +19,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from portal.engine.i18n import LANGUAGES, SOURCE_LANGUAGE
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_PROBLEMS = 2
@@ -74,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
     compute = commands.add_parser("compute", help="alle Kennzahlen, Tabellen und Diagramme berechnen")
     compute.add_argument("data", metavar="DATA", help="Ordner mit CSV-Dateien oder .xlsx-Arbeitsmappe")
     compute.add_argument("--out", metavar="OUT", required=True, help="Zielordner (wird als Ganzes ersetzt)")
+    compute.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default=SOURCE_LANGUAGE,
+        help="Sprache der Titel, Zusammenfassungen, Spaltenüberschriften und Diagramme (Standard: de); "
+        "die CSV-Dateien sind in jeder Sprache gleich",
+    )
 
     commands.add_parser("plugins", help="Plugins und ihre Abbildungen auflisten")
     return parser
@@ -158,7 +167,7 @@ def _compute(args, out: Console, err: Console) -> int:
             progress.advance(task)
             progress.console.print(f"  {escape(name)}: {len(figures)} Abbildungen ({seconds:.2f} s)")
 
-        results = compute_figures(dataset, pm, progress=report)
+        results = compute_figures(dataset, pm, progress=report, language=args.language)
     written = write_figures(args.out, dataset, results, pm)
     err.print(
         f"[bold green]{len(results)} Abbildungen[/] nach {escape(str(written))} geschrieben "

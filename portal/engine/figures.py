@@ -30,6 +30,7 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from portal.engine.i18n import SOURCE_LANGUAGE, Translator
 from portal.engine.specs import SCHOOL_TYPES
 
 FigureKind = Literal["table", "chart", "key_figure"]
@@ -55,25 +56,39 @@ class Figure:
     key: str
     title: str
     kind: FigureKind
-    summary: str  # one German sentence; also the chart's text alternative
+    summary: str  # one sentence in ``language``; also the chart's text alternative
     data: pd.DataFrame
     svg: str | None = None  # a chart's SVG document with <title> and <desc>
-    columns: Mapping[str, str] = field(default_factory=dict)  # German header per data column
+    columns: Mapping[str, str] = field(default_factory=dict)  # header per data column, in ``language``
+    language: str = SOURCE_LANGUAGE  # the language of title, summary, headers and the chart's words
+    #: the same figure in other languages (the engine fills it when it renders more than one)
+    translations: dict[str, Figure] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(
-        cls, info: FigureInfo, summary: str, data: pd.DataFrame, svg: str | None = None, *, title: str | None = None
+        cls,
+        info: FigureInfo,
+        summary: str,
+        data: pd.DataFrame,
+        svg: str | None = None,
+        *,
+        title: str | None = None,
+        tr: Translator | None = None,
     ) -> Figure:
         """The figure a catalogue entry describes, with its key, kind, column labels and (unless ``title``
-        names the computed span, say) its title: the one way every plugin builds a figure."""
+        names the computed span, say) its title: the one way every plugin builds a figure.
+
+        With ``tr`` the catalogue's title and column labels are translated into its language.
+        """
         return cls(
             key=info.key,
-            title=info.title if title is None else title,
+            title=(tr.title(info) if tr else info.title) if title is None else title,
             kind=info.kind,
             summary=summary,
             data=data,
             svg=svg,
-            columns=info.columns,
+            columns=tr.columns(info) if tr else info.columns,
+            language=tr.language if tr else SOURCE_LANGUAGE,
         )
 
     def column_labels(self) -> dict[str, str]:
@@ -196,14 +211,18 @@ STYLE = {
 }
 
 
-def german_formatter(decimals: int = 0) -> FuncFormatter:
-    """A tick formatter writing ``1.234,5``; the charts scale their values before plotting."""
+def german_formatter(decimals: int = 0, *, tr: Translator | None = None) -> FuncFormatter:
+    """A tick formatter writing ``1.234,5`` (or ``tr``'s format); the charts scale their values before plotting."""
+    if tr is not None:
+        return FuncFormatter(lambda value, _pos: tr.number(value, decimals))
     return FuncFormatter(lambda value, _pos: format_number(value, decimals))
 
 
-def money_axis(values: Sequence[float] | np.ndarray) -> tuple[float, str, int]:
-    """(scale, unit, decimals) that keep money tick labels short: Mio. €, Tsd. € or €."""
+def money_axis(values: Sequence[float] | np.ndarray, *, tr: Translator | None = None) -> tuple[float, str, int]:
+    """(scale, unit, decimals) that keep money tick labels short: Mio. €, Tsd. € or € (in ``tr``'s language)."""
     top = float(np.nanmax(np.abs(values))) if len(values) else 0.0
+    if tr is not None:
+        return tr.money_unit(top)
     if top >= 1e6:
         return 1e6, "Mio. €", 1
     if top >= 1e4:
@@ -225,13 +244,15 @@ def bar_chart(
     scale: float = 1.0,
     decimals: int = 0,
     markers: Mapping[str, Sequence[float]] | None = None,
+    tr: Translator | None = None,
 ) -> str:
     """An SVG bar chart: one bar (or stack) per category, one colour per series.
 
     ``horizontal`` charts write each category's name above its bar, so long
     German labels stay readable on a phone; ``value_format`` writes each
     bar's value at its end. ``markers`` draws a named tick per category (a
-    target, say) on top of the bars.
+    target, say) on top of the bars. ``tr`` writes the tick numbers in its
+    language (German without it); every word passed in is already translated.
     """
     names = list(series)
     n = len(categories)
@@ -267,7 +288,7 @@ def bar_chart(
             ax.scatter(positions, values, marker="_", s=260, linewidths=2.5, color=TEXT_COLOUR, label=name, zorder=3)
         label_at = np.fmax(label_at, np.nan_to_num(values))
     value_axis = ax.xaxis if horizontal else ax.yaxis
-    value_axis.set_major_formatter(german_formatter(decimals))
+    value_axis.set_major_formatter(german_formatter(decimals, tr=tr))
     value_axis.set_major_locator(MaxNLocator(nbins=4 if horizontal else 5))
     if horizontal:
         ax.set_yticks([])
@@ -318,6 +339,7 @@ def line_chart(
     value_label: str = "",
     scale: float = 1.0,
     decimals: int = 0,
+    tr: Translator | None = None,
 ) -> str:
     """An SVG line chart; each series also gets its own marker shape, not just a colour."""
     fig, ax = _new_figure(3.3)
@@ -333,7 +355,7 @@ def line_chart(
             linewidth=1.8,
         )
     ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_formatter(german_formatter(decimals))
+    ax.yaxis.set_major_formatter(german_formatter(decimals, tr=tr))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: str(int(v))))
     ax.set_ylabel(value_label)

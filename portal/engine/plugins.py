@@ -110,7 +110,11 @@ def call_each(pm: pluggy.PluginManager, hook_name: str, **kwargs: Any) -> Iterat
             raise PluginError(_name(pm, impl.plugin), HookWrapperRefused(hook_name))
     for impl in impls:
         try:
-            result = impl.function(*(kwargs[arg] for arg in impl.argnames))
+            # like pluggy: the arguments a plugin names, including those it gives a default (language="de")
+            result = impl.function(
+                *(kwargs[arg] for arg in impl.argnames),
+                **{arg: kwargs[arg] for arg in impl.kwargnames if arg in kwargs},
+            )
         except Exception as exc:
             raise PluginError(_name(pm, impl.plugin), exc) from exc
         yield _name(pm, impl.plugin), result

@@ -97,6 +97,13 @@ def test_engine_only_install_makes_validates_and_computes_the_demo_data(engine_v
     }
     assert (work / "out" / "finance.forecast.svg").is_file()
     assert run(python, "-c", "import sys, portal.engine.cli; sys.exit('django' in sys.modules)", cwd=work).returncode == 0
+    # the plugins' translations are installed with them: English figures from the engine alone, same data
+    english = mep(python, "compute", "demo", "--out", "out-en", "--language", "en", cwd=work)
+    assert english.returncode == 0, english.stdout + english.stderr
+    titles = {entry["key"]: entry["title"] for entry in json.loads((work / "out-en" / "figures.json").read_text("utf-8"))["figures"]}
+    assert titles["finance.forecast"].startswith("Forecast of financial and investment volume")
+    assert titles["datastrategy.past_retention"] == "Entries past their retention period"
+    assert (work / "out-en" / "finance.forecast.csv").read_bytes() == (work / "out" / "finance.forecast.csv").read_bytes()
 
 
 def docs_block(language: str, must_contain: str) -> str:
