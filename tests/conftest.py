@@ -1,3 +1,5 @@
+import warnings
+
 import pytest
 
 from tests.databases import drop_template, setup_test_database, shared_folder, teardown_test_database
@@ -14,7 +16,10 @@ def django_db_setup(django_test_environment, django_db_blocker, tmp_path_factory
         old_name, _ = setup_test_database(shared_folder(tmp_path_factory))
     yield
     with django_db_blocker.unblock():
-        teardown_test_database(old_name)
+        try:
+            teardown_test_database(old_name)
+        except Exception as exc:  # as pytest-django's own fixture: a leftover database is no test failure
+            warnings.warn(f"Testdatenbank nicht entfernt: {exc!r}", pytest.PytestWarning, stacklevel=1)
 
 
 def pytest_sessionfinish(session):
