@@ -20,6 +20,8 @@ from urllib.parse import urlencode
 
 import pytest
 
+from tests.databases import copy_template, shared_folder
+
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "mep.example.org"
 # One xdist worker prepares the demo site once for both tests (it takes long: migrate, demo figures, collectstatic).
@@ -45,7 +47,7 @@ def _python(env, code):
 
 
 @pytest.fixture(scope="module")
-def prepared_site(tmp_path_factory):
+def prepared_site(tmp_path_factory, django_db_setup, django_db_blocker):
     tmp = tmp_path_factory.mktemp("production-site")
     base = {
         k: v for k, v in os.environ.items()
@@ -67,11 +69,15 @@ def prepared_site(tmp_path_factory):
         "MEP_PUBLIC_BASE_URL": f"https://{HOST}",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
+    # A SQLite run's test database (migrated, content pack loaded) saves migrating once more;
+    # a PostgreSQL run's cannot be copied into a SQLite file.
+    with django_db_blocker.unblock():
+        copied = copy_template(shared_folder(tmp_path_factory), sqlite_target=tmp / "site.sqlite3")
     _manage(production, "migrate", "--noinput")  # all an operator runs: it creates the cache tables too
     # Demo content through the test settings: their task backend regenerates the figures inline.
     demo = {**base, "DJANGO_SETTINGS_MODULE": "portal.settings.test"}
-    for command in ("load_content", "load_demo_data", "load_workshops"):
-        _manage(demo, command)
+    commands = ("load_demo_data", "load_workshops") if copied else ("load_content", "load_demo_data", "load_workshops")
+    _python(demo, "from django.core.management import call_command\n" + "".join(f"call_command({c!r})\n" for c in commands) + "print(1)")
     _manage(production, "collectstatic", "--noinput")
     return tmp / "site.sqlite3", production
 
