@@ -90,20 +90,23 @@ def _storable(request, response) -> bool:
         return False
     if isinstance(getattr(request, "_csp_nonce", None), str):
         return False  # the nonce in the page would not match the header of a later request
-    if request.COOKIES and has_vary_header(response, "Cookie"):
+    # SessionMiddleware adds "Vary: Cookie" only after this middleware, for every page that read the session
+    # (all pages do: the user bar asks whether someone is signed in), so that counts as varying on Cookie too.
+    session = getattr(request, "session", None)
+    if request.COOKIES and (has_vary_header(response, "Cookie") or (session is not None and session.accessed)):
         return False
     if _NOT_SHARED.search(response.get("Cache-Control", "")):
         return False
     return _max_age(response) != 0
 
 
-def _http_caching(response, seconds: int) -> None:
-    """Cache-Control for a public answer that may be kept ``seconds`` more at most."""
+def _http_caching(response, seconds: int | None) -> None:
+    """Cache-Control for a public answer that stays true ``seconds`` more (None: until something changes)."""
     patch_cache_control(
         response,
         public=True,
-        max_age=min(seconds, settings.MEP_HTTP_MAX_AGE),
-        s_maxage=min(seconds, settings.MEP_HTTP_S_MAXAGE),
+        max_age=min(seconds, settings.MEP_HTTP_MAX_AGE) if seconds is not None else settings.MEP_HTTP_MAX_AGE,
+        s_maxage=min(seconds, settings.MEP_HTTP_S_MAXAGE) if seconds is not None else settings.MEP_HTTP_S_MAXAGE,
         stale_while_revalidate=settings.MEP_HTTP_STALE_WHILE_REVALIDATE,
     )
 
@@ -129,15 +132,15 @@ class AnonymousResponseCacheMiddleware:
             if _personal(request, response):
                 patch_cache_control(response, private=True, no_store=True)
             return response
-        bound = _max_age(response)
-        seconds = min(settings.MEP_PAGE_CACHE_SECONDS, bound if bound is not None else settings.MEP_PAGE_CACHE_SECONDS)
+        bound = _max_age(response)  # seconds until the page changes by time alone, if the view knows
+        seconds = min(settings.MEP_PAGE_CACHE_SECONDS, bound) if bound is not None else settings.MEP_PAGE_CACHE_SECONDS
         if not response.has_header("ETag"):
             set_response_etag(response)
         response.setdefault("Last-Modified", http_date())
         # The page shows the Wagtail user bar to a signed-in editor: whoever has a cookie may get another page.
         patch_vary_headers(response, ("Cookie",))
-        _http_caching(response, seconds)
-        until = time.time() + seconds if bound is not None else None
+        _http_caching(response, bound)
+        until = time.time() + bound if bound is not None else None
         caches[CACHE].set(key, (response.status_code, list(response.items()), response.content, until), seconds)
         response[HIT_HEADER] = "miss"
         return response
