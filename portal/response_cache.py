@@ -4,8 +4,9 @@ Why not a library: wagtail-cache 3.0.0 (its newest release) requires ``wagtail<8
 Django's UpdateCacheMiddleware/FetchFromCacheMiddleware cannot key by a content
 generation, so they could only forget a page when its time is up. This middleware is
 small: a public GET or HEAD without a session is looked up under its scheme, host, path,
-query, language, whether the client takes gzip, and the content generation
-(portal/plan/generation.py), which every change a reader could see replaces. A hit is
+query, language and whether the client takes gzip, and served only if it was rendered
+in the current content generation (portal/plan/generation.py), which every change a
+reader could see replaces; the generation and the entry are read in one round trip. A hit is
 served without touching a view or the database; conditional requests get their 304 here.
 
 Never stored (and never served from here): a request with a session or a messages
@@ -62,10 +63,19 @@ def may_share(request) -> bool:
 
 
 def cache_key(request) -> str:
+    """One entry per address, language and encoding; the entry names the generation it was rendered in."""
     gzip = "gzip" if _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else "identity"
     language = getattr(request, "LANGUAGE_CODE", "")
     address = "\n".join([request.scheme, request.get_host(), request.path, request.META.get("QUERY_STRING", ""), language, gzip])
-    return f"mep:response:{generation.current()}:{hashlib.sha256(address.encode()).hexdigest()}"
+    return f"mep:response:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def _lookup(key: str) -> tuple[str, tuple | None]:
+    """The current generation and the entry, if it was rendered in that generation: one round trip to the cache."""
+    found = caches[CACHE].get_many([generation.KEY, key])
+    current = found.get(generation.KEY) or generation.current()
+    entry = found.get(key)
+    return current, (entry[1:] if entry is not None and entry[0] == current else None)
 
 
 def _personal(request, response) -> bool:
@@ -124,7 +134,8 @@ class AnonymousResponseCacheMiddleware:
                 patch_cache_control(response, private=True, no_store=True)
             return response
         key = cache_key(request)
-        entry = caches[CACHE].get(key)
+        # read before rendering: a change while the page renders leaves it stored under the old generation
+        current, entry = _lookup(key)
         if entry is not None:
             return self._hit(request, entry)
         response = self.get_response(request)
@@ -141,7 +152,7 @@ class AnonymousResponseCacheMiddleware:
         patch_vary_headers(response, ("Cookie",))
         _http_caching(response, bound)
         until = time.time() + bound if bound is not None else None
-        caches[CACHE].set(key, (response.status_code, list(response.items()), response.content, until), seconds)
+        caches[CACHE].set(key, (current, response.status_code, list(response.items()), response.content, until), seconds)
         response[HIT_HEADER] = "miss"
         return response
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -17,6 +18,7 @@ from portal.plan.snippets import Endnote
 from portal.response_cache import HIT_HEADER, AnonymousResponseCacheMiddleware, CompressionMiddleware
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def chapter(number="5.3"):
@@ -410,3 +412,38 @@ def test_without_a_proxy_configured_nothing_is_purged(published, settings):
         page = chapter()
         page.save_revision().publish()
     urlopen.assert_not_called()
+
+
+def test_clear_page_cache_command_serves_fresh_pages(client, published):
+    import io
+
+    from django.core.management import call_command
+
+    cached(client, chapter().url)
+    call_command("clear_page_cache", stdout=io.StringIO())
+    assert client.get(chapter().url)[HIT_HEADER] == "miss"
+
+
+def test_mep_frontend_cache_url_configures_the_http_purge_backend():
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "print(json.dumps([getattr(settings, 'WAGTAILFRONTENDCACHE', None), settings.MEP_HTTP_S_MAXAGE]))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"}
+    env.pop("MEP_FRONTEND_CACHE_URL", None)
+    run = lambda extra: json.loads(  # noqa: E731
+        subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env={**env, **extra}, capture_output=True, text=True, check=True
+        ).stdout
+    )
+    assert run({}) == [None, 60]
+    configured, s_maxage = run({"MEP_FRONTEND_CACHE_URL": "http://127.0.0.1:6081", "MEP_HTTP_S_MAXAGE": "300"})
+    assert configured == {
+        "default": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend", "LOCATION": "http://127.0.0.1:6081"}
+    }
+    assert s_maxage == 300
