@@ -251,6 +251,16 @@ def test_deleting_a_page_refreshes_its_parent(client, published):
     assert plan  # the plan page exists throughout
 
 
+def test_a_page_restricted_after_it_was_cached_is_not_served_to_strangers(client, published):
+    from wagtail.models import PageViewRestriction
+
+    url = chapter().url
+    cached(client, url)
+    PageViewRestriction.objects.create(page=chapter(), restriction_type=PageViewRestriction.LOGIN)
+    response = client.get(url)
+    assert response.status_code == 302 and HIT_HEADER not in response
+
+
 def test_a_changed_snippet_shows_at_once(client, published):
     page = next(c for c in ChapterPage.objects.all() if c.cited_endnotes())
     cached(client, page.url)
