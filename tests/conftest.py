@@ -4,6 +4,15 @@ from django.core.management import call_command
 from tests.demo import DemoData, publish_demo
 
 
+def pytest_sessionstart(session):
+    """The interface translations as `make` compiles them: a .po edited since (or a fresh checkout) is compiled first."""
+    from portal.plan.management.commands.compile_catalogues import catalogue_files, compile_catalogue, is_stale
+
+    for po_path in catalogue_files():
+        if is_stale(po_path):
+            compile_catalogue(po_path)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the content pack once; every `db` test starts from the loaded plan."""

@@ -17,6 +17,8 @@ def navigation(request):
     children = root.get_children().live().public()
     return {
         "site_root": root,
+        # The menu's pages come from the tree of the reader's language, or the German one where it has none yet.
+        "nav_language": root.locale.language_code,
         "nav_pages": children.in_menu(),
         "legal_pages": children.type(LegalPage),
     }
