@@ -57,7 +57,7 @@ class UploadForm(forms.Form):
     cycle = forms.ModelChoiceField(Cycle.objects.all(), label=gettext_lazy("Zyklus"), empty_label=None)
     file = forms.FileField(label=gettext_lazy("Datensatz"))
     plan = forms.FileField(
-        label="plan.toml",  # a file name, the same in every language required=False, help_text=gettext_lazy("Nur zu einer .xlsx-Arbeitsmappe nötig")
+        label="plan.toml", required=False, help_text=gettext_lazy("Nur zu einer .xlsx-Arbeitsmappe nötig")
     )
 
     def __init__(self, *args, too_big: bool = False, **kwargs):
