@@ -143,6 +143,20 @@ def test_the_compile_command_writes_what_is_stale(tmp_path, settings):
     assert po.with_suffix(".mo").exists()
 
 
+def test_a_missing_or_outdated_catalogue_is_reported_by_the_system_check(tmp_path, settings):
+    from portal.plan.checks import compiled_catalogues
+
+    po = tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    po.parent.mkdir(parents=True)
+    shutil.copy(PORTAL / "locale" / "en" / "LC_MESSAGES" / "django.po", po)
+    settings.PORTAL_DIR = tmp_path / "nothing"
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    [warning] = compiled_catalogues(None)
+    assert warning.id == "plan.W001" and str(po.with_suffix(".mo")) in warning.msg
+    compile_catalogue(po)
+    assert compiled_catalogues(None) == []
+
+
 # --- the English interface ------------------------------------------------------
 
 @pytest.mark.django_db
