@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install setup demo browser wrk bench-pages clean
+.PHONY: run test install setup demo browser wrk bench-pages clean catalogues messages
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,18 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[portal,test]"
 	touch $(STAMP)
 
+# The interface translations (.po -> .mo), compiled in pure Python: no GNU gettext needed.
 install: $(STAMP)
+	$(BIN)/python manage.py compile_catalogues --verbosity 0
+
+catalogues: install
+
+# Translators: collect new interface strings into the .po files (needs GNU gettext's xgettext).
+messages: install
+	$(BIN)/python manage.py makemessages --locale en --no-obsolete --add-location file \
+	  --ignore '.venv/*' --ignore 'tests/*' --ignore 'plugins/*' --ignore 'content/*' --ignore 'bench/*' \
+	  --ignore 'portal/engine/*' --ignore 'static_collected/*' --ignore 'media/*' --ignore 'var/*'
+	$(BIN)/python manage.py compile_catalogues
 
 # Database, content pack, admin account, demo figures: safe to run again, duplicates nothing.
 setup: install

@@ -6,6 +6,15 @@ from tests.databases import drop_template, setup_test_database, shared_folder, t
 from tests.demo import DemoData, publish_demo
 
 
+def pytest_sessionstart(session):
+    """The interface translations as `make` compiles them: a .po edited since (or a fresh checkout) is compiled first."""
+    from portal.plan.management.commands.compile_catalogues import catalogue_files, compile_catalogue, is_stale
+
+    for po_path in catalogue_files():
+        if is_stale(po_path):
+            compile_catalogue(po_path)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_test_environment, django_db_blocker, tmp_path_factory):
     """This process's copy of the run's test database: migrated and the content pack loaded once per run.

@@ -149,9 +149,13 @@ def regenerate(request, version_id: int):
     version = get_object_or_404(DataSetVersion, pk=version_id, status=DataSetVersion.VALIDATED)
     regeneration = services.enqueue_regeneration(version)
     if regeneration.status == Regeneration.FAILED:
-        messages.error(request, f"Neuberechnung {regeneration.pk} ist fehlgeschlagen: {regeneration.error}")
+        messages.error(
+            request, _("Neuberechnung %(pk)s ist fehlgeschlagen: %(error)s") % {"pk": regeneration.pk, "error": regeneration.error}
+        )
     else:
-        messages.success(request, f"Neuberechnung {regeneration.pk}: {regeneration.get_status_display()}.")
+        messages.success(
+            request, _("Neuberechnung %(pk)s: %(status)s.") % {"pk": regeneration.pk, "status": regeneration.get_status_display()}
+        )
     return redirect("figures_admin:index")
 
 
@@ -160,5 +164,5 @@ def regenerate(request, version_id: int):
 def publish(request, regeneration_id: int):
     regeneration = get_object_or_404(Regeneration, pk=regeneration_id, status=Regeneration.SUCCEEDED)
     services.publish(regeneration)
-    messages.success(request, f"Die Abbildungen des Zyklus {regeneration.cycle} sind veröffentlicht.")
+    messages.success(request, _("Die Abbildungen des Zyklus %(cycle)s sind veröffentlicht.") % {"cycle": regeneration.cycle})
     return redirect("figures_admin:index")

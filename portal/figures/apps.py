@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FiguresConfig(AppConfig):
@@ -6,7 +7,7 @@ class FiguresConfig(AppConfig):
 
     name = "portal.figures"
     label = "figures"
-    verbose_name = "Planungsdaten und Abbildungen"
+    verbose_name = _("Planungsdaten und Abbildungen")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from portal.engine.compute import figure_catalog
 from portal.engine.plugins import PluginError, get_plugin_manager
@@ -41,7 +42,7 @@ def figure_choices() -> list[tuple[str, str]]:
     installed = installed_figures()
     choices = [(key, f"{title} ({plugin})") for key, (plugin, title) in installed.items()]
     orphans = sorted(stored_figure_keys() - installed.keys())
-    return choices + [(key, f"{key} (Plugin nicht installiert)") for key in orphans]
+    return choices + [(key, _("%(key)s (Plugin nicht installiert)") % {"key": key}) for key in orphans]
 
 
 #: the generation of the cached :func:`stored_figure_keys`, in the shared cache; a new one makes every worker read again

@@ -7,7 +7,7 @@ class PlanConfig(AppConfig):
     verbose_name = "Medienentwicklungsplan"
 
     def ready(self):
-        from . import cache_tables, navigation, page_cache
+        from . import cache_tables, checks, navigation, page_cache  # noqa: F401 (checks registers itself)
 
         page_cache.connect()
         navigation.connect()

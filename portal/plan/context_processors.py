@@ -19,6 +19,8 @@ def navigation(request):
     children = [c for c in structure.children(root) if c.live and structure.is_public(c)]
     return {
         "site_root": root,
+        # The menu's pages come from the tree of the reader's language, or the German one where it has none yet.
+        "nav_language": root.locale.language_code,
         "nav_pages": [c for c in children if c.show_in_menus],
         "legal_pages": [c for c in children if isinstance(c, LegalPage)],
     }
@@ -33,6 +35,8 @@ def _from_database(site):
     children = root.get_children().live().public()
     return {
         "site_root": root,
+        # The menu's pages come from the tree of the reader's language, or the German one where it has none yet.
+        "nav_language": root.locale.language_code,
         "nav_pages": children.in_menu(),
         "legal_pages": children.type(LegalPage),
     }

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 from wagtail.snippets.views.snippets import EditView
 
@@ -39,7 +40,11 @@ def cancel_session(request, pk):
             return redirect("workshops_admin:cancel_session", session.pk)
         messages.success(
             request,
-            _("Der Termin „%(session)s“ ist abgesagt; %(count)d Buchungen wurden per E-Mail benachrichtigt.")
+            ngettext(
+                "Der Termin „%(session)s“ ist abgesagt; %(count)d Buchung wurde per E-Mail benachrichtigt.",
+                "Der Termin „%(session)s“ ist abgesagt; %(count)d Buchungen wurden per E-Mail benachrichtigt.",
+                len(notified),
+            )
             % {"session": session, "count": len(notified)},
         )
         return redirect("wagtailsnippets_workshops_workshopsession:list")
@@ -47,7 +52,7 @@ def cancel_session(request, pk):
     return TemplateResponse(
         request,
         "workshops/admin/cancel_session.html",
-        {"session": session, "active": active, "header_title": "Termin absagen"},
+        {"session": session, "active": active, "header_title": _("Termin absagen")},
     )
 
 
@@ -67,7 +72,7 @@ def cancel_booking(request, pk):
             messages.success(request, _("Die Buchung von %(school)s ist storniert.") % {"school": booking.school_name})
         return redirect(reverse("wagtailsnippets_workshops_booking:list") + f"?session={booking.session_id}")
     return TemplateResponse(
-        request, "workshops/admin/cancel_booking.html", {"booking": booking, "header_title": "Buchung stornieren"}
+        request, "workshops/admin/cancel_booking.html", {"booking": booking, "header_title": _("Buchung stornieren")}
     )
 
 
@@ -93,7 +98,11 @@ class SessionEditView(EditView):
         if promoted:
             messages.info(
                 self.request,
-                _("%(count)d Buchungen von der Warteliste sind nachgerückt und werden per E-Mail benachrichtigt.")
+                ngettext(
+                    "%(count)d Buchung von der Warteliste ist nachgerückt und wird per E-Mail benachrichtigt.",
+                    "%(count)d Buchungen von der Warteliste sind nachgerückt und werden per E-Mail benachrichtigt.",
+                    len(promoted),
+                )
                 % {"count": len(promoted)},
             )
         return response

@@ -6,7 +6,7 @@ date's row first -- in every path, so two paths never wait on each other in
 opposite order -- and only then reads or locks its bookings, checks, and writes.
 On PostgreSQL a lock that is not granted within ``MEP_LOCK_TIMEOUT_MS`` fails
 fast; on SQLite (IMMEDIATE transactions) the connection's busy timeout does the
-same. Either way the caller gets ``DateBusy`` with a German message, not a 500.
+same. Either way the caller gets ``DateBusy`` with a message in the reader's language, not a 500.
 Emails leave only after the transaction committed.
 
 Double opt-in: ``book()`` creates a *pending* booking that holds its seats -- or,
@@ -30,7 +30,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from . import emails
@@ -48,10 +48,11 @@ class BookingRequest:
     email: str
     seats: int
     join_waitlist: bool = False
+    language: str = "de"  # of the page booked on; the booking's mails are written in it
 
 
 class BookingRefused(Exception):
-    """A booking that the rules do not allow; ``message`` is German and meant for the person booking."""
+    """A booking that the rules do not allow; ``message`` is in the active language and meant for the person booking."""
 
     def __init__(self, message: str, *, field: str | None = None, code: str = "refused", free_seats: int | None = None):
         super().__init__(message)
@@ -170,6 +171,7 @@ def book(session_id: int, request: BookingRequest, *, base_url: str | None = Non
             contact_name=request.contact_name,
             email=request.email,
             seats=request.seats,
+            language=request.language,
             status=Booking.Status.PENDING,
             queued=queued,
             created_at=now,
@@ -295,7 +297,8 @@ def _check_open(session: WorkshopSession, now) -> None:
     if state == "not_yet":
         opens = timezone.localtime(session.booking_opens)
         raise BookingRefused(
-            _("Die Buchung öffnet erst am %(day)s um %(time)s Uhr.") % {"day": f"{opens:%d.%m.%Y}", "time": f"{opens:%H:%M}"},
+            _("Die Buchung öffnet erst am %(day)s um %(time)s Uhr.")
+            % {"day": formats.date_format(opens, "SHORT_DATE_FORMAT"), "time": formats.time_format(opens, "H:i")},
             code="closed",
         )
     if state == "closed":

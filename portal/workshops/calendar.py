@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from .models import WorkshopSession
@@ -22,13 +23,14 @@ def public_base_url(base_url: str | None = None) -> str:
     return (configured or base_url or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
 
 
-def calendar_for(sessions, *, base_url: str | None = None, name: str = "Workshops im Medienstudio Bochum") -> bytes:
+def calendar_for(sessions, *, base_url: str | None = None, name: str | None = None) -> bytes:
+    """The dates as a calendar in the active language (a mail's attachment: the booking's language)."""
     cal = Calendar()
     cal.add("prodid", "-//Stadt Bochum//Medienentwicklungsplan Workshops//DE")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", name or _("Workshops im Medienstudio Bochum"))
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     for session in sessions:
         cal.add_component(session_event(session, base_url=base_url))
@@ -44,7 +46,7 @@ def session_event(session: WorkshopSession, *, base_url: str | None = None) -> E
     event.add("dtstamp", datetime.now(UTC))
     event.add("dtstart", session.start.astimezone(UTC))
     event.add("dtend", session.end.astimezone(UTC))
-    title = f"{workshop.title} (Beispiel)" if workshop.is_example else workshop.title
+    title = _("%(title)s (Beispiel)") % {"title": workshop.title} if workshop.is_example else workshop.title
     event.add("summary", title)
     event.add("description", f"{workshop.description}\n\n{url}")
     event.add("location", workshop.location)

@@ -58,8 +58,9 @@ def address_allowed(email: str, domains: list[str]) -> bool:
 
 
 def domain_message(domains: list[str]) -> str:
-    """The German refusal at the e-mail field, naming the domains the school's list allows."""
-    listed = f" {_('oder')} ".join(f"@{domain}" for domain in domains)
+    """The refusal at the e-mail field, naming the domains the school's list allows."""
+    either = _("oder")  # outside the f-string, where makemessages finds it
+    listed = f" {either} ".join(f"@{domain}" for domain in domains)
     return _(
         "Für diese Schule nehmen wir nur E-Mail-Adressen mit %(domains)s an. Bitte nutzen Sie Ihre dienstliche Adresse."
     ) % {"domains": listed}

@@ -1,6 +1,7 @@
 """The emails a booking sends: please confirm, received (confirmed or waiting), promoted, cancelled, date called off, reminder.
 
-The first one goes to an address nobody has confirmed yet, so it carries nothing
+Each is written in the language the booking was made in (``Booking.language``),
+links included. The first one goes to an address nobody has confirmed yet, so it carries nothing
 the visitor typed (no name): only our own data -- the school from our list, the
 workshop, the date -- and the link.
 
@@ -18,8 +19,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from .calendar import calendar_for, public_base_url
 from .models import CONTROL_CATEGORIES, Booking
@@ -37,55 +38,75 @@ def confirm_url(booking: Booking, base_url: str | None = None) -> str:
     return public_base_url(base_url) + reverse("workshops:confirm", args=[confirm_token(booking)])
 
 
+# Each mail's subject, by template; translated when the mail is written, in the booking's language.
+SUBJECTS = {
+    "confirm_request": gettext_lazy("Bitte bestätigen Sie Ihre Buchung"),
+    "confirmed": gettext_lazy("Buchung bestätigt"),
+    "waiting": gettext_lazy("Sie stehen auf der Warteliste"),
+    "promoted": gettext_lazy("Ein Platz ist frei geworden – Ihre Buchung ist bestätigt"),
+    "cancelled": gettext_lazy("Buchung storniert"),
+    "session_cancelled": gettext_lazy("Termin abgesagt"),
+    "reminder": gettext_lazy("Erinnerung an Ihren Workshop"),
+}
+
+
 def send_confirmation_request(booking: Booking, *, base_url: str | None = None) -> None:
-    _send(booking, _("Bitte bestätigen Sie Ihre Buchung"), "confirm_request", base_url=base_url, with_link=False)
+    _send(booking, "confirm_request", base_url=base_url, with_link=False)
 
 
 def send_booking_received(booking: Booking, *, base_url: str | None = None) -> None:
     if booking.status == Booking.Status.CONFIRMED:
-        _send(booking, "Buchung bestätigt", "confirmed", base_url=base_url, ics=True)
+        _send(booking, "confirmed", base_url=base_url, ics=True)
     else:
-        _send(booking, "Sie stehen auf der Warteliste", "waiting", base_url=base_url)
+        _send(booking, "waiting", base_url=base_url)
 
 
 def send_promoted(booking: Booking, *, base_url: str | None = None) -> None:
-    _send(booking, "Ein Platz ist frei geworden – Ihre Buchung ist bestätigt", "promoted", base_url=base_url, ics=True)
+    _send(booking, "promoted", base_url=base_url, ics=True)
 
 
 def send_cancelled(booking: Booking, *, base_url: str | None = None) -> None:
-    _send(booking, "Buchung storniert", "cancelled", base_url=base_url, with_link=False)
+    _send(booking, "cancelled", base_url=base_url, with_link=False)
 
 
 def send_session_cancelled(booking: Booking, *, base_url: str | None = None) -> None:
-    _send(booking, "Termin abgesagt", "session_cancelled", base_url=base_url, with_link=False, ics=True)
+    _send(booking, "session_cancelled", base_url=base_url, with_link=False, ics=True)
 
 
 def send_reminder(booking: Booking, *, base_url: str | None = None) -> None:
-    _send(booking, "Erinnerung an Ihren Workshop", "reminder", base_url=base_url, ics=True)
+    _send(booking, "reminder", base_url=base_url, ics=True)
 
 
-def _send(booking: Booking, subject: str, template: str, *, base_url=None, ics=False, with_link=True) -> None:
+def _send(booking: Booking, template: str, *, base_url=None, ics=False, with_link=True) -> None:
     if not booking.email:
         return  # personal data already erased
     try:
-        send_booking_mail.enqueue(booking.pk, str(subject), template, base_url=base_url, ics=ics, with_link=with_link)
+        send_booking_mail.enqueue(booking.pk, template, base_url=base_url, ics=ics, with_link=with_link)
     except Exception:
         # The booking is committed either way; a queue that is down must not turn it into an error page.
-        logger.exception("Workshop-E-Mail „%s“ an Buchung %s nicht in die Warteschlange gestellt", subject, booking.pk)
+        logger.exception("Workshop-E-Mail „%s“ an Buchung %s nicht in die Warteschlange gestellt", template, booking.pk)
 
 
-def deliver(booking_id: int, subject: str, template: str, *, base_url=None, ics=False, with_link=True) -> bool:
-    """Render and send one mail now; every error is logged, none is raised. Returns whether it was sent."""
+def deliver(booking_id: int, template: str, *, base_url=None, ics=False, with_link=True) -> bool:
+    """Render and send one mail now, in the booking's language; every error is logged, none is raised. Returns whether it was sent."""
     try:
         booking = Booking.objects.select_related("session__workshop").filter(pk=booking_id).first()
         if booking is None or not booking.email:
             return False  # deleted or personal data erased meanwhile
-        _message(booking, subject, template, base_url=base_url, ics=ics, with_link=with_link).send()
+        with translation.override(mail_language(booking)):
+            message = _message(booking, template, base_url=base_url, ics=ics, with_link=with_link)
+        message.send()
         return True
     except Exception:
         # Any failure of the mail server (refused, timed out, SMTP error) or of the message itself.
-        logger.exception("Workshop-E-Mail „%s“ an Buchung %s nicht gesendet", subject, booking_id)
+        logger.exception("Workshop-E-Mail „%s“ an Buchung %s nicht gesendet", template, booking_id)
         return False
+
+
+def mail_language(booking: Booking) -> str:
+    """The booking's language if the portal still offers it, else the default (German)."""
+    offered = {code for code, _name in settings.LANGUAGES}
+    return booking.language if booking.language in offered else settings.LANGUAGE_CODE
 
 
 def header_text(text: str) -> str:
@@ -93,7 +114,7 @@ def header_text(text: str) -> str:
     return " ".join("".join(" " if unicodedata.category(c) in CONTROL_CATEGORIES else c for c in text).split())
 
 
-def _message(booking: Booking, subject: str, template: str, *, base_url=None, ics=False, with_link=True) -> EmailMessage:
+def _message(booking: Booking, template: str, *, base_url=None, ics=False, with_link=True) -> EmailMessage:
     session = booking.session
     workshop = session.workshop
     base = public_base_url(base_url)
@@ -110,7 +131,7 @@ def _message(booking: Booking, subject: str, template: str, *, base_url=None, ic
         "confirm_minutes": settings.MEP_BOOKING_CONFIRM_MINUTES,
     }
     message = EmailMessage(
-        subject=header_text(f"{subject}: {workshop.title}"),
+        subject=header_text(f"{SUBJECTS[template]}: {workshop.title}"),
         body=render_to_string(f"workshops/email/{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[booking.email],

@@ -1,9 +1,10 @@
-"""The booking form: every wrong or missing field gets a German message at the field."""
+"""The booking form: every wrong or missing field gets a message at the field, in the page's language (German first)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.core.validators import MaxValueValidator
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .domains import address_allowed, allowed_domains, domain_message
@@ -11,9 +12,20 @@ from .models import seats_text
 from .schools import available_schools
 
 
+class SchoolSelect(forms.Select):
+    """School names are German proper names: on a page in another language each option says so (lang="de")."""
+
+    def create_option(self, *args, **kwargs):
+        option = super().create_option(*args, **kwargs)
+        if option["value"] and translation.get_language() != "de":
+            option["attrs"]["lang"] = "de"
+        return option
+
+
 class BookingForm(forms.Form):
     school = forms.ChoiceField(
         label=_("Schule"),
+        widget=SchoolSelect,
         error_messages={"required": _("Bitte wählen Sie Ihre Schule aus."), "invalid_choice": _("Bitte wählen Sie eine Schule aus der Liste.")},
     )
     contact_name = forms.CharField(

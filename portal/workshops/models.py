@@ -13,14 +13,15 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
 MEDIENSTUDIO_ADDRESS = "Medienstudio im Medienzentrum Bochum, Universitätsstraße 43–49, 44789 Bochum"
 
 
 def seats_text(n: int) -> str:
-    """German count of seats: "1 Platz", "3 Plätze"."""
-    return "1 Platz" if n == 1 else f"{n} Plätze"
+    """A count of seats in the active language: "1 Platz", "3 Plätze" ("1 seat", "3 seats")."""
+    return ngettext("%(n)d Platz", "%(n)d Plätze", n) % {"n": n}
 
 
 # Unicode categories of line breaks, tabs and other control characters.
@@ -110,7 +111,7 @@ class Workshop(models.Model):
 
     @property
     def location(self) -> str:
-        return MEDIENSTUDIO_ADDRESS if self.place == self.Place.STUDIO else "Online (der Zugangslink kommt per E-Mail)"
+        return MEDIENSTUDIO_ADDRESS if self.place == self.Place.STUDIO else str(_("Online (der Zugangslink kommt per E-Mail)"))
 
 
 class WorkshopSessionQuerySet(models.QuerySet):
@@ -266,6 +267,8 @@ class Booking(models.Model):
     reminder_sent_at = models.DateTimeField(_("Erinnerung gesendet am"), null=True, blank=True)
     erased_at = models.DateTimeField(_("Personendaten gelöscht am"), null=True, blank=True)
     token_nonce = models.CharField(max_length=40, default=new_token_nonce, editable=False)
+    # The language of the page it was booked on (a code of LANGUAGES): every mail about it, later ones too, is in it.
+    language = models.CharField(_("Sprache"), max_length=10, default="de", editable=False)
 
     # Seats and status change only through the booking service (portal/workshops/booking.py),
     # which keeps capacity and the waiting list right; staff may correct the contact.

@@ -8,11 +8,11 @@ logger = logging.getLogger(__name__)
 
 
 @task()
-def send_booking_mail(booking_id: int, subject: str, template: str, base_url=None, ics=False, with_link=True) -> bool:
-    """Send one booking mail; errors are logged by ``deliver``, so the task itself never fails."""
+def send_booking_mail(booking_id: int, template: str, base_url=None, ics=False, with_link=True) -> bool:
+    """Send one booking mail in the booking's language; errors are logged by ``deliver``, so the task itself never fails."""
     from .emails import deliver
 
-    return deliver(booking_id, subject, template, base_url=base_url, ics=ics, with_link=with_link)
+    return deliver(booking_id, template, base_url=base_url, ics=ics, with_link=with_link)
 
 
 @task()

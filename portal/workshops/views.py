@@ -8,8 +8,9 @@ from django.conf import settings
 from django.db.models import Min, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -105,6 +106,7 @@ def book(request, pk):
                         email=data["email"],
                         seats=data["seats"],
                         join_waitlist=data["join_waitlist"],
+                        language=translation.get_language() or settings.LANGUAGE_CODE,
                     ),
                     base_url=request.build_absolute_uri("/"),
                 )
@@ -137,7 +139,7 @@ def receipt(request, token):
     found = read_receipt_token(token)
     booking = Booking.objects.select_related("session__workshop").filter(pk=found[0]).first() if found else None
     if booking is None or booking.token_nonce != found[1]:
-        raise Http404("Diese Bestätigungsseite ist abgelaufen.")
+        raise Http404(_("Diese Bestätigungsseite ist abgelaufen."))
     return render(request, "workshops/receipt.html", _receipt_context(booking))
 
 

@@ -18,7 +18,7 @@ from .schools import available_schools
 class WorkshopTopicViewSet(SnippetViewSet):
     model = WorkshopTopic
     icon = "tag"
-    menu_label = "Themen"
+    menu_label = _("Themen")
     list_display = ["name", "slug"]
     search_fields = ["name"]
 
@@ -35,16 +35,16 @@ class WorkshopViewSet(SnippetViewSet):
 class WorkshopSessionViewSet(SnippetViewSet):
     model = WorkshopSession
     icon = "date"
-    menu_label = "Termine"
+    menu_label = _("Termine")
     ordering = ["-start"]
     list_display = [
         "workshop",
         "start",
         "capacity",
-        Column("confirmed_seats", label="Bestätigte Plätze"),
+        Column("confirmed_seats", label=_("Bestätigte Plätze")),
         Column("held_seats", label=_("Unbestätigt gehaltene Plätze")),
-        Column("waiting_seats", label="Plätze auf der Warteliste"),
-        Column("actions", label="Aktionen", accessor=lambda session: staff_actions(session)),
+        Column("waiting_seats", label=_("Plätze auf der Warteliste")),
+        Column("actions", label=_("Aktionen"), accessor=lambda session: staff_actions(session)),
     ]
     list_filter = ["workshop"]
     list_per_page = 50
@@ -79,7 +79,7 @@ class BookingInspectView(InspectView):
 class BookingViewSet(SnippetViewSet):
     model = Booking
     icon = "user"
-    menu_label = "Buchungen und Warteliste"
+    menu_label = _("Buchungen und Warteliste")
     ordering = ["session", "status", "created_at"]
     list_display = [
         "school_name",
@@ -88,7 +88,7 @@ class BookingViewSet(SnippetViewSet):
         Column("status", label=_("Status"), accessor=lambda booking: booking.status_label()),
         "contact_name",
         "created_at",
-        Column("actions", label="Aktionen", accessor=lambda booking: booking_actions(booking)),
+        Column("actions", label=_("Aktionen"), accessor=lambda booking: booking_actions(booking)),
     ]
     list_filter = ["status", "session"]
     search_fields = ["school_name", "contact_name", "email"]
@@ -112,7 +112,7 @@ class SchoolEmailDomainsViewSet(SnippetViewSet):
 
 
 class WorkshopGroup(SnippetViewSetGroup):
-    menu_label = "Workshops"
+    menu_label = _("Workshops")
     menu_icon = "group"
     menu_order = 250
     items = (WorkshopSessionViewSet, BookingViewSet, WorkshopViewSet, WorkshopTopicViewSet, SchoolEmailDomainsViewSet)
@@ -125,20 +125,23 @@ def staff_actions(session) -> str:
     bookings = reverse("wagtailsnippets_workshops_booking:list") + f"?session={session.pk}"
     csv_url = reverse("workshops_admin:attendees", args=[session.pk])
     if session.is_cancelled:
-        return format_html('<a href="{}">Buchungen</a> · abgesagt', bookings)
+        return format_html('<a href="{}">{}</a> · {}', bookings, _("Buchungen"), _("abgesagt"))
     cancel = reverse("workshops_admin:cancel_session", args=[session.pk])
     return format_html(
-        '<a href="{}">Buchungen und Warteliste</a> · <a href="{}">Teilnehmerliste (CSV)</a> · <a href="{}">Termin absagen</a>',
+        '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
         bookings,
+        _("Buchungen und Warteliste"),
         csv_url,
+        _("Teilnehmerliste (CSV)"),
         cancel,
+        _("Termin absagen"),
     )
 
 
 def booking_actions(booking) -> str:
     if not booking.is_active:
         return ""
-    return format_html('<a href="{}">Stornieren</a>', reverse("workshops_admin:cancel_booking", args=[booking.pk]))
+    return format_html('<a href="{}">{}</a>', reverse("workshops_admin:cancel_booking", args=[booking.pk]), _("Stornieren"))
 
 
 hooks.register("before_delete_snippet", admin_views.refuse_deleting_active_bookings)

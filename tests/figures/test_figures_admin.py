@@ -57,7 +57,7 @@ def test_refused_upload_shows_every_problem(client, planner, bad_folder, tmp_pat
     version = DataSetVersion.objects.get()
     assert version.problems
     for problem in version.problems:
-        assert f"<code>{problem}</code>" in html.replace("&quot;", '"').replace("&#x27;", "'")
+        assert f"<code lang=\"de\">{problem}</code>" in html.replace("&quot;", '"').replace("&#x27;", "'")
 
 
 def test_workbook_without_plan_is_refused_by_the_form(client, planner, demo_folder, tmp_path):

@@ -25,6 +25,15 @@ def privacy_periods(html):
 
 
 @register.simple_tag
+def privacy_url() -> str:
+    """The privacy statement in the active language (its German page where it is not translated)."""
+    from portal.plan.models import LegalPage
+
+    page = LegalPage.objects.live().filter(slug="datenschutz", locale__language_code=settings.LANGUAGE_CODE).first()
+    return page.localized.url if page else "/datenschutz/"
+
+
+@register.simple_tag
 def setting_days(name: str) -> int:
     """{% setting_days "MEP_WORKSHOP_INACTIVE_ERASURE_DAYS" %}: one of the erasure periods, as a number."""
     if name not in PRIVACY_PERIODS:
