@@ -231,7 +231,7 @@ class ContentPackLoader:
         return obj
 
     def _page(
-        self, parent: Page, model, slug: str, values: dict, label: str, english: tuple[str, dict] | None = None
+        self, parent: Page, model, slug: str, values: dict, label: str, english: tuple[str, dict, Any] | None = None
     ) -> Page:
         existing = parent.get_children().filter(slug=slug).first()
         if existing is not None:
@@ -252,9 +252,9 @@ class ContentPackLoader:
             self.report.count(label, created=True)
         self.pages_by_slug[slug] = page
         if english is not None:
-            en_slug, en_values = english
+            en_slug, en_values, en_file = english
             self._translatable(
-                page, model(slug=slug, **values), model(slug=en_slug or slug, **en_values), f"Seite {page.url_path}"
+                page, model(slug=slug, **values), model(slug=en_slug or slug, **en_values), f"{en_file} (Seite {page.url})"
             )
         return page
 
@@ -458,7 +458,6 @@ class ContentPackLoader:
         return {"title": home_data["title"], "intro": md(home_data.get("intro"))}
 
     def _read_chapters(self):
-        self.chapters_english: dict[str, dict] = {}
         for path in sorted((self.pack / "chapters").glob("*.yaml")):
             data = self._read(path)
             for key in ("slug", "title", "body"):
@@ -466,9 +465,6 @@ class ContentPackLoader:
                     raise ContentPackError(f"{path}: Feld '{key}' fehlt.")
             data["_path"] = path
             self.chapters_by_slug[data["slug"]] = data
-            english = self._english(f"chapters/{path.name}", data)
-            if english is not None:
-                self.chapters_english[data["slug"]] = english
 
     def _chapter_values(self, data: dict) -> dict:
         return {
@@ -482,14 +478,17 @@ class ContentPackLoader:
         data = self.chapters_by_slug.get(slug)
         if data is None:
             raise ContentPackError(f"plan.yaml nennt Kapitel '{slug}', aber content/chapters/ enthält es nicht.")
-        english = self.chapters_english.get(slug)
+        values = self._chapter_values(data)  # the German is checked before the English is read
+        english = self._english(f"chapters/{data['_path'].name}", data)
+        if english is not None:
+            english["_path"] = self.english_dir / "chapters" / data["_path"].name
         page = self._page(
             parent,
             ChapterPage,
             slug,
-            self._chapter_values(data),
+            values,
             "Kapitel",
-            english=(english["slug"], self._chapter_values(english)) if english else None,
+            english=(english["slug"], self._chapter_values(english), english["_path"]) if english else None,
         )
         number = str(data.get("number", "") or "")
         if number:
@@ -517,7 +516,7 @@ class ContentPackLoader:
 
         plan = self._page(
             home, PlanPage, "plan", plan_values(data), "Plan",
-            english=(english.get("slug", "plan"), plan_values(english)) if english else None,
+            english=(english.get("slug", "plan"), plan_values(english), "en/plan.yaml") if english else None,
         )
         for slug in data.get("front", []):
             self._chapter(plan, slug)
@@ -525,7 +524,7 @@ class ContentPackLoader:
             en = self._at(english, "parts", i)
             part_page = self._page(
                 plan, PartPage, part["slug"], part_values(part), "Teile",
-                english=(en["slug"], part_values(en)) if en else None,
+                english=(en["slug"], part_values(en), "en/plan.yaml") if en else None,
             )
             for slug in part["chapters"]:
                 self._chapter(part_page, slug)
@@ -553,13 +552,15 @@ class ContentPackLoader:
 
         index = self._page(
             home, PartnerOfferIndexPage, "partnerangebote", index_values(data), "Partnerangebote",
-            english=(english.get("slug", "partnerangebote"), index_values(english)) if english else None,
+            english=(english.get("slug", "partnerangebote"), index_values(english), "en/partner_offers.yaml")
+            if english
+            else None,
         )
         for i, offer in enumerate(data["offers"]):
             en = self._at(english, "offers", i)
             self._page(
                 index, PartnerOfferPage, offer["slug"], offer_values(offer), "Partnerangebote",
-                english=(en["slug"], offer_values(en)) if en else None,
+                english=(en["slug"], offer_values(en), "en/partner_offers.yaml") if en else None,
             )
 
     def _load_legal(self, home: HomePage):
@@ -573,7 +574,7 @@ class ContentPackLoader:
             en = self._at(english, "pages", i)
             self._page(
                 home, LegalPage, page["slug"], values(page), "Rechtliche Seiten",
-                english=(en["slug"], values(en)) if en else None,
+                english=(en["slug"], values(en), "en/legal.yaml") if en else None,
             )
 
     def _highlights(self, home_data: dict) -> list:

@@ -30,7 +30,7 @@ import re
 
 import polib
 from wagtail.fields import StreamField
-from wagtail.models import Locale
+from wagtail.models import Locale, Page
 from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
 from wagtail_localize.segments import StringSegmentValue, TemplateSegmentValue
 from wagtail_localize.segments.extract import extract_segments
@@ -149,5 +149,11 @@ def _translate_one(item: Translatable, locale: Locale, *, update: bool, report: 
         translation_key=instance.translation_key, locale=locale
     ).exists()
     if po or created or not target_exists:
-        translation.save_target(publish=True)
+        if isinstance(instance, Page):
+            # save_target(publish=True) publishes on commit from the page object as it was when saved, which
+            # would undo the tree bookkeeping (numchild) of pages whose children are added later in this run.
+            translation.save_target(publish=False)
+            source.get_translated_instance(locale).get_latest_revision().publish()
+        else:
+            translation.save_target(publish=True)
         report.count("englische Übersetzungen", created=not target_exists)
