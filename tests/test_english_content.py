@@ -50,10 +50,12 @@ def interface_strings() -> list[str]:
 
 def main_text(html: bytes) -> str:
     main = BeautifulSoup(html, "html.parser").find("main")
+    for quoted in main.find_all("em"):
+        quoted.decompose()  # titles of German publications are quoted in italics and stay German
     text = main.get_text(" ", strip=True)
     for string in interface_strings():
         text = text.replace(string, " ")
-    return text
+    return re.sub(r"https?://\S+", " ", text)  # addresses shown as text are not prose
 
 
 def word_shares(text: str) -> tuple[float, float]:
@@ -95,12 +97,13 @@ def test_english_pages_are_written_in_english(client):
     english = Locale.objects.get(language_code="en")
     for page in german_pages():
         translation = page.get_translation(english).specific
-        assert translation.title != page.title, page.url
+        if translation.title == page.title:  # only a name may stay as it is (Medienstudio Bochum)
+            assert not set(translation.title.lower().split()) & GERMAN_WORDS, page.url
         german_html, english_html = client.get(page.url).content, client.get(translation.url).content
         en_share, de_share = word_shares(main_text(english_html))
         # The check tells the languages apart: it fails on the German twin.
         assert word_shares(main_text(german_html))[1] > 0.08, page.url
-        assert en_share > 0.08 and de_share < 0.025, f"{translation.url}: englisch {en_share:.3f}, deutsch {de_share:.3f}"
+        assert en_share > 0.08 and de_share < 0.01, f"{translation.url}: englisch {en_share:.3f}, deutsch {de_share:.3f}"
         english_text = " ".join(main_text(english_html).split())
         for p in BeautifulSoup(german_html, "html.parser").find("main").find_all("p"):
             paragraph = " ".join(p.get_text(" ", strip=True).split())
