@@ -91,6 +91,11 @@ def test_crawling_from_en_reaches_every_page_of_the_plan_in_english(client):
         assert translation is not None and translation.live, f"{page.url}: keine englische Fassung"
         assert translation.url in reached, f"{translation.url} ({page.url}) ist von /en/ aus nicht erreichbar"
     assert len(reached) >= german_pages().count()
+    # Content links on English pages (start page shortcuts, link lists, …) lead to the English pages.
+    german_urls = {page.url for page in german_pages()}
+    for url, html in reached.items():
+        hrefs = {a["href"] for a in BeautifulSoup(html, "html.parser").find("main").find_all("a", href=True)}
+        assert not hrefs & german_urls, f"{url} verlinkt deutsche Seiten: {sorted(hrefs & german_urls)}"
 
 
 def test_english_pages_are_written_in_english(client):
