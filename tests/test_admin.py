@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_editor_opens_the_edit_view_of_a_chapter(client, editor):
-    chapter = ChapterPage.objects.get(number="5.3")
+    chapter = ChapterPage.objects.get(locale__language_code="de", number="5.3")
     client.force_login(editor)
     response = client.get(f"/admin/pages/{chapter.pk}/edit/")
     assert response.status_code == 200
@@ -17,7 +17,7 @@ def test_editor_opens_the_edit_view_of_a_chapter(client, editor):
 
 
 def test_anonymous_visitor_is_sent_to_the_login(client):
-    chapter = ChapterPage.objects.get(number="5.3")
+    chapter = ChapterPage.objects.get(locale__language_code="de", number="5.3")
     response = client.get(f"/admin/pages/{chapter.pk}/edit/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
@@ -27,7 +27,7 @@ def test_editor_sees_the_milestones_snippet_list(client, admin_user):
     client.force_login(admin_user)
     response = client.get("/admin/snippets/plan/milestone/")
     assert response.status_code == 200
-    assert Milestone.objects.first().title in response.content.decode()
+    assert Milestone.objects.filter(locale__language_code="de").first().title in response.content.decode()
 
 
 def test_ensure_admin_prints_a_generated_password_once(capsys):

@@ -41,10 +41,10 @@ def public_pages(session):
     return {
         "Startseite": "/",
         "Startseite (englisch)": "/en/",
-        "Plan": PlanPage.objects.get().url,
-        "Kapitel 5.3 mit Abbildungen": ChapterPage.objects.get(number="5.3").url,
-        "Partnerangebot": PartnerOfferPage.objects.live().first().url,
-        "Rechtliche Seite": LegalPage.objects.live().first().url,
+        "Plan": PlanPage.objects.get(locale__language_code="de").url,
+        "Kapitel 5.3 mit Abbildungen": ChapterPage.objects.get(locale__language_code="de", number="5.3").url,
+        "Partnerangebot": PartnerOfferPage.objects.filter(locale__language_code="de").live().first().url,
+        "Rechtliche Seite": LegalPage.objects.filter(locale__language_code="de").live().first().url,
         "Workshops": "/workshops/",
         "Workshop-Termin": f"/workshops/termine/{session.pk}/",
         "Buchungsformular": f"/workshops/termine/{session.pk}/buchen/",
@@ -98,7 +98,7 @@ def test_every_public_page_sends_a_strict_policy_and_has_no_inline_code(client, 
 
 @pytest.mark.django_db
 def test_charts_are_inline_and_unstyled(client, published):
-    doc = BeautifulSoup(client.get(ChapterPage.objects.get(number="5.3").url).content, "html.parser")
+    doc = BeautifulSoup(client.get(ChapterPage.objects.get(locale__language_code="de", number="5.3").url).content, "html.parser")
     charts = doc.select(".figure-block__chart svg")
     assert charts
     for chart in charts:

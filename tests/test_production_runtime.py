@@ -98,7 +98,7 @@ from django.test import Client
 from portal.plan.models import ChapterPage
 
 client = Client(HTTP_HOST="%s")
-url = ChapterPage.objects.get(number="5.3").get_url()
+url = ChapterPage.objects.get(locale__language_code="de", number="5.3").get_url()
 for _ in sys.stdin:
     response = client.get(url, secure=True)
     figure = BeautifulSoup(response.content, "html.parser").select_one('figure[data-figure-key="finance.forecast"]')
@@ -270,7 +270,7 @@ def gunicorn_with_redis(site, redis_db):
         "from portal.workshops.models import WorkshopSession\n"
         "from portal.workshops.schools import available_schools\n"
         "session = next(s for s in WorkshopSession.objects.upcoming().with_seats() if s.booking_state() == 'open')\n"
-        "print(json.dumps({'chapter': ChapterPage.objects.get(number='5.3').get_url(), 'session': session.pk,"
+        "print(json.dumps({'chapter': ChapterPage.objects.get(locale__language_code='de', number='5.3').get_url(), 'session': session.pk,"
         " 'school': available_schools()[0][0]}))",
     )
     port = _free_port()

@@ -3,6 +3,12 @@
 Loading is idempotent: what exists (found by slug or natural key) is left as
 an editor may have changed it, unless ``update=True`` asks to overwrite it
 from the pack. Nothing is ever duplicated.
+
+The English text lives beside the German in ``content/en/`` (same file names,
+same structure, only the words differ). It is not loaded as separate pages:
+each German page and snippet gets a wagtail-localize translation whose strings
+come from the English files (see ``content_translation.py``), so editors work
+on it in the translation editor and see German changes as untranslated there.
 """
 
 from __future__ import annotations
@@ -60,6 +66,65 @@ def md(text: str | None) -> str:
     return markdown.markdown((text or "").strip(), output_format="html")
 
 
+# Keys whose values are facts (numbers, dates, links, references): an English
+# file may repeat them for orientation, but they must read as in the German file.
+FACT_KEYS = frozenset(
+    {
+        "number", "year", "month", "url", "chapter", "notes", "key", "parent", "link", "cycle",
+        "last_reviewed", "front", "back", "chapters", "collection", "level", "status",
+    }
+)
+
+
+def merge_english(german: Any, english: Any, where: str) -> Any:
+    """The German data with every text replaced by the English at the same place.
+
+    Lists must have the same length and order, mappings may leave keys out
+    (the German value stays), facts must be equal.
+    """
+    if english is None:
+        return german
+    if isinstance(german, dict):
+        if not isinstance(english, dict):
+            raise ContentPackError(f"{where}: erwartet eine Zuordnung (Schlüssel: Wert) wie im deutschen Original.")
+        merged = dict(german)
+        for key, value in english.items():
+            if key not in german and key == "slug":
+                merged[key] = value  # an English file may give a page its own URL slug
+                continue
+            if key not in german:
+                raise ContentPackError(f"{where}: Feld '{key}' gibt es im deutschen Original nicht.")
+            if key in FACT_KEYS:
+                if value != german[key] and str(value) != str(german[key]):
+                    raise ContentPackError(
+                        f"{where}: '{key}' muss wie im deutschen Original lauten ({german[key]!r}), nicht {value!r}."
+                    )
+                continue
+            merged[key] = merge_english(german[key], value, f"{where} › {key}")
+        return merged
+    if isinstance(german, list):
+        if not isinstance(english, list) or len(english) != len(german):
+            got = len(english) if isinstance(english, list) else "keine Liste"
+            raise ContentPackError(
+                f"{where}: die Liste braucht {len(german)} Einträge in derselben Reihenfolge wie im deutschen Original, "
+                f"gefunden: {got}."
+            )
+        return [merge_english(g, e, f"{where} › {i}") for i, (g, e) in enumerate(zip(german, english, strict=True), 1)]
+    if isinstance(english, dict | list):
+        raise ContentPackError(f"{where}: erwartet einen Text wie im deutschen Original.")
+    return english
+
+
+@dataclass
+class Translatable:
+    """A German page or snippet and two unsaved copies built from the pack: German and English."""
+
+    instance: Any
+    german: Any
+    english: Any
+    where: str
+
+
 def read_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
@@ -79,6 +144,8 @@ class ContentPackLoader:
         self.chapters_by_slug: dict[str, dict] = {}
         self.pages_by_slug: dict[str, Page] = {}
         self.current_file: Path | None = None
+        self.english_dir = self.pack / "en"
+        self.translatables: dict[tuple[str, int], Translatable] = {}
 
     # -- entry point ---------------------------------------------------------
 
@@ -107,6 +174,10 @@ class ContentPackLoader:
         self._load_partner_offers(home)
         self._load_legal(home)
         self._load_highlights(home)
+        if self.translatables:
+            from .content_translation import translate
+
+            translate(list(self.translatables.values()), update=self.update, report=self.report)
         return self.report
 
     # -- helpers -------------------------------------------------------------
@@ -121,7 +192,30 @@ class ContentPackLoader:
             Locale.objects.get_or_create(language_code=code)
         return default
 
-    def _upsert(self, model, lookup: dict, values: dict, label: str):
+    def _english(self, name: str, german: Any) -> Any:
+        """The English file beside a German one (``content/en/<name>``) merged over it, or None if there is none."""
+        path = self.english_dir / name
+        if not path.is_file():
+            return None
+        current = self.current_file
+        english = merge_english(german, self._read(path), str(path))
+        self.current_file = current
+        return english
+
+    @staticmethod
+    def _at(english: Any, *keys) -> Any:
+        for key in keys:
+            if english is None:
+                return None
+            english = english[key]
+        return english
+
+    def _translatable(self, instance, german, english, where: str):
+        if english is not None:
+            key = (instance._meta.label, instance.pk)
+            self.translatables[key] = Translatable(instance, german, english, where)
+
+    def _upsert(self, model, lookup: dict, values: dict, label: str, english: dict | None = None):
         obj = model.objects.filter(locale=self.locale, **lookup).first()
         if obj is None:
             obj = model(locale=self.locale, **lookup, **values)
@@ -132,9 +226,13 @@ class ContentPackLoader:
                 setattr(obj, key, value)
             obj.save()
             self.report.count(label, created=False)
+        if english is not None:
+            self._translatable(obj, model(**lookup, **values), model(**english), f"{label}: {obj}")
         return obj
 
-    def _page(self, parent: Page, model, slug: str, values: dict, label: str) -> Page:
+    def _page(
+        self, parent: Page, model, slug: str, values: dict, label: str, english: tuple[str, dict, Any] | None = None
+    ) -> Page:
         existing = parent.get_children().filter(slug=slug).first()
         if existing is not None:
             page = existing.specific
@@ -153,105 +251,180 @@ class ContentPackLoader:
             page.save_revision().publish()
             self.report.count(label, created=True)
         self.pages_by_slug[slug] = page
+        if english is not None:
+            en_slug, en_values, en_file = english
+            self._translatable(
+                page, model(slug=slug, **values), model(slug=en_slug or slug, **en_values), f"{en_file} (Seite {page.url})"
+            )
         return page
 
     # -- snippets ------------------------------------------------------------
 
     def _load_endnotes(self):
-        for note in self._read(self.pack / "endnotes.yaml")["endnotes"]:
+        data = self._read(self.pack / "endnotes.yaml")
+        english = self._english("endnotes.yaml", data)
+
+        def fields(note):
+            return {"text": md(note["text"]), "url": note.get("url") or ""}
+
+        for i, note in enumerate(data["endnotes"]):
+            en = self._at(english, "endnotes", i)
             self._upsert(
                 Endnote,
                 {"number": note["number"]},
-                {"text": md(note["text"]), "url": note.get("url") or ""},
+                fields(note),
                 "Endnoten",
+                english={"number": note["number"], **fields(en)} if en else None,
             )
 
     def _load_milestones(self):
-        for m in self._read(self.pack / "milestones.yaml")["milestones"]:
+        data = self._read(self.pack / "milestones.yaml")
+        english = self._english("milestones.yaml", data)
+        for i, m in enumerate(data["milestones"]):
+            en = self._at(english, "milestones", i)
             self._upsert(
                 Milestone,
                 {"year": m["year"], "month": m["month"], "title": m["title"]},
                 {"description": m.get("description", "")},
                 "Meilensteine",
+                english={"year": m["year"], "month": m["month"], "title": en["title"], "description": en.get("description", "")}
+                if en
+                else None,
             )
 
     def _load_actors(self):
-        for order, g in enumerate(self._read(self.pack / "actors.yaml")["groups"]):
-            group = self._upsert(
-                ActorGroup,
-                {"name": g["name"]},
-                {"description": g.get("description", ""), "sort_order": order},
-                "Akteursgruppen",
-            )
+        data = self._read(self.pack / "actors.yaml")
+        english = self._english("actors.yaml", data)
+
+        def group_fields(g, order):
+            return {"name": g["name"], "description": g.get("description", ""), "sort_order": order}
+
+        def actor_fields(a, i):
+            return {"name": a["name"], "description": a.get("description", ""), "url": a.get("url") or "", "sort_order": i}
+
+        for order, g in enumerate(data["groups"]):
+            fields = group_fields(g, order)
+            group = self._upsert(ActorGroup, {"name": fields.pop("name")}, fields, "Akteursgruppen")
             for i, a in enumerate(g.get("actors", [])):
                 actor = Actor.objects.filter(locale=self.locale, group=group, name=a["name"]).first()
-                values = {"description": a.get("description", ""), "url": a.get("url") or "", "sort_order": i}
+                values = actor_fields(a, i)
+                del values["name"]
                 if actor is None:
                     Actor.objects.create(locale=self.locale, group=group, name=a["name"], **values)
                     self.report.count("Akteure", created=True)
                 elif self.update:
                     Actor.objects.filter(pk=actor.pk).update(**values)
                     self.report.count("Akteure", created=False)
+            en = self._at(english, "groups", order)
+            if en:
+                self._translatable(
+                    group,
+                    ActorGroup(**group_fields(g, order), actors=[Actor(**actor_fields(a, i)) for i, a in enumerate(g.get("actors", []))]),
+                    ActorGroup(**group_fields(en, order), actors=[Actor(**actor_fields(a, i)) for i, a in enumerate(en.get("actors", []))]),
+                    f"Akteursgruppe {group}",
+                )
 
     def _load_cycle(self):
-        for s in self._read(self.pack / "cycle.yaml")["steps"]:
+        data = self._read(self.pack / "cycle.yaml")
+        english = self._english("cycle.yaml", data)
+        for i, s in enumerate(data["steps"]):
+            en = self._at(english, "steps", i)
             self._upsert(
                 CycleStep,
                 {"number": s["number"]},
                 {"title": s["title"], "description": s.get("description", "")},
                 "Zyklusschritte",
+                english={"number": s["number"], "title": en["title"], "description": en.get("description", "")} if en else None,
             )
 
     def _load_content_fields(self):
-        for order, f in enumerate(self._read(self.pack / "content_fields.yaml")["fields"]):
+        data = self._read(self.pack / "content_fields.yaml")
+        english = self._english("content_fields.yaml", data)
+
+        def values(f, order):
+            return {
+                "description": f.get("description", ""),
+                "chapter_number": str(f.get("chapter", "") or ""),
+                "url": f.get("url") or "",
+                "sort_order": order,
+            }
+
+        for order, f in enumerate(data["fields"]):
+            en = self._at(english, "fields", order)
             self._upsert(
                 ContentField,
                 {"title": f["title"]},
-                {
-                    "description": f.get("description", ""),
-                    "chapter_number": str(f.get("chapter", "") or ""),
-                    "url": f.get("url") or "",
-                    "sort_order": order,
-                },
+                values(f, order),
                 "Inhaltsfelder",
+                english={"title": en["title"], **values(en, order)} if en else None,
             )
 
     def _load_strategic_paths(self):
-        for order, lv in enumerate(self._read(self.pack / "strategic_paths.yaml")["levels"]):
-            level = self._upsert(
-                StrategicLevel,
-                {"title": lv["title"]},
-                {"description": lv.get("description", ""), "sort_order": order},
-                "Strategische Ebenen",
-            )
+        data = self._read(self.pack / "strategic_paths.yaml")
+        english = self._english("strategic_paths.yaml", data)
+
+        def level_fields(lv, order):
+            return {"title": lv["title"], "description": lv.get("description", ""), "sort_order": order}
+
+        def element_fields(e, i):
+            return {"title": e["title"], "description": e.get("description", ""), "sort_order": i}
+
+        for order, lv in enumerate(data["levels"]):
+            fields = level_fields(lv, order)
+            level = self._upsert(StrategicLevel, {"title": fields.pop("title")}, fields, "Strategische Ebenen")
             for i, e in enumerate(lv.get("elements", [])):
                 element = StrategicElement.objects.filter(locale=self.locale, level=level, title=e["title"]).first()
-                values = {"description": e.get("description", ""), "sort_order": i}
+                values = element_fields(e, i)
+                del values["title"]
                 if element is None:
                     StrategicElement.objects.create(locale=self.locale, level=level, title=e["title"], **values)
                     self.report.count("Strategische Elemente", created=True)
                 elif self.update:
                     StrategicElement.objects.filter(pk=element.pk).update(**values)
                     self.report.count("Strategische Elemente", created=False)
+            en = self._at(english, "levels", order)
+            if en:
+                self._translatable(
+                    level,
+                    StrategicLevel(
+                        **level_fields(lv, order),
+                        elements=[StrategicElement(**element_fields(e, i)) for i, e in enumerate(lv.get("elements", []))],
+                    ),
+                    StrategicLevel(
+                        **level_fields(en, order),
+                        elements=[StrategicElement(**element_fields(e, i)) for i, e in enumerate(en.get("elements", []))],
+                    ),
+                    f"Strategische Ebene {level}",
+                )
 
     def _load_links(self):
-        for order, link in enumerate(self._read(self.pack / "links.yaml")["links"]):
+        data = self._read(self.pack / "links.yaml")
+        english = self._english("links.yaml", data)
+
+        def values(link, order):
+            return {
+                "title": link["title"],
+                "description": link.get("description", "") or "",
+                "chapter_number": str(link.get("chapter", "") or ""),
+                "sort_order": order,
+            }
+
+        for order, link in enumerate(data["links"]):
+            en = self._at(english, "links", order)
             self._upsert(
                 LinkEntry,
                 {"url": link["url"]},
-                {
-                    "title": link["title"],
-                    "description": link.get("description", "") or "",
-                    "chapter_number": str(link.get("chapter", "") or ""),
-                    "sort_order": order,
-                },
+                values(link, order),
                 "Links",
+                english={"url": link["url"], **values(en, order)} if en else None,
             )
 
     # -- pages ---------------------------------------------------------------
 
     def _load_home(self) -> HomePage:
         data = self._read(self.pack / "site.yaml")
+        self.site_data = data
+        self.site_english = self._english("site.yaml", data)
         root = Page.get_first_root_node()
         # Wagtail's initial migration leaves a generic welcome page; the portal replaces it.
         for child in root.get_children():
@@ -262,9 +435,13 @@ class ContentPackLoader:
             root,
             HomePage,
             "home",
-            {"title": home_data["title"], "intro": md(home_data.get("intro"))},
+            self._home_values(home_data),
             "Startseite",
         )
+        english = self._at(self.site_english, "home")
+        if english is not None:
+            # Registered here so the home is translated before the pages below it; highlights complete it later.
+            self._translatable(home, HomePage(slug="home"), HomePage(slug="home"), "Startseite")
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
             Site.objects.create(
@@ -276,6 +453,10 @@ class ContentPackLoader:
             site.save()
         return home
 
+    @staticmethod
+    def _home_values(home_data: dict) -> dict:
+        return {"title": home_data["title"], "intro": md(home_data.get("intro"))}
+
     def _read_chapters(self):
         for path in sorted((self.pack / "chapters").glob("*.yaml")):
             data = self._read(path)
@@ -285,21 +466,29 @@ class ContentPackLoader:
             data["_path"] = path
             self.chapters_by_slug[data["slug"]] = data
 
+    def _chapter_values(self, data: dict) -> dict:
+        return {
+            "title": data["title"],
+            "number": str(data.get("number", "") or ""),
+            "summary": data.get("summary", ""),
+            "body": self._body(data),
+        }
+
     def _chapter(self, parent: Page, slug: str):
         data = self.chapters_by_slug.get(slug)
         if data is None:
             raise ContentPackError(f"plan.yaml nennt Kapitel '{slug}', aber content/chapters/ enthält es nicht.")
+        values = self._chapter_values(data)  # the German is checked before the English is read
+        english = self._english(f"chapters/{data['_path'].name}", data)
+        if english is not None:
+            english["_path"] = self.english_dir / "chapters" / data["_path"].name
         page = self._page(
             parent,
             ChapterPage,
             slug,
-            {
-                "title": data["title"],
-                "number": str(data.get("number", "") or ""),
-                "summary": data.get("summary", ""),
-                "body": self._body(data),
-            },
+            values,
             "Kapitel",
+            english=(english["slug"], self._chapter_values(english), english["_path"]) if english else None,
         )
         number = str(data.get("number", "") or "")
         if number:
@@ -311,28 +500,31 @@ class ContentPackLoader:
 
     def _load_plan(self, home: HomePage):
         data = self._read(self.pack / "plan.yaml")
-        plan = self._page(
-            home,
-            PlanPage,
-            "plan",
-            {
-                "title": data["title"],
-                "subtitle": data.get("subtitle", ""),
-                "cycle": data["cycle"],
-                "intro": md(data.get("intro")),
+        english = self._english("plan.yaml", data)
+
+        def plan_values(d):
+            return {
+                "title": d["title"],
+                "subtitle": d.get("subtitle", ""),
+                "cycle": d["cycle"],
+                "intro": md(d.get("intro")),
                 "show_in_menus": True,
-            },
-            "Plan",
+            }
+
+        def part_values(part):
+            return {"title": part["title"], "number": str(part["number"]), "intro": md(part.get("intro"))}
+
+        plan = self._page(
+            home, PlanPage, "plan", plan_values(data), "Plan",
+            english=(english.get("slug", "plan"), plan_values(english), "en/plan.yaml") if english else None,
         )
         for slug in data.get("front", []):
             self._chapter(plan, slug)
-        for part in data["parts"]:
+        for i, part in enumerate(data["parts"]):
+            en = self._at(english, "parts", i)
             part_page = self._page(
-                plan,
-                PartPage,
-                part["slug"],
-                {"title": part["title"], "number": str(part["number"]), "intro": md(part.get("intro"))},
-                "Teile",
+                plan, PartPage, part["slug"], part_values(part), "Teile",
+                english=(en["slug"], part_values(en), "en/plan.yaml") if en else None,
             )
             for slug in part["chapters"]:
                 self._chapter(part_page, slug)
@@ -341,47 +533,53 @@ class ContentPackLoader:
 
     def _load_partner_offers(self, home: HomePage):
         data = self._read(self.pack / "partner_offers.yaml")
+        english = self._english("partner_offers.yaml", data)
+
+        def index_values(d):
+            return {"title": d.get("title", "Partnerangebote"), "intro": md(d.get("intro")), "show_in_menus": True}
+
+        def offer_values(offer):
+            return {
+                "title": offer["title"],
+                "provider": offer.get("provider", ""),
+                "format": offer.get("format", ""),
+                "target_groups": ", ".join(offer.get("target_groups", [])),
+                "address": offer.get("address", "") or "",
+                "website": offer.get("url", "") or "",
+                "summary": offer.get("summary", ""),
+                "body": md(offer.get("body")),
+            }
+
         index = self._page(
-            home,
-            PartnerOfferIndexPage,
-            "partnerangebote",
-            {"title": data.get("title", "Partnerangebote"), "intro": md(data.get("intro")), "show_in_menus": True},
-            "Partnerangebote",
+            home, PartnerOfferIndexPage, "partnerangebote", index_values(data), "Partnerangebote",
+            english=(english.get("slug", "partnerangebote"), index_values(english), "en/partner_offers.yaml")
+            if english
+            else None,
         )
-        for offer in data["offers"]:
+        for i, offer in enumerate(data["offers"]):
+            en = self._at(english, "offers", i)
             self._page(
-                index,
-                PartnerOfferPage,
-                offer["slug"],
-                {
-                    "title": offer["title"],
-                    "provider": offer.get("provider", ""),
-                    "format": offer.get("format", ""),
-                    "target_groups": ", ".join(offer.get("target_groups", [])),
-                    "address": offer.get("address", "") or "",
-                    "website": offer.get("url", "") or "",
-                    "summary": offer.get("summary", ""),
-                    "body": md(offer.get("body")),
-                },
-                "Partnerangebote",
+                index, PartnerOfferPage, offer["slug"], offer_values(offer), "Partnerangebote",
+                english=(en["slug"], offer_values(en), "en/partner_offers.yaml") if en else None,
             )
 
     def _load_legal(self, home: HomePage):
-        for page in self._read(self.pack / "legal.yaml")["pages"]:
+        data = self._read(self.pack / "legal.yaml")
+        english = self._english("legal.yaml", data)
+
+        def values(page):
+            return {"title": page["title"], "body": md(page["body"]), "last_reviewed": page.get("last_reviewed")}
+
+        for i, page in enumerate(data["pages"]):
+            en = self._at(english, "pages", i)
             self._page(
-                home,
-                LegalPage,
-                page["slug"],
-                {"title": page["title"], "body": md(page["body"]), "last_reviewed": page.get("last_reviewed")},
-                "Rechtliche Seiten",
+                home, LegalPage, page["slug"], values(page), "Rechtliche Seiten",
+                english=(en["slug"], values(en), "en/legal.yaml") if en else None,
             )
 
-    def _load_highlights(self, home: HomePage):
-        items = self._read(self.pack / "site.yaml")["home"].get("highlights", [])
-        if home.highlights and not self.update:
-            return
+    def _highlights(self, home_data: dict) -> list:
         links = []
-        for item in items:
+        for item in home_data.get("highlights", []):
             target = item.get("link", "")
             page = self.pages_by_slug.get(target.strip("/").split("/")[-1]) if target else None
             links.append(
@@ -392,8 +590,21 @@ class ContentPackLoader:
                     "url": "" if page else target,
                 }
             )
-        home.highlights = [("links", {"title": "Schnelleinstieg", "links": links})]
-        home.save_revision().publish()
+        return [("links", {"title": home_data.get("highlights_title", "Schnelleinstieg"), "links": links})]
+
+    def _load_highlights(self, home: HomePage):
+        home_data = self.site_data["home"]
+        if not home.highlights or self.update:
+            home.highlights = self._highlights(home_data)
+            home.save_revision().publish()
+        english = self._at(self.site_english, "home")
+        if english is not None:
+            self._translatable(
+                home,
+                HomePage(slug="home", **self._home_values(home_data), highlights=self._highlights(home_data)),
+                HomePage(slug="home", **self._home_values(english), highlights=self._highlights(english)),
+                "Startseite",
+            )
 
     # -- chapter body --------------------------------------------------------
 

@@ -110,7 +110,7 @@ def test_editor_edits_a_page_in_the_admin_without_violations(live_portal, portal
     page, console = watched
     manage(portal_env, "shell", "--no-imports", "-c", STAFF.replace("{name}", "redaktion"))
     log_in(page, live_portal, "csp-redaktion")
-    code = "from portal.plan.models import ChapterPage; print(ChapterPage.objects.get(number='5.3').pk)"
+    code = "from portal.plan.models import ChapterPage; print(ChapterPage.objects.get(locale__language_code='de', number='5.3').pk)"
     pk = manage(portal_env, "shell", "--no-imports", "-c", code).stdout.split()[-1]
     page.goto(f"{live_portal}/admin/pages/{pk}/edit/")
     page.wait_for_load_state("networkidle")

@@ -24,7 +24,7 @@ def soup(client, url):
 
 
 def chapter_url(number):
-    return ChapterPage.objects.get(number=number).url
+    return ChapterPage.objects.get(locale__language_code="de", number=number).url
 
 
 def test_chapter_5_3_shows_published_forecast_table_and_svg(client, published):
@@ -148,7 +148,7 @@ def test_figure_of_uninstalled_plugin_renders_a_note(db, published):
 
 
 def test_chapter_with_uninstalled_plugin_figure_still_renders(client, published):
-    page = ChapterPage.objects.get(number="5.3")
+    page = ChapterPage.objects.get(locale__language_code="de", number="5.3")
     page.body.append(("figure", {"key": "energy.consumption", "title": "Stromverbrauch", "caption": ""}))
     page.save_revision().publish()
     doc = soup(client, page.url)
@@ -157,7 +157,7 @@ def test_chapter_with_uninstalled_plugin_figure_still_renders(client, published)
 
 
 def test_same_figure_twice_on_a_page_has_unique_ids(client, published):
-    page = ChapterPage.objects.get(number="5.3")
+    page = ChapterPage.objects.get(locale__language_code="de", number="5.3")
     page.body.append(("figure", {"key": "finance.forecast", "title": "Noch einmal Abb. 5", "caption": ""}))
     page.save_revision().publish()
     doc = soup(client, page.url)
@@ -212,7 +212,7 @@ def test_field_chapters_show_their_fields_figures(client, published, number, key
 
 
 def test_editor_can_save_a_page_whose_figure_plugin_is_uninstalled(db):
-    page = ChapterPage.objects.get(number="5.3")
+    page = ChapterPage.objects.get(locale__language_code="de", number="5.3")
     page.body.append(("figure", {"key": "energy.consumption", "title": "Stromverbrauch", "caption": ""}))
     page.save_revision().publish()
     block = FigureBlock()
@@ -225,7 +225,7 @@ def test_editor_can_save_a_page_whose_figure_plugin_is_uninstalled(db):
 
 
 def test_admin_edit_form_offers_the_uninstalled_figure(client, editor):
-    page = ChapterPage.objects.get(number="5.3")
+    page = ChapterPage.objects.get(locale__language_code="de", number="5.3")
     page.body.append(("figure", {"key": "energy.consumption", "title": "Stromverbrauch", "caption": ""}))
     page.save_revision().publish()
     client.force_login(editor)

@@ -33,7 +33,7 @@ def renders(monkeypatch):
 
 
 def chapter(number="5.3"):
-    return ChapterPage.objects.get(number=number)
+    return ChapterPage.objects.get(locale__language_code="de", number=number)
 
 
 def summary_shown(client, key="finance.forecast"):
@@ -96,10 +96,10 @@ def test_published_page_change_shows_at_once(client, published):
 
 
 def test_edited_endnote_shows_at_once(client, db):
-    page = next(c for c in ChapterPage.objects.all() if c.cited_endnotes())
+    page = next(c for c in ChapterPage.objects.filter(locale__language_code="de") if c.cited_endnotes())
     note = page.cited_endnotes()[0]
     client.get(page.url)
-    note = Endnote.objects.get(pk=note.pk)
+    note = Endnote.objects.get(locale__language_code="de", pk=note.pk)
     note.text = "<p>Geänderte Endnote.</p>"
     note.save()
     assert "Geänderte Endnote." in client.get(page.url).content.decode()
