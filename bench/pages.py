@@ -105,7 +105,7 @@ def put_four_figures() -> int:
     """Give chapter 5.3 four figures (the content pack has two) and publish it; returns how many it shows."""
     from portal.plan.models import ChapterPage
 
-    page = ChapterPage.objects.get(number="5.3")
+    page = ChapterPage.objects.get(locale__language_code="de", number="5.3")
     keys = [b.value["key"] for b in page.body if b.block_type == "figure"]
     for key, title in [("finance.price_scenarios", "Preissteigerung"), ("infrastructure.device_ratio", "Ausstattungsquote")]:
         if len(keys) < 4 and key not in keys:
@@ -121,7 +121,7 @@ def page_paths() -> dict[str, str]:
 
     offers = PartnerOfferPage.objects.live().order_by("path")
     offer = offers.filter(slug="medienstudio").first() or offers.first()
-    found = {"chapter": ChapterPage.objects.get(number="5.3").get_url(), "offer": offer.get_url() if offer else None}
+    found = {"chapter": ChapterPage.objects.get(locale__language_code="de", number="5.3").get_url(), "offer": offer.get_url() if offer else None}
     return {key: path or found[key] for key, (_label, path) in PAGES.items()}
 
 

@@ -201,8 +201,10 @@ def test_the_same_views_stay_german_at_the_root(client):
 @pytest.fixture
 def english_chapter(db):
     """Chapter 5.3 translated to English (with its parents), as wagtail-localize would sync it."""
-    chapter = ChapterPage.objects.get(number="5.3", locale__language_code="de")
-    english = chapter.copy_for_translation(Locale.objects.get(language_code="en"), copy_parents=True)
+    chapter = ChapterPage.objects.get(locale__language_code="de", number="5.3")
+    english = chapter.get_translation_or_none(Locale.objects.get(language_code="en")) or chapter.copy_for_translation(
+        Locale.objects.get(language_code="en"), copy_parents=True
+    )
     english.title = "Financial and investment planning"
     english.save_revision().publish()
     for ancestor in english.get_ancestors().filter(depth__gte=2, live=False):
@@ -242,7 +244,10 @@ def test_every_version_of_a_page_names_all_languages_and_the_german_default(clie
 
 
 def test_a_page_without_translation_leads_to_the_other_home_and_says_so(client, english_chapter):
-    untranslated = ChapterPage.objects.get(number="5.2", locale__language_code="de")
+    untranslated = ChapterPage.objects.get(locale__language_code="de", number="5.2")
+    english = untranslated.get_translation_or_none(Locale.objects.get(language_code="en"))
+    if english is not None:  # the content pack translates every chapter: take this one back
+        english.unpublish()
     doc = BeautifulSoup(client.get(untranslated.url).content, "html.parser")
     [switch] = doc.select(".language-switcher a")
     assert switch["href"] == "http://testserver/en/"
@@ -284,6 +289,10 @@ def test_the_sitemap_lists_both_languages_with_alternates(client, english_chapte
 
 @pytest.mark.django_db
 def test_german_menu_titles_on_an_english_page_are_marked_german(client):
+    # where the English tree is missing (a new installation before its translation), the menu shows the German one
+    english_home = HomePage.objects.filter(locale__language_code="en").first()
+    if english_home is not None:
+        english_home.delete()
     doc = BeautifulSoup(client.get("/en/workshops/").content, "html.parser")
     page_links = [a for a in doc.select(".main-nav a") if "/workshops/" not in a["href"] and "/suche/" not in a["href"]]
     assert page_links and all(a.get("lang") == "de" for a in page_links)
