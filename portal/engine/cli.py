@@ -74,9 +74,22 @@ def build_parser() -> argparse.ArgumentParser:
     compute = commands.add_parser("compute", help="alle Kennzahlen, Tabellen und Diagramme berechnen")
     compute.add_argument("data", metavar="DATA", help="Ordner mit CSV-Dateien oder .xlsx-Arbeitsmappe")
     compute.add_argument("--out", metavar="OUT", required=True, help="Zielordner (wird als Ganzes ersetzt)")
+    compute.add_argument(
+        "--jobs",
+        metavar="N",
+        type=_jobs,
+        default=None,
+        help="Prozesse, die die Diagramme zeichnen (0: im Hauptprozess; Standard: einer je Kern, höchstens 4)",
+    )
 
     commands.add_parser("plugins", help="Plugins und ihre Abbildungen auflisten")
     return parser
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"keine Zahl ab 0: {text!r}")
+    return int(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -131,10 +144,21 @@ def _validate(args, out: Console, err: Console) -> int:
 
 
 def _compute(args, out: Console, err: Console) -> int:
+    from portal.engine.rendering import ChartPool, default_workers
+
+    started = time.perf_counter()
+    workers = default_workers() if args.jobs is None else args.jobs
+    if not workers:
+        return _compute_with(args, out, err, started, None)
+    # first thing: the workers import matplotlib while this process imports pandas and reads the data
+    with ChartPool(workers) as pool:
+        return _compute_with(args, out, err, started, pool)
+
+
+def _compute_with(args, out: Console, err: Console, started: float, pool) -> int:
     from portal.engine.compute import compute_figures, write_figures
     from portal.engine.plugins import get_plugin_manager
 
-    started = time.perf_counter()
     pm = get_plugin_manager()
     dataset = _load(args.data, pm, out, err)
     if dataset is None:
@@ -158,7 +182,7 @@ def _compute(args, out: Console, err: Console) -> int:
             progress.advance(task)
             progress.console.print(f"  {escape(name)}: {len(figures)} Abbildungen ({seconds:.2f} s)")
 
-        results = compute_figures(dataset, pm, progress=report)
+        results = compute_figures(dataset, pm, progress=report, pool=pool)
     written = write_figures(args.out, dataset, results, pm)
     err.print(
         f"[bold green]{len(results)} Abbildungen[/] nach {escape(str(written))} geschrieben "

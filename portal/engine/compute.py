@@ -21,7 +21,8 @@ import pluggy
 from portal.engine import __version__ as ENGINE_VERSION
 from portal.engine.dataset import DataSet
 from portal.engine.figures import FIGURE_KINDS, Figure, ensure_accessible_svg
-from portal.engine.plugins import PluginError, call_each, get_plugin_manager
+from portal.engine.plugins import PluginError, call_each, call_each_concurrently, get_plugin_manager
+from portal.engine.rendering import ChartPool
 
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]*\.[a-z0-9_]+")
 
@@ -33,16 +34,29 @@ def compute_figures(
     dataset: DataSet,
     pm: pluggy.PluginManager | None = None,
     progress: ProgressCallback | None = None,
+    pool: ChartPool | None = None,
 ) -> list[tuple[str, Figure]]:
     """Every plugin's figures for a valid data set, as (plugin name, figure) pairs.
 
+    With a ``pool`` the plugins run side by side and their charts are drawn
+    in its worker processes; the figures are the same, byte for byte.
     Raises :class:`~portal.engine.plugins.PluginError` when a plugin raises or
     returns something that is not a proper figure.
     """
     pm = pm or get_plugin_manager()
+    if pool is not None:
+        token = pool.activate()
+        try:
+            return _compute_figures(dataset, pm, progress, call_each_concurrently)
+        finally:
+            pool.deactivate(token)
+    return _compute_figures(dataset, pm, progress, call_each)
+
+
+def _compute_figures(dataset: DataSet, pm: pluggy.PluginManager, progress: ProgressCallback | None, call):
     computed: dict[str, list[Figure]] = {}
     started = time.perf_counter()
-    for name, figures in call_each(pm, "mep_figures", dataset=dataset):
+    for name, figures in call(pm, "mep_figures", dataset=dataset):
         figures = list(figures or ())
         for figure in figures:
             _check_figure(name, figure)
