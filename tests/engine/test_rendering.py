@@ -1,0 +1,128 @@
+"""Charts drawn in worker processes are the charts drawn in process, byte for byte (issue 10, point 6)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from portal.engine.cli import EXIT_FAILED, EXIT_OK, main
+from portal.engine.compute import compute_figures, write_figures
+from portal.engine.dataset import load_dataset
+from portal.engine.figures import Figure, FigureInfo, bar_chart
+from portal.engine.hookspecs import hookimpl
+from portal.engine.plugins import PluginError, PluginManager, call_each, call_each_concurrently, get_plugin_manager
+from portal.engine.rendering import ChartPool, active_pool
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def demo(demo_data):
+    pm = get_plugin_manager()
+    return pm, load_dataset(demo_data, pm=pm)
+
+
+def test_demo_figures_from_worker_processes_are_byte_identical_to_drawn_in_process(demo, tmp_path):
+    pm, dataset = demo
+    here = compute_figures(dataset, pm)
+    with ChartPool(2) as pool:
+        there = compute_figures(dataset, pm, pool=pool)
+    assert active_pool() is None  # the pool was active only while the plugins ran
+    assert [(name, figure.key) for name, figure in there] == [(name, figure.key) for name, figure in here]
+    assert sum(figure.kind == "chart" for _, figure in here) >= 10
+    serial, parallel = files(write_figures(tmp_path / "a", dataset, here, pm)), files(write_figures(tmp_path / "b", dataset, there, pm))
+    assert serial.keys() == parallel.keys()
+    different = [name for name in serial if serial[name] != parallel[name]]
+    assert different == []
+
+
+def test_mep_compute_writes_the_same_bytes_with_and_without_worker_processes(demo_data, tmp_path):
+    assert main(["compute", str(demo_data), "--out", str(tmp_path / "serial"), "--jobs", "0"]) == EXIT_OK
+    assert main(["compute", str(demo_data), "--out", str(tmp_path / "parallel"), "--jobs", "2"]) == EXIT_OK
+    serial, parallel = files(tmp_path / "serial"), files(tmp_path / "parallel")
+    assert len(serial) > 40 and serial == parallel
+
+
+@pytest.mark.parametrize("jobs", ["-1", "zwei"])
+def test_jobs_must_be_a_count(jobs, demo_data, tmp_path, capsys):
+    assert main(["compute", str(demo_data), "--out", str(tmp_path / "out"), "--jobs", jobs]) == 64
+    assert "--jobs: keine Zahl ab 0" in capsys.readouterr().err
+
+
+def test_the_main_process_draws_through_the_pool_without_importing_matplotlib():
+    script = textwrap.dedent(
+        """
+        import sys
+        from portal.engine.figures import bar_chart, format_pct
+        from portal.engine.rendering import ChartPool
+
+        def chart():
+            return bar_chart(["Grundschule", "Gymnasium"], {"Quote": [53.5, float("nan")]}, markers={"Ziel": [25, 100]},
+                             title="Quote", desc="Zwei Schulformen.", horizontal=True, value_format=format_pct)
+
+        with ChartPool(1) as pool:
+            token = pool.activate()
+            drawn_there = chart()
+            pool.deactivate(token)
+        assert "matplotlib" not in sys.modules, "the main process imported matplotlib"
+        assert chart() == drawn_there
+        assert "matplotlib" in sys.modules
+        print(drawn_there.count("53,5 %"))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1"
+
+
+def plugin(name: str, started: threading.Barrier | None = None, fails: bool = False):
+    info = FigureInfo(f"{name}.chart", name, "chart")
+
+    class Plugin:
+        @hookimpl
+        def mep_figures(self, dataset):
+            if started is not None:
+                started.wait(timeout=10)  # every plugin is running at once
+            if fails:
+                raise RuntimeError(f"{name} kaputt")
+            svg = bar_chart(["A", "B"], {"x": [1, 2]}, title=name, desc=f"{name}.")
+            return [Figure.of(info, f"{name}.", pd.DataFrame({"x": [1, 2]}), svg)]
+
+    return Plugin()
+
+
+def test_plugins_run_side_by_side_and_come_back_in_pluggys_order():
+    pm = PluginManager()
+    started = threading.Barrier(3)
+    for name in ("one", "two", "three"):
+        pm.register(plugin(name, started), name=name)
+    names = [name for name, _ in call_each_concurrently(pm, "mep_figures", dataset=None)]
+    assert names == [name for name, _ in call_each(pm, "mep_figures", dataset=None)] == ["three", "two", "one"]
+
+
+def test_side_by_side_the_first_failing_plugin_in_order_is_named():
+    pm = PluginManager()
+    pm.register(plugin("late", fails=True), name="late")
+    pm.register(plugin("fine"), name="fine")
+    pm.register(plugin("early", fails=True), name="early")
+    with pytest.raises(PluginError) as raised:
+        list(call_each_concurrently(pm, "mep_figures", dataset=None))
+    assert raised.value.plugin_name == "early"
+    assert "early kaputt" in str(raised.value)
+
+
+def test_a_failing_plugin_is_named_by_mep_compute_with_worker_processes(cli_plugins, data, tmp_path, capsys):
+    cli_plugins.register(plugin("kaputt", fails=True), name="kaputt")
+    assert main(["compute", str(data), "--out", str(tmp_path / "out"), "--jobs", "2"]) == EXIT_FAILED
+    assert "Plugin „kaputt“ ist fehlgeschlagen: RuntimeError: kaputt kaputt" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
