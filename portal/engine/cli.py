@@ -13,11 +13,10 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+if TYPE_CHECKING:  # rich is imported where it prints: a chart worker process imports this module, and prints nothing
+    from rich.console import Console
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -79,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         type=_jobs,
         default=None,
-        help="Prozesse, die die Diagramme zeichnen (0: im Hauptprozess; Standard: einer je Kern, höchstens 4)",
+        help="Prozesse, die die Diagramme zeichnen (0: im Hauptprozess; Standard: einer je freiem Kern neben dem Hauptprozess, höchstens 4)",
     )
 
     commands.add_parser("plugins", help="Plugins und ihre Abbildungen auflisten")
@@ -92,8 +91,17 @@ def _jobs(text: str) -> int:
     return int(text)
 
 
+def escape(text: str) -> str:
+    """``text`` with rich's markup escaped."""
+    from rich.markup import escape as escape_markup
+
+    return escape_markup(text)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    from rich.console import Console
+
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
@@ -156,6 +164,8 @@ def _compute(args, out: Console, err: Console) -> int:
 
 
 def _compute_with(args, out: Console, err: Console, started: float, pool) -> int:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     from portal.engine.compute import compute_figures, write_figures
     from portal.engine.plugins import get_plugin_manager
 
@@ -192,6 +202,8 @@ def _compute_with(args, out: Console, err: Console, started: float, pool) -> int
 
 
 def _plugins(args, out: Console, err: Console) -> int:
+    from rich.table import Table
+
     from portal.engine.compute import figure_catalog
     from portal.engine.plugins import get_plugin_manager
 

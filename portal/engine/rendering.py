@@ -27,9 +27,19 @@ _pool: contextvars.ContextVar[ChartPool | None] = contextvars.ContextVar("mep_ch
 
 
 def default_workers() -> int:
-    """One worker per core, at most :data:`MAX_WORKERS`; 0 (draw in process) on a single core."""
+    """As many workers as there are idle cores besides the main process's, at most :data:`MAX_WORKERS`.
+
+    A worker pays only on a core that would otherwise idle: each imports
+    matplotlib itself, so on a single core or a busy machine (by the load
+    average of the last minute) drawing in process is faster, and the
+    answer is 0.
+    """
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return 0 if cores < 2 else min(cores, MAX_WORKERS)
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):  # no load average (Windows): assume an idle machine
+        busy = 0.0
+    return max(0, min(cores - 1, int(cores - busy), MAX_WORKERS))
 
 
 def draw(kind: str, arguments: dict) -> str:
