@@ -50,7 +50,7 @@ def test_mep_compute_writes_the_same_bytes_with_and_without_worker_processes(dem
     assert main(["compute", str(demo_data), "--out", str(tmp_path / "serial"), "--jobs", "0"]) == EXIT_OK
     assert main(["compute", str(demo_data), "--out", str(tmp_path / "parallel"), "--jobs", "2"]) == EXIT_OK
     serial, parallel = files(tmp_path / "serial"), files(tmp_path / "parallel")
-    assert len(serial) > 40 and serial == parallel
+    assert len(serial) > 30 and serial == parallel
 
 
 @pytest.mark.parametrize("jobs", ["-1", "zwei"])
@@ -102,12 +102,13 @@ def plugin(name: str, started: threading.Barrier | None = None, fails: bool = Fa
 
 
 def test_plugins_run_side_by_side_and_come_back_in_pluggys_order():
-    pm = PluginManager()
-    started = threading.Barrier(3)
+    side_by_side, one_by_one = PluginManager(), PluginManager()
+    started = threading.Barrier(3)  # passed only when all three run at once
     for name in ("one", "two", "three"):
-        pm.register(plugin(name, started), name=name)
-    names = [name for name, _ in call_each_concurrently(pm, "mep_figures", dataset=None)]
-    assert names == [name for name, _ in call_each(pm, "mep_figures", dataset=None)] == ["three", "two", "one"]
+        side_by_side.register(plugin(name, started), name=name)
+        one_by_one.register(plugin(name), name=name)
+    names = [name for name, _ in call_each_concurrently(side_by_side, "mep_figures", dataset=None)]
+    assert names == [name for name, _ in call_each(one_by_one, "mep_figures", dataset=None)] == ["three", "two", "one"]
 
 
 def test_side_by_side_the_first_failing_plugin_in_order_is_named():
@@ -126,3 +127,15 @@ def test_a_failing_plugin_is_named_by_mep_compute_with_worker_processes(cli_plug
     assert main(["compute", str(data), "--out", str(tmp_path / "out"), "--jobs", "2"]) == EXIT_FAILED
     assert "Plugin „kaputt“ ist fehlgeschlagen: RuntimeError: kaputt kaputt" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("cores", "load", "workers"),
+    [(1, 0.0, 0), (2, 0.1, 1), (2, 1.5, 0), (4, 1.2, 2), (16, 0.0, 4), (2, 9.0, 0)],
+)
+def test_workers_only_for_idle_cores_besides_the_main_process(cores, load, workers, monkeypatch):
+    from portal.engine import rendering
+
+    monkeypatch.setattr(rendering.os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
+    monkeypatch.setattr(rendering.os, "getloadavg", lambda: (load, load, load))
+    assert rendering.default_workers() == workers
