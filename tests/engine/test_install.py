@@ -97,6 +97,12 @@ def test_engine_only_install_makes_validates_and_computes_the_demo_data(engine_v
     }
     assert (work / "out" / "finance.forecast.svg").is_file()
     assert run(python, "-c", "import sys, portal.engine.cli; sys.exit('django' in sys.modules)", cwd=work).returncode == 0
+    # the installed mep script in process and with a worker process that draws the charts: the same bytes
+    for jobs in ("0", "1"):
+        again = mep(python, "compute", "demo", "--out", f"out-{jobs}", "--jobs", jobs, cwd=work)
+        assert again.returncode == 0, again.stdout + again.stderr
+    drawn = [{p.name: p.read_bytes() for p in (work / f"out-{jobs}").iterdir()} for jobs in ("0", "1")]
+    assert len(drawn[0]) > 30 and drawn[0] == drawn[1]
 
 
 def docs_block(language: str, must_contain: str) -> str:
