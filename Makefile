@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install setup demo browser clean
+.PHONY: run test install setup demo browser wrk bench-pages clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,18 @@ browser:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; \
 	  else echo "Für die Browser-Tests bitte Debians chromium installieren: sudo apt-get install chromium"; exit 1; fi; }
+
+# The page benchmark's load generator: Debian's wrk where we may install it; without it
+# bench/pages.py falls back to its own Python load generator. Never needed by run or test.
+wrk:
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	  else echo "wrk fehlt (sudo apt-get install wrk): bench/pages.py misst mit seinem Python-Lastgenerator"; fi; }
+
+# Public pages under load next to /healthz (README, "Benchmark: Seiten"); e.g. make bench-pages BENCH_ARGS=--quick
+bench-pages: install wrk
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
 
 test: install browser
 	$(BIN)/ruff check .

@@ -44,12 +44,14 @@ def editor(db, django_user_model):
 
 @pytest.fixture(autouse=True)
 def empty_page_cache():
-    """Each test starts without cached page fragments or figure keys (the test database is rolled back, the cache is not)."""
+    """Each test starts without cached page fragments, page tree or figure keys (the test database is rolled back, the cache is not)."""
     from portal.figures.catalog import clear_stored_keys
+    from portal.plan import navigation
     from portal.plan.page_cache import clear_page_cache
 
     clear_page_cache()
     clear_stored_keys()
+    navigation.drop()
 
 
 @pytest.hookimpl(trylast=True)

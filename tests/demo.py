@@ -36,10 +36,12 @@ class DemoData:
         if variant not in self._figures:
             from portal.engine.compute import compute_figures
             from portal.engine.dataset import load_dataset
+            from portal.engine.i18n import TRANSLATIONS
             from portal.engine.plugins import get_plugin_manager
 
             pm = get_plugin_manager()
-            results = compute_figures(load_dataset(self.folder(variant), pm=pm), pm=pm)
+            # German figures, each with its other languages, as a regeneration stores them
+            results = compute_figures(load_dataset(self.folder(variant), pm=pm), pm=pm, translations=TRANSLATIONS)
             self._figures[variant] = results, dict(pm.versions)
         return self._figures[variant]
 

@@ -7,6 +7,8 @@ the use of licences as a technical one.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from portal.engine.dataset import Column, DataSet, Problem, TableSpec
@@ -14,13 +16,13 @@ from portal.engine.figures import (
     Figure,
     FigureInfo,
     bar_chart,
-    format_count,
-    format_number,
-    format_pct,
-    german_join,
     per_hundred,
     school_types_present,
 )
+from portal.engine.i18n import N_, SOURCE_LANGUAGE, Messages, Translator
+
+#: this plugin's translations: locale/<language>/LC_MESSAGES/mep.po
+MESSAGES = Messages(Path(__file__).resolve().parent / "locale")
 
 ANNUAL_REVIEWS = TableSpec(
     name="annual_reviews",
@@ -62,23 +64,23 @@ LOW_UTILISATION_PCT = 50.0
 
 REVIEW_COVERAGE = FigureInfo(
     "controlling.review_coverage",
-    "Jahresbilanzgespräche nach Schulform und Jahr",
+    N_("Jahresbilanzgespräche nach Schulform und Jahr"),
     "chart",
-    {"year": "Jahr", "school_type": "Schulform", "schools": "Schulen", "reviews_held": "Gespräche geführt",
-     "coverage_pct": "Abdeckung (%)"},
+    {"year": N_("Jahr"), "school_type": N_("Schulform"), "schools": N_("Schulen"), "reviews_held": N_("Gespräche geführt"),
+     "coverage_pct": N_("Abdeckung (%)")},
 )
 MEDIA_CONCEPTS = FigureInfo(
     "controlling.media_concepts",
-    "Stand der schulischen Medienkonzepte",
+    N_("Stand der schulischen Medienkonzepte"),
     "table",
-    {"year": "Jahr", "school_type": "Schulform", "schools": "Schulen", "submitted": "Eingereicht",
-     "missing": "Fehlend", "submitted_pct": "Eingereicht (%)"},
+    {"year": N_("Jahr"), "school_type": N_("Schulform"), "schools": N_("Schulen"), "submitted": N_("Eingereicht"),
+     "missing": N_("Fehlend"), "submitted_pct": N_("Eingereicht (%)")},
 )
 LICENCE_UTILISATION = FigureInfo(
     "controlling.licence_utilisation",
-    "Auslastung der Lizenzen",
+    N_("Auslastung der Lizenzen"),
     "chart",
-    {"licence": "Lizenz", "seats": "Lizenzen", "active_users": "Aktive Nutzende", "utilisation_pct": "Auslastung (%)"},
+    {"licence": N_("Lizenz"), "seats": N_("Lizenzen"), "active_users": N_("Aktive Nutzende"), "utilisation_pct": N_("Auslastung (%)")},
 )
 CATALOG = (REVIEW_COVERAGE, MEDIA_CONCEPTS, LICENCE_UTILISATION)
 
@@ -104,64 +106,72 @@ def problems(dataset: DataSet) -> list[Problem]:
     return found
 
 
-def figures(dataset: DataSet) -> list[Figure]:
-    """Every controlling figure whose table is in the data set."""
+def figures(dataset: DataSet, language: str = SOURCE_LANGUAGE) -> list[Figure]:
+    """Every controlling figure whose table is in the data set, in ``language``."""
+    tr = MESSAGES.translator(language)
     result = []
     reviews = dataset.table(ANNUAL_REVIEWS.name)
     if reviews is not None:
         schools = dataset.tables["schools"]
-        result.append(review_coverage_figure(reviews, schools))
-        result.append(media_concepts_figure(reviews, schools))
+        result.append(review_coverage_figure(reviews, schools, tr))
+        result.append(media_concepts_figure(reviews, schools, tr))
     licences = dataset.table(LICENCES.name)
     if licences is not None:
-        result.append(licence_utilisation_figure(licences))
+        result.append(licence_utilisation_figure(licences, tr))
     return result
 
 
-def review_coverage_figure(reviews: pd.DataFrame, schools: pd.DataFrame) -> Figure:
+def review_coverage_figure(reviews: pd.DataFrame, schools: pd.DataFrame, tr: Translator | None = None) -> Figure:
     """Share of schools whose annual review was held, per year and school type.
 
     Columns: ``year, school_type, schools, reviews_held, coverage_pct``; one row
     per year of annual_reviews and school type of schools.csv. The base is every
     school of the type, so a school without a row counts as not held.
     """
+    tr = tr or MESSAGES.translator()
     data = _per_school_type(reviews, schools, reviews["held_on"].notna(), "reviews_held")
     data["coverage_pct"] = per_hundred(data["reviews_held"], data["schools"])
 
     totals = data.groupby("year")[["schools", "reviews_held"]].sum()
     if totals.empty:
-        summary = "Es wurden keine Jahresbilanzgespräche erfasst."
+        summary = tr("Es wurden keine Jahresbilanzgespräche erfasst.")
     else:
         year = int(totals.index[-1])
         count, base = int(totals.iloc[-1]["reviews_held"]), int(totals.iloc[-1]["schools"])
-        summary = (
-            f"{year} fanden an {format_number(count)} von {format_number(base)} Schulen "
-            f"({format_pct(_pct_value(count, base))}) Jahresbilanzgespräche statt"
-        )
+        values = {"year": year, "count": tr.number(count), "base": tr.number(base), "pct": tr.pct(_pct_value(count, base))}
         if len(totals) > 1:
             before = totals.iloc[-2]
             share = _pct_value(int(before["reviews_held"]), int(before["schools"]))
-            summary += f" ({int(totals.index[-2])}: {format_pct(share)})"
-        summary += "."
+            summary = tr(
+                "%(year)s fanden an %(count)s von %(base)s Schulen (%(pct)s) Jahresbilanzgespräche statt "
+                "(%(year_before)s: %(pct_before)s).",
+                year_before=int(totals.index[-2]),
+                pct_before=tr.pct(share),
+                **values,
+            )
+        else:
+            summary = tr("%(year)s fanden an %(count)s von %(base)s Schulen (%(pct)s) Jahresbilanzgespräche statt.", **values)
     school_types = list(dict.fromkeys(data["school_type"]))
     by_year = data.pivot(index="school_type", columns="year", values="coverage_pct").reindex(school_types)
     svg = bar_chart(
         school_types,
         {str(year): by_year[year].tolist() for year in by_year.columns} or {"": []},
-        title=REVIEW_COVERAGE.title,
+        title=tr.title(REVIEW_COVERAGE),
         desc=summary,
-        value_label="Schulen mit Gespräch in %",
+        value_label=tr("Schulen mit Gespräch in %"),
         horizontal=True,
+        tr=tr,
     )
-    return Figure.of(REVIEW_COVERAGE, summary, data, svg)
+    return Figure.of(REVIEW_COVERAGE, summary, data, svg, tr=tr)
 
 
-def media_concepts_figure(reviews: pd.DataFrame, schools: pd.DataFrame) -> Figure:
+def media_concepts_figure(reviews: pd.DataFrame, schools: pd.DataFrame, tr: Translator | None = None) -> Figure:
     """Media concepts submitted in the latest year of annual_reviews, per school type.
 
     Columns: ``year, school_type, schools, submitted, missing, submitted_pct``;
     a school without a row for that year counts as missing.
     """
+    tr = tr or MESSAGES.translator()
     years = reviews["year"].astype("int64")
     latest = reviews[years == years.max()] if len(reviews) else reviews
     submitted = latest["media_concept_submitted"].astype(bool)
@@ -170,24 +180,29 @@ def media_concepts_figure(reviews: pd.DataFrame, schools: pd.DataFrame) -> Figur
     data["submitted_pct"] = per_hundred(data["submitted"], data["schools"])
 
     if data.empty:
-        summary = "Es wurden keine Medienkonzepte erfasst."
+        summary = tr("Es wurden keine Medienkonzepte erfasst.")
     else:
         year = int(data["year"].iloc[0])
         count, base = int(data["submitted"].sum()), int(data["schools"].sum())
-        summary = (
-            f"{year} lag an {format_number(count)} von {format_number(base)} Schulen "
-            f"({format_pct(_pct_value(count, base))}) ein Medienkonzept vor"
-        )
-        summary += f"; es fehlen noch {format_number(base - count)}." if count < base else "."
-    return Figure.of(MEDIA_CONCEPTS, summary, data)
+        values = {"year": year, "count": tr.number(count), "base": tr.number(base), "pct": tr.pct(_pct_value(count, base))}
+        if count < base:
+            summary = tr(
+                "%(year)s lag an %(count)s von %(base)s Schulen (%(pct)s) ein Medienkonzept vor; es fehlen noch %(missing)s.",
+                missing=tr.number(base - count),
+                **values,
+            )
+        else:
+            summary = tr("%(year)s lag an %(count)s von %(base)s Schulen (%(pct)s) ein Medienkonzept vor.", **values)
+    return Figure.of(MEDIA_CONCEPTS, summary, data, tr=tr)
 
 
-def licence_utilisation_figure(licences: pd.DataFrame) -> Figure:
+def licence_utilisation_figure(licences: pd.DataFrame, tr: Translator | None = None) -> Figure:
     """Active users per seat for each licence, highest use first.
 
     Columns: ``licence, seats, active_users, utilisation_pct`` (empty where a
     licence has no seats). Use above 100 % is shown as it is, not refused.
     """
+    tr = tr or MESSAGES.translator()
     data = pd.DataFrame(
         {
             "licence": licences["licence"].astype(str).to_numpy(),
@@ -202,31 +217,41 @@ def licence_utilisation_figure(licences: pd.DataFrame) -> Figure:
 
     seats, users = int(data["seats"].sum()), int(data["active_users"].sum())
     if data.empty:
-        summary = "Es wurden keine Lizenzen erfasst."
+        summary = tr("Es wurden keine Lizenzen erfasst.")
     else:
-        summary = (
-            f"Von {format_number(seats)} Plätzen in {format_count(len(data), 'Lizenz', 'Lizenzen')} werden "
-            f"{format_number(users)} aktiv genutzt"
-        )
+        values = {
+            "seats": tr.number(seats),
+            "licences": tr.plural(len(data), "%(count)s Lizenz", "%(count)s Lizenzen"),
+            "users": tr.number(users),
+        }
         if seats:
-            summary += f" ({format_pct(_pct_value(users, seats))})"
+            summary = tr(
+                "Von %(seats)s Plätzen in %(licences)s werden %(users)s aktiv genutzt (%(pct)s)",
+                pct=tr.pct(_pct_value(users, seats)),
+                **values,
+            )
+        else:
+            summary = tr("Von %(seats)s Plätzen in %(licences)s werden %(users)s aktiv genutzt", **values)
         low = data.loc[data["utilisation_pct"] < LOW_UTILISATION_PCT, "licence"].tolist()
         over = data.loc[data["utilisation_pct"] > 100, "licence"].tolist()
         if low:
-            summary += f"; unter {format_pct(LOW_UTILISATION_PCT, 0)} genutzt: {german_join(low)}"
+            summary += tr(
+                "; unter %(pct)s genutzt: %(licences)s", pct=tr.pct(LOW_UTILISATION_PCT, 0), licences=tr.join(low)
+            )
         if over:
-            summary += f"; mehr aktive Nutzende als Plätze: {german_join(over)}"
+            summary += tr("; mehr aktive Nutzende als Plätze: %(licences)s", licences=tr.join(over))
         summary += "."
     svg = bar_chart(
         data["licence"].tolist(),
-        {"Auslastung": data["utilisation_pct"].tolist()},
-        title=LICENCE_UTILISATION.title,
+        {tr("Auslastung"): data["utilisation_pct"].tolist()},
+        title=tr.title(LICENCE_UTILISATION),
         desc=summary,
-        value_label="aktive Nutzende je Lizenzplatz in %",
+        value_label=tr("aktive Nutzende je Lizenzplatz in %"),
         horizontal=True,
-        value_format=format_pct,
+        value_format=tr.pct,
+        tr=tr,
     )
-    return Figure.of(LICENCE_UTILISATION, summary, data, svg)
+    return Figure.of(LICENCE_UTILISATION, summary, data, svg, tr=tr)
 
 
 def _per_school_type(

@@ -12,21 +12,26 @@ so the figure is the same however often it is computed.
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from portal.engine.dataset import Column, DataSet, Problem, TableSpec
-from portal.engine.figures import Figure, FigureInfo, bar_chart, format_count, format_number, german_join
+from portal.engine.figures import Figure, FigureInfo, bar_chart
+from portal.engine.i18n import N_, SOURCE_LANGUAGE, Messages, Translator
 
-# The six principles of chapter 6.4, in the plan's order.
+#: this plugin's translations: locale/<language>/LC_MESSAGES/mep.po
+MESSAGES = Messages(Path(__file__).resolve().parent / "locale")
+
+# The six principles of chapter 6.4, in the plan's order; the data keeps the German labels in every language.
 PRINCIPLES = {
-    "transparency": "Transparenz und Verantwortlichkeit",
-    "privacy": "Schutz der Privatsphäre",
-    "data_quality": "Datenqualität und Integrität",
-    "security": "Datensicherheit",
-    "interoperability": "Interoperabilität",
-    "pedagogical_value": "Pädagogischer Nutzen",
+    "transparency": N_("Transparenz und Verantwortlichkeit"),
+    "privacy": N_("Schutz der Privatsphäre"),
+    "data_quality": N_("Datenqualität und Integrität"),
+    "security": N_("Datensicherheit"),
+    "interoperability": N_("Interoperabilität"),
+    "pedagogical_value": N_("Pädagogischer Nutzen"),
 }
 
 REGISTER = TableSpec(
@@ -52,17 +57,17 @@ REFERENCE_DATE = "reference_date"
 
 PRINCIPLE_COVERAGE = FigureInfo(
     "datastrategy.principle_coverage",
-    "Verarbeitungsverzeichnis nach Grundprinzipien",
+    N_("Verarbeitungsverzeichnis nach Grundprinzipien"),
     "chart",
-    {"principle": "Grundprinzip (Schlüssel)", "label": "Grundprinzip", "entries": "Einträge", "systems": "Systeme"},
+    {"principle": N_("Grundprinzip (Schlüssel)"), "label": N_("Grundprinzip"), "entries": N_("Einträge"), "systems": N_("Systeme")},
 )
 PAST_RETENTION = FigureInfo(
     "datastrategy.past_retention",
-    "Einträge mit überschrittener Aufbewahrungsfrist",
+    N_("Einträge mit überschrittener Aufbewahrungsfrist"),
     "table",
-    {"data_category": "Datenkategorie", "purpose": "Zweck", "system": "System", "principle": "Grundprinzip",
-     "recorded_on": "Erfasst am", "retention_months": "Aufbewahrung (Monate)", "retention_end": "Frist endete am",
-     "days_overdue": "Tage überschritten"},
+    {"data_category": N_("Datenkategorie"), "purpose": N_("Zweck"), "system": N_("System"), "principle": N_("Grundprinzip"),
+     "recorded_on": N_("Erfasst am"), "retention_months": N_("Aufbewahrung (Monate)"), "retention_end": N_("Frist endete am"),
+     "days_overdue": N_("Tage überschritten")},
 )
 CATALOG = (PRINCIPLE_COVERAGE, PAST_RETENTION)
 
@@ -87,15 +92,16 @@ def problems(dataset: DataSet) -> list[Problem]:
     return []
 
 
-def figures(dataset: DataSet) -> list[Figure]:
-    """Both figures, or none when the data set has no processing register."""
+def figures(dataset: DataSet, language: str = SOURCE_LANGUAGE) -> list[Figure]:
+    """Both figures in ``language``, or none when the data set has no processing register."""
     register = dataset.table(REGISTER.name)
     if register is None:
         return []
-    result = [principle_coverage_figure(register)]
+    tr = MESSAGES.translator(language)
+    result = [principle_coverage_figure(register, tr)]
     reference = reference_date(dataset.plan)
     if reference is not None:
-        result.append(past_retention_figure(register, reference))
+        result.append(past_retention_figure(register, reference, tr))
     return result
 
 
@@ -108,41 +114,49 @@ def reference_date(plan: dict) -> pd.Timestamp | None:
         return None
 
 
-def principle_coverage_figure(register: pd.DataFrame) -> Figure:
+def principle_coverage_figure(register: pd.DataFrame, tr: Translator | None = None) -> Figure:
     """Register entries and distinct systems per principle.
 
     Columns: ``principle, label, entries, systems``; always the six principles
     in the plan's order, with 0 where a principle has no entry.
     """
+    tr = tr or MESSAGES.translator()
     grouped = register.groupby("principle")
     data = pd.DataFrame({"principle": list(PRINCIPLES), "label": list(PRINCIPLES.values())})
     data["entries"] = data["principle"].map(grouped.size()).fillna(0).astype("int64")
     data["systems"] = data["principle"].map(grouped["system"].nunique()).fillna(0).astype("int64")
 
     covered = int((data["entries"] > 0).sum())
-    missing = [f"„{label}“" for label in data.loc[data["entries"] == 0, "label"]]
+    missing = [tr("„%(label)s“", label=tr(label)) for label in data.loc[data["entries"] == 0, "label"]]
     if not len(register):
-        summary = "Das Verarbeitungsverzeichnis enthält keine Einträge."
+        summary = tr(EMPTY_REGISTER)
     elif not missing:
-        summary = (
-            f"Alle {len(PRINCIPLES)} Grundprinzipien der Datenstrategie sind mit Einträgen "
-            f"im Verarbeitungsverzeichnis belegt."
+        summary = tr(
+            "Alle %(principles)s Grundprinzipien der Datenstrategie sind mit Einträgen im Verarbeitungsverzeichnis belegt.",
+            principles=len(PRINCIPLES),
         )
     else:
-        summary = (
-            f"{covered} von {len(PRINCIPLES)} Grundprinzipien der Datenstrategie sind im "
-            f"Verarbeitungsverzeichnis belegt; ohne Eintrag: {german_join(missing)}."
+        summary = tr(
+            "%(covered)s von %(principles)s Grundprinzipien der Datenstrategie sind im Verarbeitungsverzeichnis belegt; "
+            "ohne Eintrag: %(missing)s.",
+            covered=covered,
+            principles=len(PRINCIPLES),
+            missing=tr.join(missing),
         )
     svg = bar_chart(
-        data["label"].tolist(),
-        {"Einträge": data["entries"].tolist()},
-        title=PRINCIPLE_COVERAGE.title,
+        tr.labels(data["label"].tolist()),
+        {tr("Einträge"): data["entries"].tolist()},
+        title=tr.title(PRINCIPLE_COVERAGE),
         desc=summary,
-        value_label="Einträge im Verarbeitungsverzeichnis",
+        value_label=tr("Einträge im Verarbeitungsverzeichnis"),
         horizontal=True,
-        value_format=format_number,
+        value_format=tr.number,
+        tr=tr,
     )
-    return Figure.of(PRINCIPLE_COVERAGE, summary, data, svg)
+    return Figure.of(PRINCIPLE_COVERAGE, summary, data, svg, tr=tr)
+
+
+EMPTY_REGISTER = N_("Das Verarbeitungsverzeichnis enthält keine Einträge.")
 
 
 def retention_end(recorded_on: pd.Series, months: pd.Series) -> pd.Series:
@@ -154,13 +168,14 @@ def retention_end(recorded_on: pd.Series, months: pd.Series) -> pd.Series:
     return pd.Series((first + pd.to_timedelta(day - 1, unit="D")).to_numpy(), index=recorded_on.index)
 
 
-def past_retention_figure(register: pd.DataFrame, reference: pd.Timestamp) -> Figure:
+def past_retention_figure(register: pd.DataFrame, reference: pd.Timestamp, tr: Translator | None = None) -> Figure:
     """Entries whose retention ended before the reference date, longest overdue first.
 
     Columns: ``data_category, purpose, system, principle, recorded_on,
     retention_months, retention_end, days_overdue`` (dates ISO); ``principle``
     is the German label.
     """
+    tr = tr or MESSAGES.translator()
     end = retention_end(register["recorded_on"], register["retention_months"])
     overdue = (end < reference).to_numpy()
     rows = register[overdue]
@@ -178,25 +193,33 @@ def past_retention_figure(register: pd.DataFrame, reference: pd.Timestamp) -> Fi
     )
     data = data.sort_values(["days_overdue", "data_category"], ascending=[False, True], ignore_index=True)
 
-    count, total, day = len(data), len(register), f"{reference:%d.%m.%Y}"
+    count, total, day = len(data), len(register), tr.date(reference.date())
     if total == 0:
-        summary = "Das Verarbeitungsverzeichnis enthält keine Einträge."
+        summary = tr(EMPTY_REGISTER)
     elif count == 0:
-        summary = (
-            f"Zum Stichtag {day} hat keiner der {format_count(total, 'Eintrag', 'Einträge')} im "
-            f"Verarbeitungsverzeichnis seine Aufbewahrungsfrist überschritten."
+        summary = tr.ngettext(
+            "Zum Stichtag %(day)s hat keiner der %(count)s Eintrag im Verarbeitungsverzeichnis seine "
+            "Aufbewahrungsfrist überschritten.",
+            "Zum Stichtag %(day)s hat keiner der %(count)s Einträge im Verarbeitungsverzeichnis seine "
+            "Aufbewahrungsfrist überschritten.",
+            total,
+            day=day,
         )
     else:
         first = data.iloc[0]
-        since = f"„{first['data_category']}“ (seit {format_count(int(first['days_overdue']), 'Tag', 'Tagen')})"
-        if count == 1:
-            summary = (
-                f"Zum Stichtag {day} hat 1 von {format_number(total)} Einträgen im Verarbeitungsverzeichnis "
-                f"seine Aufbewahrungsfrist überschritten: {since}."
-            )
-        else:
-            summary = (
-                f"Zum Stichtag {day} haben {format_number(count)} von {format_number(total)} Einträgen im "
-                f"Verarbeitungsverzeichnis ihre Aufbewahrungsfrist überschritten, am längsten {since}."
-            )
-    return Figure.of(PAST_RETENTION, summary, data)
+        since = tr(
+            "„%(category)s“ (seit %(days)s)",
+            category=first["data_category"],
+            days=tr.plural(int(first["days_overdue"]), "%(count)s Tag", "%(count)s Tagen"),
+        )
+        summary = tr.ngettext(
+            "Zum Stichtag %(day)s hat %(count)s von %(total)s Einträgen im Verarbeitungsverzeichnis seine "
+            "Aufbewahrungsfrist überschritten: %(since)s.",
+            "Zum Stichtag %(day)s haben %(count)s von %(total)s Einträgen im Verarbeitungsverzeichnis ihre "
+            "Aufbewahrungsfrist überschritten, am längsten %(since)s.",
+            count,
+            day=day,
+            total=tr.number(total),
+            since=since,
+        )
+    return Figure.of(PAST_RETENTION, summary, data, tr=tr)

@@ -9,6 +9,8 @@ inventory, so 8,000 schools cost no more per row than 80.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -17,51 +19,51 @@ from portal.engine.figures import (
     Figure,
     FigureInfo,
     bar_chart,
-    format_amount,
-    format_eur,
-    format_pct,
-    german_join,
     line_chart,
     money_axis,
     round_half_up,
 )
+from portal.engine.i18n import N_, SOURCE_LANGUAGE, Messages, Translator
+
+#: this plugin's translations: locale/<language>/LC_MESSAGES/mep.po
+MESSAGES = Messages(Path(__file__).resolve().parent / "locale")
 
 FORECAST = FigureInfo(
     "finance.forecast",
-    "Prognose des Finanz- und Investitionsvolumens",
+    N_("Prognose des Finanz- und Investitionsvolumens"),
     "chart",
-    {"year": "Jahr", "investment_eur": "Investitionen (€)", "recurring_eur": "Laufende Kosten (€)",
-     "total_eur": "Gesamt (€)"},
+    {"year": N_("Jahr"), "investment_eur": N_("Investitionen (€)"), "recurring_eur": N_("Laufende Kosten (€)"),
+     "total_eur": N_("Gesamt (€)")},
 )
 PRODUCT_GROUPS = FigureInfo(
     "finance.product_groups",
-    "Produktgruppen der technischen Ausstattung",
+    N_("Produktgruppen der technischen Ausstattung"),
     "chart",
-    {"product_group": "Produktgruppe (Schlüssel)", "label": "Produktgruppe", "cost_eur": "Kosten (€)",
-     "share_pct": "Anteil (%)"},
+    {"product_group": N_("Produktgruppe (Schlüssel)"), "label": N_("Produktgruppe"), "cost_eur": N_("Kosten (€)"),
+     "share_pct": N_("Anteil (%)")},
 )
 TOTAL = FigureInfo(
     "finance.total",
-    "Finanzbedarf im Planungshorizont",
+    N_("Finanzbedarf im Planungshorizont"),
     "key_figure",
-    {"first_year": "Erstes Jahr", "last_year": "Letztes Jahr", "total_eur": "Gesamt (€)",
-     "investment_eur": "Investitionen (€)", "recurring_eur": "Laufende Kosten (€)",
-     "annual_average_eur": "Jahresdurchschnitt (€)"},
+    {"first_year": N_("Erstes Jahr"), "last_year": N_("Letztes Jahr"), "total_eur": N_("Gesamt (€)"),
+     "investment_eur": N_("Investitionen (€)"), "recurring_eur": N_("Laufende Kosten (€)"),
+     "annual_average_eur": N_("Jahresdurchschnitt (€)")},
 )
 PEAK_YEARS = FigureInfo(
     "finance.peak_years",
-    "Jahre mit den höchsten Investitionen und ihre Ursachen",
+    N_("Jahre mit den höchsten Investitionen und ihre Ursachen"),
     "table",
-    {"rank": "Rang", "year": "Jahr", "year_investment_eur": "Investitionen im Jahr (€)",
-     "product_group": "Produktgruppe (Schlüssel)", "label": "Produktgruppe",
-     "group_investment_eur": "Investitionen der Gruppe (€)", "share_of_year_pct": "Anteil am Jahr (%)"},
+    {"rank": N_("Rang"), "year": N_("Jahr"), "year_investment_eur": N_("Investitionen im Jahr (€)"),
+     "product_group": N_("Produktgruppe (Schlüssel)"), "label": N_("Produktgruppe"),
+     "group_investment_eur": N_("Investitionen der Gruppe (€)"), "share_of_year_pct": N_("Anteil am Jahr (%)")},
 )
 PRICE_SCENARIOS = FigureInfo(
     "finance.price_scenarios",
-    "Wirkung der Preissteigerung auf den Finanzbedarf",
+    N_("Wirkung der Preissteigerung auf den Finanzbedarf"),
     "chart",
-    {"year": "Jahr", "configured_eur": "Eingestellte Preissteigerung (€)", "no_increase_eur": "Ohne Preissteigerung (€)",
-     "plus_2_pct_eur": "2 Prozentpunkte mehr (€)"},
+    {"year": N_("Jahr"), "configured_eur": N_("Eingestellte Preissteigerung (€)"),
+     "no_increase_eur": N_("Ohne Preissteigerung (€)"), "plus_2_pct_eur": N_("2 Prozentpunkte mehr (€)")},
 )
 CATALOG = (FORECAST, PRODUCT_GROUPS, TOTAL, PEAK_YEARS, PRICE_SCENARIOS)
 
@@ -233,19 +235,20 @@ def price_scenarios(dataset: DataSet, recurring: pd.DataFrame, rows: pd.DataFram
     return table
 
 
-def figures(dataset: DataSet) -> list[Figure]:
-    """Every finance figure; the replacements and recurring costs are computed once and shared."""
+def figures(dataset: DataSet, language: str = SOURCE_LANGUAGE) -> list[Figure]:
+    """Every finance figure in ``language``; the replacements and recurring costs are computed once and shared."""
+    tr = MESSAGES.translator(language)
     rows = replacements(dataset)
     investments = replacement_costs(dataset, rows=rows)
     recurring = recurring_costs(dataset)
     yearly = forecast(dataset, investments, recurring)
     peaks = peak_years(dataset, investments)
     return [
-        forecast_figure(dataset, yearly, peaks),
-        product_groups_figure(dataset, product_groups(dataset, investments, recurring)),
-        total_figure(dataset, yearly),
-        peak_years_figure(dataset, peaks),
-        price_scenarios_figure(dataset, price_scenarios(dataset, recurring, rows)),
+        forecast_figure(dataset, yearly, peaks, tr),
+        product_groups_figure(dataset, product_groups(dataset, investments, recurring), tr),
+        total_figure(dataset, yearly, tr),
+        peak_years_figure(dataset, peaks, tr),
+        price_scenarios_figure(dataset, price_scenarios(dataset, recurring, rows), tr),
     ]
 
 
@@ -254,60 +257,82 @@ def _span(dataset: DataSet) -> str:
     return f"{first}–{last}"
 
 
-def forecast_figure(dataset: DataSet, yearly: pd.DataFrame, peaks: pd.DataFrame) -> Figure:
+def forecast_figure(dataset: DataSet, yearly: pd.DataFrame, peaks: pd.DataFrame, tr: Translator | None = None) -> Figure:
     """Stacked bars of investment and recurring cost per year; the summary names the peak years."""
+    tr = tr or MESSAGES.translator()
     first, last = dataset.horizon
     total = yearly["total_eur"].sum()
     top_years = list(dict.fromkeys(peaks["year"].astype(str)))
-    summary = (
-        f"In den Jahren {first} bis {last} werden insgesamt {format_amount(total)} benötigt, davon "
-        f"{format_amount(yearly['investment_eur'].sum())} Investitionen und "
-        f"{format_amount(yearly['recurring_eur'].sum())} laufende Kosten"
-        + (f"; am höchsten sind die Investitionen {german_join(sorted(top_years))}." if top_years else ".")
-    )
-    title = f"{FORECAST.title} {_span(dataset)}"
-    scale, unit, decimals = money_axis(yearly["total_eur"])
+    values = {
+        "first": first,
+        "last": last,
+        "total": tr.amount(total),
+        "investment": tr.amount(yearly["investment_eur"].sum()),
+        "recurring": tr.amount(yearly["recurring_eur"].sum()),
+    }
+    if top_years:
+        summary = tr(
+            "In den Jahren %(first)s bis %(last)s werden insgesamt %(total)s benötigt, davon %(investment)s "
+            "Investitionen und %(recurring)s laufende Kosten; am höchsten sind die Investitionen %(years)s.",
+            years=tr.join(sorted(top_years)),
+            **values,
+        )
+    else:
+        summary = tr(
+            "In den Jahren %(first)s bis %(last)s werden insgesamt %(total)s benötigt, davon %(investment)s "
+            "Investitionen und %(recurring)s laufende Kosten.",
+            **values,
+        )
+    title = f"{tr.title(FORECAST)} {_span(dataset)}"
+    scale, unit, decimals = money_axis(yearly["total_eur"], tr=tr)
     svg = bar_chart(
         yearly["year"].astype(str).tolist(),
-        {"Investitionen": yearly["investment_eur"], "Laufende Kosten": yearly["recurring_eur"]},
+        {tr("Investitionen"): yearly["investment_eur"], tr("Laufende Kosten"): yearly["recurring_eur"]},
         title=title,
         desc=summary,
         value_label=unit,
         stacked=True,
         scale=scale,
         decimals=decimals,
+        tr=tr,
     )
-    return Figure.of(FORECAST, summary, yearly, svg, title=title)
+    return Figure.of(FORECAST, summary, yearly, svg, title=title, tr=tr)
 
 
-def product_groups_figure(dataset: DataSet, groups: pd.DataFrame) -> Figure:
+def product_groups_figure(dataset: DataSet, groups: pd.DataFrame, tr: Translator | None = None) -> Figure:
     """Horizontal bars of each product group's share, largest first; groups without cost are left out."""
+    tr = tr or MESSAGES.translator()
     span = _span(dataset)
     shown = groups[groups["cost_eur"] > 0]
     if len(shown):
         lead = shown.iloc[0]
-        summary = (
-            f"Den größten Anteil an den Kosten der Produktgruppen {span} hat {lead['label']} "
-            f"mit {format_pct(lead['share_pct'], 2)} ({format_amount(lead['cost_eur'])})."
+        summary = tr(
+            "Den größten Anteil an den Kosten der Produktgruppen %(span)s hat %(label)s mit %(share)s (%(cost)s).",
+            span=span,
+            label=lead["label"],
+            share=tr.pct(lead["share_pct"], 2),
+            cost=tr.amount(lead["cost_eur"]),
         )
     else:
-        summary = f"Für {span} fallen keine Kosten in Produktgruppen an."
-    title = f"{PRODUCT_GROUPS.title} ({span})"
+        summary = tr("Für %(span)s fallen keine Kosten in Produktgruppen an.", span=span)
+    title = f"{tr.title(PRODUCT_GROUPS)} ({span})"
     svg = bar_chart(
         shown["label"].tolist(),
-        {"Anteil": shown["share_pct"].fillna(0)},
+        {tr("Anteil"): shown["share_pct"].fillna(0)},
         title=title,
         desc=summary,
-        value_label="Anteil an den Kosten der Produktgruppen in %",
+        value_label=tr("Anteil an den Kosten der Produktgruppen in %"),
         horizontal=True,
         decimals=0,
-        value_format=lambda v: format_pct(v, 2),
+        value_format=lambda v: tr.pct(v, 2),
+        tr=tr,
     )
-    return Figure.of(PRODUCT_GROUPS, summary, groups, svg, title=title)
+    return Figure.of(PRODUCT_GROUPS, summary, groups, svg, title=title, tr=tr)
 
 
-def total_figure(dataset: DataSet, yearly: pd.DataFrame) -> Figure:
+def total_figure(dataset: DataSet, yearly: pd.DataFrame, tr: Translator | None = None) -> Figure:
     """One row: the horizon's total, its investment and recurring parts, and the yearly mean."""
+    tr = tr or MESSAGES.translator()
     first, last = dataset.horizon
     total = yearly["total_eur"].sum()
     data = pd.DataFrame(
@@ -320,55 +345,69 @@ def total_figure(dataset: DataSet, yearly: pd.DataFrame) -> Figure:
             "annual_average_eur": [round_half_up(total / len(yearly), 2)],
         }
     )
-    summary = (
-        f"Der Finanzbedarf {_span(dataset)} beträgt {format_eur(total)}, im Mittel "
-        f"{format_eur(total / len(yearly))} pro Jahr."
+    summary = tr(
+        "Der Finanzbedarf %(span)s beträgt %(total)s, im Mittel %(average)s pro Jahr.",
+        span=_span(dataset),
+        total=tr.eur(total),
+        average=tr.eur(total / len(yearly)),
     )
-    return Figure.of(TOTAL, summary, data)
+    return Figure.of(TOTAL, summary, data, tr=tr)
 
 
-def peak_years_figure(dataset: DataSet, peaks: pd.DataFrame) -> Figure:
+def peak_years_figure(dataset: DataSet, peaks: pd.DataFrame, tr: Translator | None = None) -> Figure:
     """The table of :func:`peak_years`; the summary names each peak year and its main groups."""
+    tr = tr or MESSAGES.translator()
     if len(peaks):
         parts = []
         for _rank, rows in peaks.groupby("rank", sort=True):
             first_row = rows.iloc[0]
             parts.append(
-                f"{first_row['year']} ({format_amount(first_row['year_investment_eur'])}, "
-                f"vor allem {german_join(rows['label'].tolist())})"
+                tr(
+                    "%(year)s (%(amount)s, vor allem %(groups)s)",
+                    year=first_row["year"],
+                    amount=tr.amount(first_row["year_investment_eur"]),
+                    groups=tr.join(rows["label"].tolist()),
+                )
             )
-        summary = f"Die höchsten Investitionen fallen an in {german_join(parts)}."
+        summary = tr("Die höchsten Investitionen fallen an in %(years)s.", years=tr.join(parts))
     else:
-        summary = f"Im Zeitraum {_span(dataset)} sind keine Investitionen fällig."
-    return Figure.of(PEAK_YEARS, summary, peaks)
+        summary = tr("Im Zeitraum %(span)s sind keine Investitionen fällig.", span=_span(dataset))
+    return Figure.of(PEAK_YEARS, summary, peaks, tr=tr)
 
 
-def price_scenarios_figure(dataset: DataSet, scenarios: pd.DataFrame) -> Figure:
+def price_scenarios_figure(dataset: DataSet, scenarios: pd.DataFrame, tr: Translator | None = None) -> Figure:
     """One line per price scenario; without a configured increase the 'none' line is left out."""
+    tr = tr or MESSAGES.translator()
     span = _span(dataset)
     configured = float(dataset.plan["cycle"]["price_increase_pct"])
     names = {
-        "configured_eur": f"wie geplant ({format_pct(configured)} pro Jahr)",
-        "no_increase_eur": "ohne Preissteigerung",
-        "plus_2_pct_eur": f"bei {format_pct(configured + EXTRA_INCREASE_PCT)} pro Jahr",
+        "configured_eur": tr("wie geplant (%(pct)s pro Jahr)", pct=tr.pct(configured)),
+        "no_increase_eur": tr("ohne Preissteigerung"),
+        "plus_2_pct_eur": tr("bei %(pct)s pro Jahr", pct=tr.pct(configured + EXTRA_INCREASE_PCT)),
     }
     sums = scenarios.drop(columns="year").sum()
-    summary = (
-        f"Über {span} kostet der Plan {format_amount(sums['configured_eur'])} bei {format_pct(configured)} "
-        f"Preissteigerung pro Jahr, {format_amount(sums['no_increase_eur'])} ohne Preissteigerung und "
-        f"{format_amount(sums['plus_2_pct_eur'])} bei {format_pct(configured + EXTRA_INCREASE_PCT)} pro Jahr."
+    summary = tr(
+        "Über %(span)s kostet der Plan %(configured)s bei %(pct)s Preissteigerung pro Jahr, %(none)s ohne "
+        "Preissteigerung und %(higher)s bei %(higher_pct)s pro Jahr.",
+        span=span,
+        configured=tr.amount(sums["configured_eur"]),
+        pct=tr.pct(configured),
+        none=tr.amount(sums["no_increase_eur"]),
+        higher=tr.amount(sums["plus_2_pct_eur"]),
+        higher_pct=tr.pct(configured + EXTRA_INCREASE_PCT),
     )
     series = {names[c]: scenarios[c] for c in scenarios.columns if c != "year"}
     if configured == 0:
         series.pop(names["no_increase_eur"])  # the same line twice would hide one
-    scale, unit, decimals = money_axis(scenarios["plus_2_pct_eur"])
+    scale, unit, decimals = money_axis(scenarios["plus_2_pct_eur"], tr=tr)
     svg = line_chart(
         scenarios["year"].tolist(),
         series,
-        title=f"{PRICE_SCENARIOS.title} {span}",
+        title=f"{tr.title(PRICE_SCENARIOS)} {span}",
         desc=summary,
         value_label=unit,
         scale=scale,
         decimals=decimals,
+        tr=tr,
     )
-    return Figure.of(PRICE_SCENARIOS, summary, scenarios, svg)
+    return Figure.of(PRICE_SCENARIOS, summary, scenarios, svg, tr=tr)

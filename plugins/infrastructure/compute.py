@@ -9,6 +9,8 @@ donor below its own target) to schools below theirs.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -17,58 +19,60 @@ from portal.engine.figures import (
     Figure,
     FigureInfo,
     bar_chart,
-    format_number,
-    format_pct,
-    german_join,
     round_half_up,
     school_types_present,
 )
+from portal.engine.i18n import N_, SOURCE_LANGUAGE, Messages, Translator
+
+#: this plugin's translations: locale/<language>/LC_MESSAGES/mep.po
+MESSAGES = Messages(Path(__file__).resolve().parent / "locale")
 
 DEVICE_RATIO = FigureInfo(
     "infrastructure.device_ratio",
-    "Ausstattungsquote mit Schüler-Endgeräten nach Schulform",
+    N_("Ausstattungsquote mit Schüler-Endgeräten nach Schulform"),
     "chart",
-    {"school_type": "Schulform", "schools": "Schulen", "pupils": "Schülerinnen und Schüler",
-     "pupil_devices": "Schüler-Endgeräte", "ratio_pct": "Ausstattungsquote (%)", "target_pct": "Zielquote (%)",
-     "missing_devices": "Fehlende Geräte"},
+    {"school_type": N_("Schulform"), "schools": N_("Schulen"), "pupils": N_("Schülerinnen und Schüler"),
+     "pupil_devices": N_("Schüler-Endgeräte"), "ratio_pct": N_("Ausstattungsquote (%)"), "target_pct": N_("Zielquote (%)"),
+     "missing_devices": N_("Fehlende Geräte")},
 )
 OVERALL_RATIO = FigureInfo(
     "infrastructure.overall_ratio",
-    "Ausstattungsquote über alle Schulen",
+    N_("Ausstattungsquote über alle Schulen"),
     "key_figure",
-    {"schools": "Schulen", "pupils": "Schülerinnen und Schüler", "pupil_devices": "Schüler-Endgeräte",
-     "ratio_pct": "Ausstattungsquote (%)"},
+    {"schools": N_("Schulen"), "pupils": N_("Schülerinnen und Schüler"), "pupil_devices": N_("Schüler-Endgeräte"),
+     "ratio_pct": N_("Ausstattungsquote (%)")},
 )
 SCHOOL_RATIOS = FigureInfo(
     "infrastructure.school_ratios",
-    "Ausstattungsquote je Schule",
+    N_("Ausstattungsquote je Schule"),
     "table",
-    {"school_id": "Schulnummer", "name": "Schule", "school_type": "Schulform", "pupils": "Schülerinnen und Schüler",
-     "pupil_devices": "Schüler-Endgeräte", "ratio_pct": "Ausstattungsquote (%)", "target_pct": "Zielquote (%)",
-     "devices_vs_target": "Geräte über/unter Ziel"},
+    {"school_id": N_("Schulnummer"), "name": N_("Schule"), "school_type": N_("Schulform"), "pupils": N_("Schülerinnen und Schüler"),
+     "pupil_devices": N_("Schüler-Endgeräte"), "ratio_pct": N_("Ausstattungsquote (%)"), "target_pct": N_("Zielquote (%)"),
+     "devices_vs_target": N_("Geräte über/unter Ziel")},
 )
 REDISTRIBUTION = FigureInfo(
     "infrastructure.redistribution",
-    "Vorschlag zur Umverteilung von Schüler-Endgeräten",
+    N_("Vorschlag zur Umverteilung von Schüler-Endgeräten"),
     "table",
-    {"from_school_id": "Von (Schulnummer)", "from_name": "Von Schule", "from_school_type": "Von Schulform",
-     "to_school_id": "An (Schulnummer)", "to_name": "An Schule", "to_school_type": "An Schulform",
-     "devices": "Geräte"},
+    {"from_school_id": N_("Von (Schulnummer)"), "from_name": N_("Von Schule"), "from_school_type": N_("Von Schulform"),
+     "to_school_id": N_("An (Schulnummer)"), "to_name": N_("An Schule"), "to_school_type": N_("An Schulform"),
+     "devices": N_("Geräte")},
 )
 EQUIPMENT = FigureInfo(
     "infrastructure.equipment",
-    "Ausstattung nach Kategorie",
+    N_("Ausstattung nach Kategorie"),
     "table",
-    {"category": "Kategorie (Schlüssel)", "category_label": "Kategorie", "product_group": "Produktgruppe (Schlüssel)",
-     "label": "Produktgruppe", "quantity": "Anzahl", "schools": "Schulen", "value_eur": "Wert (€)"},
+    {"category": N_("Kategorie (Schlüssel)"), "category_label": N_("Kategorie"), "product_group": N_("Produktgruppe (Schlüssel)"),
+     "label": N_("Produktgruppe"), "quantity": N_("Anzahl"), "schools": N_("Schulen"), "value_eur": N_("Wert (€)")},
 )
 CATALOG = (DEVICE_RATIO, OVERALL_RATIO, SCHOOL_RATIOS, REDISTRIBUTION, EQUIPMENT)
 
+#: the data keeps these German labels in every language; sentences translate them
 CATEGORY_LABELS = {
-    "infrastructure": "Infrastruktur",
-    "hardware": "Hardware",
-    "software": "Software",
-    "service": "Dienstleistung",
+    "infrastructure": N_("Infrastruktur"),
+    "hardware": N_("Hardware"),
+    "software": N_("Software"),
+    "service": N_("Dienstleistung"),
 }
 
 
@@ -187,20 +191,21 @@ def equipment(dataset: DataSet) -> pd.DataFrame:
     return table[["category", "category_label", "product_group", "label", "quantity", "schools", "value_eur"]].reset_index(drop=True)
 
 
-def figures(dataset: DataSet) -> list[Figure]:
-    """Every infrastructure figure; the per-type and per-school ratios are computed once and shared."""
+def figures(dataset: DataSet, language: str = SOURCE_LANGUAGE) -> list[Figure]:
+    """Every infrastructure figure in ``language``; the per-type and per-school ratios are computed once and shared."""
+    tr = MESSAGES.translator(language)
     by_type = device_ratio(dataset)
     ratios = school_ratios(dataset)
     return [
-        device_ratio_figure(by_type),
-        overall_ratio_figure(by_type, ratios),
-        school_ratios_figure(ratios),
-        redistribution_figure(ratios, redistribution(ratios)),
-        equipment_figure(equipment(dataset)),
+        device_ratio_figure(by_type, tr),
+        overall_ratio_figure(by_type, ratios, tr),
+        school_ratios_figure(ratios, tr),
+        redistribution_figure(ratios, redistribution(ratios), tr),
+        equipment_figure(equipment(dataset), tr),
     ]
 
 
-NO_PUPILS = "Der Datensatz enthält keine Schülerinnen und Schüler, also auch keine Ausstattungsquote."
+NO_PUPILS = N_("Der Datensatz enthält keine Schülerinnen und Schüler, also auch keine Ausstattungsquote.")
 
 
 def _overall(by_type: pd.DataFrame) -> tuple[int, int, float]:
@@ -209,78 +214,107 @@ def _overall(by_type: pd.DataFrame) -> tuple[int, int, float]:
     return pupils, devices, round_half_up(devices / pupils * 100, 1) if pupils else np.nan
 
 
-def device_ratio_figure(by_type: pd.DataFrame) -> Figure:
+def device_ratio_figure(by_type: pd.DataFrame, tr: Translator | None = None) -> Figure:
     """Horizontal bars of each school type's ratio with its target as a marker."""
+    tr = tr or MESSAGES.translator()
     pupils, _devices, overall = _overall(by_type)
     below = by_type[by_type["missing_devices"] > 0]
-    summary = NO_PUPILS if not pupils else (
-        f"Über alle Schulen kommen {format_pct(overall)} Schüler-Endgeräte auf 100 Schülerinnen und Schüler"
-        + (
-            f"; unter ihrem Ziel liegen {german_join(below['school_type'].tolist())} "
-            f"mit zusammen {format_number(below['missing_devices'].sum())} fehlenden Geräten."
-            if len(below)
-            else "; jede Schulform erreicht ihr Ziel."
+    if not pupils:
+        summary = tr(NO_PUPILS)
+    elif len(below):
+        summary = tr(
+            "Über alle Schulen kommen %(ratio)s Schüler-Endgeräte auf 100 Schülerinnen und Schüler; unter ihrem Ziel "
+            "liegen %(school_types)s mit zusammen %(missing)s fehlenden Geräten.",
+            ratio=tr.pct(overall),
+            school_types=tr.join(below["school_type"].tolist()),
+            missing=tr.number(below["missing_devices"].sum()),
         )
-    )
+    else:
+        summary = tr(
+            "Über alle Schulen kommen %(ratio)s Schüler-Endgeräte auf 100 Schülerinnen und Schüler; jede Schulform "
+            "erreicht ihr Ziel.",
+            ratio=tr.pct(overall),
+        )
     svg = bar_chart(
         by_type["school_type"].tolist(),
-        {"Quote": by_type["ratio_pct"].fillna(0)},
-        markers={"Ziel": by_type["target_pct"]},
-        title=DEVICE_RATIO.title,
+        {tr("Quote"): by_type["ratio_pct"].fillna(0)},
+        markers={tr("Ziel"): by_type["target_pct"]},
+        title=tr.title(DEVICE_RATIO),
         desc=summary,
-        value_label="Endgeräte je 100 Schülerinnen und Schüler",
+        value_label=tr("Endgeräte je 100 Schülerinnen und Schüler"),
         horizontal=True,
-        value_format=lambda v: format_pct(v),
+        value_format=lambda v: tr.pct(v),
+        tr=tr,
     )
-    return Figure.of(DEVICE_RATIO, summary, by_type, svg)
+    return Figure.of(DEVICE_RATIO, summary, by_type, svg, tr=tr)
 
 
-def overall_ratio_figure(by_type: pd.DataFrame, ratios: pd.DataFrame) -> Figure:
+def overall_ratio_figure(by_type: pd.DataFrame, ratios: pd.DataFrame, tr: Translator | None = None) -> Figure:
     """One row: schools, pupils, pupil devices and the ratio over all schools."""
+    tr = tr or MESSAGES.translator()
     pupils, devices, overall = _overall(by_type)
     data = pd.DataFrame({"schools": [len(ratios)], "pupils": [pupils], "pupil_devices": [devices], "ratio_pct": [overall]})
-    summary = NO_PUPILS if not pupils else (
-        f"{format_number(devices)} Schüler-Endgeräte für {format_number(pupils)} Schülerinnen und Schüler "
-        f"an {format_number(len(ratios))} Schulen: {format_pct(overall)}."
+    summary = tr(NO_PUPILS) if not pupils else tr(
+        "%(devices)s Schüler-Endgeräte für %(pupils)s Schülerinnen und Schüler an %(schools)s Schulen: %(ratio)s.",
+        devices=tr.number(devices),
+        pupils=tr.number(pupils),
+        schools=tr.number(len(ratios)),
+        ratio=tr.pct(overall),
     )
-    return Figure.of(OVERALL_RATIO, summary, data)
+    return Figure.of(OVERALL_RATIO, summary, data, tr=tr)
 
 
-def school_ratios_figure(ratios: pd.DataFrame) -> Figure:
+def school_ratios_figure(ratios: pd.DataFrame, tr: Translator | None = None) -> Figure:
     """The table of :func:`school_ratios`; the summary counts the schools below their target."""
+    tr = tr or MESSAGES.translator()
     below_target = int((ratios["devices_vs_target"] < 0).sum())
-    summary = (
-        f"{format_number(below_target)} von {format_number(len(ratios))} Schulen liegen unter dem Ziel ihrer Schulform."
+    summary = tr(
+        "%(below)s von %(schools)s Schulen liegen unter dem Ziel ihrer Schulform.",
+        below=tr.number(below_target),
+        schools=tr.number(len(ratios)),
     )
-    return Figure.of(SCHOOL_RATIOS, summary, ratios)
+    return Figure.of(SCHOOL_RATIOS, summary, ratios, tr=tr)
 
 
-def redistribution_figure(ratios: pd.DataFrame, transfers: pd.DataFrame) -> Figure:
+def redistribution_figure(ratios: pd.DataFrame, transfers: pd.DataFrame, tr: Translator | None = None) -> Figure:
     """The table of :func:`redistribution`; the summary says how much of the deficit it covers."""
+    tr = tr or MESSAGES.translator()
     surplus = int(ratios["devices_vs_target"].clip(lower=0).sum())
     deficit = int((-ratios["devices_vs_target"]).clip(lower=0).sum())
     moved = int(transfers["devices"].sum())
     if moved:
         flows = transfers.groupby(["from_school_type", "to_school_type"])["devices"].sum().sort_values(ascending=False)
         (main_from, main_to), main_devices = flows.index[0], int(flows.iloc[0])
-        summary = (
-            f"Aus dem Überhang von {format_number(surplus)} Geräten ließen sich {format_number(moved)} der "
-            f"{format_number(deficit)} fehlenden Geräte decken, in {format_number(len(transfers))} Abgaben, "
-            f"die meisten von {main_from} an {main_to} ({format_number(main_devices)})."
+        summary = tr(
+            "Aus dem Überhang von %(surplus)s Geräten ließen sich %(moved)s der %(deficit)s fehlenden Geräte decken, "
+            "in %(transfers)s Abgaben, die meisten von %(main_from)s an %(main_to)s (%(main_devices)s).",
+            surplus=tr.number(surplus),
+            moved=tr.number(moved),
+            deficit=tr.number(deficit),
+            transfers=tr.number(len(transfers)),
+            main_from=main_from,
+            main_to=main_to,
+            main_devices=tr.number(main_devices),
         )
     elif deficit:
-        summary = f"Es fehlen {format_number(deficit)} Geräte, aber keine Schule hat Geräte über ihrem Ziel abzugeben."
+        summary = tr(
+            "Es fehlen %(deficit)s Geräte, aber keine Schule hat Geräte über ihrem Ziel abzugeben.",
+            deficit=tr.number(deficit),
+        )
     else:
-        summary = "Keine Schule liegt unter ihrem Ziel; eine Umverteilung ist nicht nötig."
-    return Figure.of(REDISTRIBUTION, summary, transfers)
+        summary = tr("Keine Schule liegt unter ihrem Ziel; eine Umverteilung ist nicht nötig.")
+    return Figure.of(REDISTRIBUTION, summary, transfers, tr=tr)
 
 
-def equipment_figure(stock: pd.DataFrame) -> Figure:
+def equipment_figure(stock: pd.DataFrame, tr: Translator | None = None) -> Figure:
     """The table of :func:`equipment`; the summary names the category of the highest value."""
+    tr = tr or MESSAGES.translator()
     by_category = stock.groupby("category_label", sort=False)["value_eur"].sum()
-    summary = "Der Bestand ist leer." if not stock["quantity"].sum() else (
-        f"Der Bestand umfasst {format_number(stock['quantity'].sum())} Geräte und Posten in "
-        f"{format_number((stock['quantity'] > 0).sum())} Produktgruppen; den größten Wert hat die Kategorie "
-        f"{by_category.idxmax() if len(by_category) else '–'}."
+    summary = tr("Der Bestand ist leer.") if not stock["quantity"].sum() else tr(
+        "Der Bestand umfasst %(quantity)s Geräte und Posten in %(groups)s Produktgruppen; den größten Wert hat "
+        "die Kategorie %(category)s.",
+        quantity=tr.number(stock["quantity"].sum()),
+        groups=tr.number((stock["quantity"] > 0).sum()),
+        category=tr(by_category.idxmax()) if len(by_category) else "–",
     )
-    return Figure.of(EQUIPMENT, summary, stock)
+    return Figure.of(EQUIPMENT, summary, stock, tr=tr)

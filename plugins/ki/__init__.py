@@ -25,5 +25,5 @@ def mep_figure_catalog():
 
 
 @hookimpl
-def mep_figures(dataset):
-    return compute.figures(dataset)
+def mep_figures(dataset, language="de"):
+    return compute.figures(dataset, language)

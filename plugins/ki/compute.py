@@ -6,6 +6,8 @@ schools has three rows, and counts as three pilots at schools.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from portal.engine.dataset import Column, DataSet, Problem, TableSpec
@@ -13,15 +15,20 @@ from portal.engine.figures import (
     Figure,
     FigureInfo,
     bar_chart,
-    format_count,
-    format_number,
-    format_pct,
-    german_join,
     per_hundred,
     school_types_present,
 )
+from portal.engine.i18n import N_, SOURCE_LANGUAGE, Messages, Translator
+
+#: this plugin's translations: locale/<language>/LC_MESSAGES/mep.po
+MESSAGES = Messages(Path(__file__).resolve().parent / "locale")
 
 STATUSES = ("geplant", "laufend", "abgeschlossen", "abgebrochen")
+#: a status as a chart's legend writes it, and "3 laufend" in a sentence; the data keeps the values above
+STATUS_LABELS = {"geplant": N_("geplant"), "laufend": N_("laufend"), "abgeschlossen": N_("abgeschlossen"),
+                 "abgebrochen": N_("abgebrochen")}
+STATUS_COUNTS = {"geplant": N_("%(count)s geplant"), "laufend": N_("%(count)s laufend"),
+                 "abgeschlossen": N_("%(count)s abgeschlossen"), "abgebrochen": N_("%(count)s abgebrochen")}
 
 PILOTS = TableSpec(
     name="ki_pilots",
@@ -53,17 +60,17 @@ PILOTS = TableSpec(
 
 PILOTS_BY_STATUS = FigureInfo(
     "ki.pilots_by_status",
-    "KI-Pilotprojekte nach Status und Schulform",
+    N_("KI-Pilotprojekte nach Status und Schulform"),
     "chart",
-    {"school_type": "Schulform", "geplant": "Geplant", "laufend": "Laufend", "abgeschlossen": "Abgeschlossen",
-     "abgebrochen": "Abgebrochen", "pilots": "Pilotprojekte"},
+    {"school_type": N_("Schulform"), "geplant": N_("Geplant"), "laufend": N_("Laufend"), "abgeschlossen": N_("Abgeschlossen"),
+     "abgebrochen": N_("Abgebrochen"), "pilots": N_("Pilotprojekte")},
 )
 TRAINING_REACH = FigureInfo(
     "ki.training_reach",
-    "Geschulte Lehrkräfte an KI-Pilotschulen",
+    N_("Geschulte Lehrkräfte an KI-Pilotschulen"),
     "chart",
-    {"school_type": "Schulform", "pilot_schools": "Pilotschulen", "teachers": "Lehrkräfte",
-     "teachers_trained": "Geschulte Lehrkräfte", "reach_pct": "Anteil geschult (%)"},
+    {"school_type": N_("Schulform"), "pilot_schools": N_("Pilotschulen"), "teachers": N_("Lehrkräfte"),
+     "teachers_trained": N_("Geschulte Lehrkräfte"), "reach_pct": N_("Anteil geschult (%)")},
 )
 CATALOG = (PILOTS_BY_STATUS, TRAINING_REACH)
 
@@ -102,21 +109,23 @@ def problems(dataset: DataSet) -> list[Problem]:
     return sorted(found, key=lambda problem: problem.line)
 
 
-def figures(dataset: DataSet) -> list[Figure]:
-    """Both KI figures, or none when the data set has no ki_pilots table."""
+def figures(dataset: DataSet, language: str = SOURCE_LANGUAGE) -> list[Figure]:
+    """Both KI figures in ``language``, or none when the data set has no ki_pilots table."""
     pilots = dataset.table(PILOTS.name)
     if pilots is None:
         return []
     schools = dataset.tables["schools"]
-    return [pilots_by_status_figure(pilots, schools), training_reach_figure(pilots, schools)]
+    tr = MESSAGES.translator(language)
+    return [pilots_by_status_figure(pilots, schools, tr), training_reach_figure(pilots, schools, tr)]
 
 
-def pilots_by_status_figure(pilots: pd.DataFrame, schools: pd.DataFrame) -> Figure:
+def pilots_by_status_figure(pilots: pd.DataFrame, schools: pd.DataFrame, tr: Translator | None = None) -> Figure:
     """Pilots at schools per status and school type.
 
     Columns: ``school_type``, one per status (``geplant, laufend, abgeschlossen,
     abgebrochen``) and ``pilots``; one row per school type in schools.csv.
     """
+    tr = tr or MESSAGES.translator()
     school_type = pilots["school_id"].map(schools.set_index("school_id")["school_type"])
     counts = pd.crosstab(school_type, pilots["status"]) if len(pilots) else pd.DataFrame()
     data = _school_types(schools)
@@ -127,28 +136,31 @@ def pilots_by_status_figure(pilots: pd.DataFrame, schools: pd.DataFrame) -> Figu
 
     total = int(data["pilots"].sum())
     if total == 0:
-        summary = "Es sind keine KI-Pilotprojekte erfasst."
+        summary = tr("Es sind keine KI-Pilotprojekte erfasst.")
     else:
-        per_status = [f"{format_number(int(data[s].sum()))} {s}" for s in STATUSES if data[s].sum()]
-        summary = (
-            f"An {format_count(pilots['school_id'].nunique(), 'Schule', 'Schulen')} "
-            f"{'ist' if total == 1 else 'sind'} {format_count(total, 'KI-Pilotprojekt', 'KI-Pilotprojekte')} "
-            f"erfasst: {german_join(per_status)}."
+        per_status = [tr(STATUS_COUNTS[s], count=tr.number(int(data[s].sum()))) for s in STATUSES if data[s].sum()]
+        summary = tr.ngettext(
+            "An %(schools)s ist %(count)s KI-Pilotprojekt erfasst: %(statuses)s.",
+            "An %(schools)s sind %(count)s KI-Pilotprojekte erfasst: %(statuses)s.",
+            total,
+            schools=tr.plural(pilots["school_id"].nunique(), "%(count)s Schule", "%(count)s Schulen"),
+            statuses=tr.join(per_status),
         )
     svg = bar_chart(
         data["school_type"].tolist(),
-        {status: data[status].tolist() for status in STATUSES},
-        title=PILOTS_BY_STATUS.title,
+        {tr(STATUS_LABELS[status]): data[status].tolist() for status in STATUSES},
+        title=tr.title(PILOTS_BY_STATUS),
         desc=summary,
-        value_label="Pilotprojekte an Schulen",
+        value_label=tr("Pilotprojekte an Schulen"),
         stacked=True,
         horizontal=True,
-        value_format=format_number,
+        value_format=tr.number,
+        tr=tr,
     )
-    return Figure.of(PILOTS_BY_STATUS, summary, data, svg)
+    return Figure.of(PILOTS_BY_STATUS, summary, data, svg, tr=tr)
 
 
-def training_reach_figure(pilots: pd.DataFrame, schools: pd.DataFrame) -> Figure:
+def training_reach_figure(pilots: pd.DataFrame, schools: pd.DataFrame, tr: Translator | None = None) -> Figure:
     """Teachers trained against the teachers at pilot schools, per school type.
 
     Columns: ``school_type, pilot_schools, teachers, teachers_trained, reach_pct``;
@@ -156,6 +168,7 @@ def training_reach_figure(pilots: pd.DataFrame, schools: pd.DataFrame) -> Figure
     teachers of all its pilots are added and capped at its teachers, since one
     teacher may be trained for two pilots.
     """
+    tr = tr or MESSAGES.translator()
     trained = pilots.groupby("school_id")["teachers_trained"].sum()
     per_school = schools[schools["school_id"].isin(trained.index)]
     per_school = pd.DataFrame(
@@ -179,26 +192,38 @@ def training_reach_figure(pilots: pd.DataFrame, schools: pd.DataFrame) -> Figure
 
     teachers, reached = int(data["teachers"].sum()), int(data["teachers_trained"].sum())
     if data.empty:
-        summary = "Es sind keine KI-Pilotschulen erfasst."
+        summary = tr("Es sind keine KI-Pilotschulen erfasst.")
     else:
-        summary = (
-            f"An {format_count(int(data['pilot_schools'].sum()), 'KI-Pilotschule', 'KI-Pilotschulen')} "
-            f"{'wurde' if reached == 1 else 'wurden'} {format_number(reached)} "
-            f"von {format_number(teachers)} Lehrkräften"
-        )
+        values = {
+            "schools": tr.plural(int(data["pilot_schools"].sum()), "%(count)s KI-Pilotschule", "%(count)s KI-Pilotschulen"),
+            "teachers": tr.number(teachers),
+        }
         if teachers:
-            summary += f" ({format_pct(100 * reached / teachers)})"
-        summary += " geschult."
+            summary = tr.ngettext(
+                "An %(schools)s wurde %(count)s von %(teachers)s Lehrkräften (%(pct)s) geschult.",
+                "An %(schools)s wurden %(count)s von %(teachers)s Lehrkräften (%(pct)s) geschult.",
+                reached,
+                pct=tr.pct(100 * reached / teachers),
+                **values,
+            )
+        else:
+            summary = tr.ngettext(
+                "An %(schools)s wurde %(count)s von %(teachers)s Lehrkräften geschult.",
+                "An %(schools)s wurden %(count)s von %(teachers)s Lehrkräften geschult.",
+                reached,
+                **values,
+            )
     svg = bar_chart(
         data["school_type"].tolist(),
-        {"geschulte Lehrkräfte": data["reach_pct"].tolist()},
-        title=TRAINING_REACH.title,
+        {tr("geschulte Lehrkräfte"): data["reach_pct"].tolist()},
+        title=tr.title(TRAINING_REACH),
         desc=summary,
-        value_label="geschulte Lehrkräfte an Pilotschulen in %",
+        value_label=tr("geschulte Lehrkräfte an Pilotschulen in %"),
         horizontal=True,
-        value_format=format_pct,
+        value_format=tr.pct,
+        tr=tr,
     )
-    return Figure.of(TRAINING_REACH, summary, data, svg)
+    return Figure.of(TRAINING_REACH, summary, data, svg, tr=tr)
 
 
 def _school_types(schools: pd.DataFrame) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from numbers import Real
+from pathlib import Path
 
 import pandas as pd
 
@@ -19,13 +20,14 @@ from portal.engine.figures import (
     Figure,
     FigureInfo,
     bar_chart,
-    format_count,
-    format_number,
-    german_join,
     per_hundred,
     round_half_up,
     school_types_present,
 )
+from portal.engine.i18n import N_, SOURCE_LANGUAGE, Messages, Translator
+
+#: this plugin's translations: locale/<language>/LC_MESSAGES/mep.po
+MESSAGES = Messages(Path(__file__).resolve().parent / "locale")
 
 TICKETS = TableSpec(
     name="support_tickets",
@@ -58,10 +60,11 @@ TICKETS = TableSpec(
 
 LEVELS = (1, 2, 3)
 ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
+#: the data keeps these German labels in every language
 LEVEL_LABELS = {
-    1: "1st Level (Schule)",
-    2: "2nd Level (Schulträger)",
-    3: "3rd Level (Hersteller)",
+    1: N_("1st Level (Schule)"),
+    2: N_("2nd Level (Schulträger)"),
+    3: N_("3rd Level (Hersteller)"),
 }
 SETTINGS = "support"
 DEVICES_PER_STAFF = "devices_per_staff_2nd_level"
@@ -69,30 +72,30 @@ STAFF_IN_POST = "staff_2nd_level_in_post"
 
 TICKETS_BY_TOPIC = FigureInfo(
     "support.tickets_by_topic",
-    "Support-Tickets nach Ebene und Thema",
+    N_("Support-Tickets nach Ebene und Thema"),
     "chart",
-    {"topic": "Thema", "level_1": "1st Level", "level_2": "2nd Level", "level_3": "3rd Level", "tickets": "Tickets"},
+    {"topic": N_("Thema"), "level_1": N_("1st Level"), "level_2": N_("2nd Level"), "level_3": N_("3rd Level"), "tickets": N_("Tickets")},
 )
 TIME_TO_CLOSE = FigureInfo(
     "support.time_to_close",
-    "Bearbeitungsdauer nach Supportebene",
+    N_("Bearbeitungsdauer nach Supportebene"),
     "table",
-    {"level": "Ebene", "level_label": "Supportebene", "tickets": "Tickets", "closed": "Geschlossen", "open": "Offen",
-     "median_days": "Median (Tage)"},
+    {"level": N_("Ebene"), "level_label": N_("Supportebene"), "tickets": N_("Tickets"), "closed": N_("Geschlossen"), "open": N_("Offen"),
+     "median_days": N_("Median (Tage)")},
 )
 TICKETS_PER_DEVICES = FigureInfo(
     "support.tickets_per_devices",
-    "Support-Tickets je 100 Geräte nach Schulform",
+    N_("Support-Tickets je 100 Geräte nach Schulform"),
     "chart",
-    {"school_type": "Schulform", "schools": "Schulen", "devices": "Geräte", "tickets": "Tickets",
-     "tickets_per_100_devices": "Tickets je 100 Geräte"},
+    {"school_type": N_("Schulform"), "schools": N_("Schulen"), "devices": N_("Geräte"), "tickets": N_("Tickets"),
+     "tickets_per_100_devices": N_("Tickets je 100 Geräte")},
 )
 STAFF_2ND_LEVEL = FigureInfo(
     "support.staff_2nd_level",
-    "Personalbedarf im 2nd-Level-Support",
+    N_("Personalbedarf im 2nd-Level-Support"),
     "key_figure",
-    {"devices": "Geräte", "devices_per_staff": "Geräte je Stelle", "staff_needed": "Stellen benötigt",
-     "staff_in_post": "Stellen besetzt", "staff_gap": "Fehlende Stellen"},
+    {"devices": N_("Geräte"), "devices_per_staff": N_("Geräte je Stelle"), "staff_needed": N_("Stellen benötigt"),
+     "staff_in_post": N_("Stellen besetzt"), "staff_gap": N_("Fehlende Stellen")},
 )
 CATALOG = (TICKETS_BY_TOPIC, TIME_TO_CLOSE, TICKETS_PER_DEVICES, STAFF_2ND_LEVEL)
 
@@ -132,19 +135,20 @@ def _settings_problems(settings: object) -> list[Problem]:
     return found
 
 
-def figures(dataset: DataSet) -> list[Figure]:
-    """Every support figure the data set allows; a figure whose input is absent is left out."""
+def figures(dataset: DataSet, language: str = SOURCE_LANGUAGE) -> list[Figure]:
+    """Every support figure the data set allows, in ``language``; a figure whose input is absent is left out."""
+    tr = MESSAGES.translator(language)
     schools, catalog, inventory = (dataset.tables[name] for name in ("schools", "catalog", "inventory"))
     result = []
     tickets = dataset.table(TICKETS.name)
     if tickets is not None:
-        result.append(tickets_by_topic_figure(tickets))
-        result.append(time_to_close_figure(tickets))
-        result.append(tickets_per_devices_figure(tickets, schools, catalog, inventory))
+        result.append(tickets_by_topic_figure(tickets, tr))
+        result.append(time_to_close_figure(tickets, tr))
+        result.append(tickets_per_devices_figure(tickets, schools, catalog, inventory, tr))
     settings = dataset.plan.get(SETTINGS)
     if isinstance(settings, dict) and {DEVICES_PER_STAFF, STAFF_IN_POST} <= settings.keys():
         result.append(
-            staff_2nd_level_figure(catalog, inventory, settings[DEVICES_PER_STAFF], settings[STAFF_IN_POST])
+            staff_2nd_level_figure(catalog, inventory, settings[DEVICES_PER_STAFF], settings[STAFF_IN_POST], tr)
         )
     return result
 
@@ -156,8 +160,9 @@ def devices_per_school(catalog: pd.DataFrame, inventory: pd.DataFrame) -> pd.Ser
     return rows.groupby("school_id")["quantity"].sum().astype("int64")
 
 
-def tickets_by_topic_figure(tickets: pd.DataFrame) -> Figure:
+def tickets_by_topic_figure(tickets: pd.DataFrame, tr: Translator | None = None) -> Figure:
     """Tickets per topic, split by level: ``topic, level_1, level_2, level_3, tickets``."""
+    tr = tr or MESSAGES.translator()
     counts = pd.crosstab(tickets["topic"], tickets["level"].astype("int64"))
     counts = counts.reindex(columns=list(LEVELS), fill_value=0)
     data = pd.DataFrame(
@@ -170,35 +175,41 @@ def tickets_by_topic_figure(tickets: pd.DataFrame) -> Figure:
     data = data.sort_values(["tickets", "topic"], ascending=[False, True], ignore_index=True)
     total = int(data["tickets"].sum())
     if total == 0:
-        summary = "Es wurden keine Support-Tickets erfasst."
+        summary = tr(NO_TICKETS)
     else:
         per_level = [int(data[f"level_{level}"].sum()) for level in LEVELS]
         top = data.iloc[0]
-        summary = (
-            f"Von {format_number(total)} Support-Tickets entfielen {format_number(per_level[0])} auf den 1st-Level-, "
-            f"{format_number(per_level[1])} auf den 2nd-Level- und {format_number(per_level[2])} auf den "
-            f"3rd-Level-Support; häufigstes Thema war „{top['topic']}“ mit "
-            f"{_tickets(int(top['tickets']))}."
+        summary = tr(
+            "Von %(total)s Support-Tickets entfielen %(first)s auf den 1st-Level-, %(second)s auf den 2nd-Level- und "
+            "%(third)s auf den 3rd-Level-Support; häufigstes Thema war „%(topic)s“ mit %(tickets)s.",
+            total=tr.number(total),
+            first=tr.number(per_level[0]),
+            second=tr.number(per_level[1]),
+            third=tr.number(per_level[2]),
+            topic=top["topic"],
+            tickets=_tickets(int(top["tickets"]), tr),
         )
     svg = bar_chart(
         data["topic"].tolist(),
         {f"{ORDINALS[level]} Level": data[f"level_{level}"].tolist() for level in LEVELS},
-        title=TICKETS_BY_TOPIC.title,
+        title=tr.title(TICKETS_BY_TOPIC),
         desc=summary,
-        value_label="Tickets",
+        value_label=tr("Tickets"),
         stacked=True,
         horizontal=True,
-        value_format=format_number,
+        value_format=tr.number,
+        tr=tr,
     )
-    return Figure.of(TICKETS_BY_TOPIC, summary, data, svg)
+    return Figure.of(TICKETS_BY_TOPIC, summary, data, svg, tr=tr)
 
 
-def time_to_close_figure(tickets: pd.DataFrame) -> Figure:
+def time_to_close_figure(tickets: pd.DataFrame, tr: Translator | None = None) -> Figure:
     """Median days from opened to closed per level, closed tickets only.
 
     Columns: ``level, level_label, tickets, closed, open, median_days``
     (``median_days`` empty where a level has no closed ticket).
     """
+    tr = tr or MESSAGES.translator()
     opened = pd.to_datetime(tickets["opened"])
     closed = pd.to_datetime(tickets["closed"])
     frame = pd.DataFrame(
@@ -216,19 +227,23 @@ def time_to_close_figure(tickets: pd.DataFrame) -> Figure:
     data["median_days"] = round_half_up(data["level"].map(grouped.median()).astype("float64"), 1)
 
     parts = [
-        f"{format_number(row.median_days, 1)} Tagen im {ORDINALS[row.level]} Level"
+        tr("%(days)s Tagen im %(level)s Level", days=tr.number(row.median_days, 1), level=ORDINALS[row.level])
         for row in data.itertuples()
         if not math.isnan(row.median_days)
     ]
     still_open = int(data["open"].sum())
     if not len(tickets):
-        summary = "Es wurden keine Support-Tickets erfasst."
+        summary = tr(NO_TICKETS)
     elif not parts:
-        summary = f"Von {_tickets(still_open)} ist noch keines abgeschlossen."
+        summary = tr("Von %(tickets)s ist noch keines abgeschlossen.", tickets=_tickets(still_open, tr))
     else:
-        summary = f"Abgeschlossene Tickets wurden im Median nach {german_join(parts)} erledigt"
-        summary += f"; {_tickets(still_open)} {'ist' if still_open == 1 else 'sind'} noch offen."
-    return Figure.of(TIME_TO_CLOSE, summary, data)
+        summary = tr.ngettext(
+            "Abgeschlossene Tickets wurden im Median nach %(medians)s erledigt; %(count)s Ticket ist noch offen.",
+            "Abgeschlossene Tickets wurden im Median nach %(medians)s erledigt; %(count)s Tickets sind noch offen.",
+            still_open,
+            medians=tr.join(parts),
+        )
+    return Figure.of(TIME_TO_CLOSE, summary, data, tr=tr)
 
 
 def tickets_per_devices_figure(
@@ -236,12 +251,14 @@ def tickets_per_devices_figure(
     schools: pd.DataFrame,
     catalog: pd.DataFrame,
     inventory: pd.DataFrame,
+    tr: Translator | None = None,
 ) -> Figure:
     """Tickets per 100 devices by school type.
 
     Columns: ``school_type, schools, devices, tickets, tickets_per_100_devices``
     (one row per school type in schools.csv; the rate is empty without devices).
     """
+    tr = tr or MESSAGES.translator()
     per_school = pd.DataFrame(
         {
             "school_id": schools["school_id"].to_numpy(),
@@ -264,27 +281,34 @@ def tickets_per_devices_figure(
 
     devices, count = int(data["devices"].sum()), int(data["tickets"].sum())
     if devices == 0:
-        summary = f"Im Bestand sind keine Geräte erfasst; {_tickets(count)} {'liegt' if count == 1 else 'liegen'} vor."
+        summary = tr.ngettext(
+            "Im Bestand sind keine Geräte erfasst; %(count)s Ticket liegt vor.",
+            "Im Bestand sind keine Geräte erfasst; %(count)s Tickets liegen vor.",
+            count,
+        )
     elif count == 0:
-        summary = f"Für die {format_number(devices)} Geräte im Bestand wurde kein Ticket erfasst."
+        summary = tr("Für die %(devices)s Geräte im Bestand wurde kein Ticket erfasst.", devices=tr.number(devices))
     else:
         top = data.loc[data["tickets_per_100_devices"].idxmax()]
-        summary = (
-            f"Auf 100 Geräte kamen über alle Schulen {format_number(100 * count / devices, 1)} Tickets; "
-            f"am höchsten war der Wert bei der Schulform {top['school_type']} "
-            f"({format_number(top['tickets_per_100_devices'], 1)})."
+        summary = tr(
+            "Auf 100 Geräte kamen über alle Schulen %(rate)s Tickets; am höchsten war der Wert bei der Schulform "
+            "%(school_type)s (%(top_rate)s).",
+            rate=tr.number(100 * count / devices, 1),
+            school_type=top["school_type"],
+            top_rate=tr.number(top["tickets_per_100_devices"], 1),
         )
     svg = bar_chart(
         data["school_type"].tolist(),
-        {"Tickets je 100 Geräte": data["tickets_per_100_devices"].tolist()},
-        title=TICKETS_PER_DEVICES.title,
+        {tr("Tickets je 100 Geräte"): data["tickets_per_100_devices"].tolist()},
+        title=tr.title(TICKETS_PER_DEVICES),
         desc=summary,
-        value_label="Tickets je 100 Geräte",
+        value_label=tr("Tickets je 100 Geräte"),
         horizontal=True,
-        value_format=lambda value: format_number(value, 1),
+        value_format=lambda value: tr.number(value, 1),
         decimals=1,
+        tr=tr,
     )
-    return Figure.of(TICKETS_PER_DEVICES, summary, data, svg)
+    return Figure.of(TICKETS_PER_DEVICES, summary, data, svg, tr=tr)
 
 
 def staff_2nd_level_figure(
@@ -292,6 +316,7 @@ def staff_2nd_level_figure(
     inventory: pd.DataFrame,
     devices_per_staff: float,
     staff_in_post: float,
+    tr: Translator | None = None,
 ) -> Figure:
     """Full-time 2nd-level posts needed for the devices, against the posts filled.
 
@@ -299,6 +324,7 @@ def staff_2nd_level_figure(
     ``staff_needed`` = devices / devices_per_staff and ``staff_gap`` = needed −
     in post (negative: more posts than needed), both to one decimal.
     """
+    tr = tr or MESSAGES.translator()
     devices = int(devices_per_school(catalog, inventory).sum())
     needed = round_half_up(devices / devices_per_staff, 1)
     gap = round_half_up(needed - staff_in_post, 1)
@@ -311,16 +337,30 @@ def staff_2nd_level_figure(
             "staff_gap": [gap],
         }
     )
-    summary = (
-        f"Für {format_number(devices)} Geräte werden bei {format_number(devices_per_staff)} Geräten je Vollzeitstelle "
-        f"{format_number(needed, 1)} Stellen im 2nd-Level-Support benötigt; "
-    )
+    values = {
+        "devices": tr.number(devices),
+        "per_staff": tr.number(devices_per_staff),
+        "needed": tr.number(needed, 1),
+        "in_post": tr.number(staff_in_post, 1),
+    }
     if gap > 0:
-        summary += f"mit {format_number(staff_in_post, 1)} besetzten Stellen fehlen {format_number(gap, 1)}."
+        summary = tr(
+            "Für %(devices)s Geräte werden bei %(per_staff)s Geräten je Vollzeitstelle %(needed)s Stellen im "
+            "2nd-Level-Support benötigt; mit %(in_post)s besetzten Stellen fehlen %(gap)s.",
+            gap=tr.number(gap, 1),
+            **values,
+        )
     else:
-        summary += f"mit {format_number(staff_in_post, 1)} besetzten Stellen ist der Bedarf gedeckt."
-    return Figure.of(STAFF_2ND_LEVEL, summary, data)
+        summary = tr(
+            "Für %(devices)s Geräte werden bei %(per_staff)s Geräten je Vollzeitstelle %(needed)s Stellen im "
+            "2nd-Level-Support benötigt; mit %(in_post)s besetzten Stellen ist der Bedarf gedeckt.",
+            **values,
+        )
+    return Figure.of(STAFF_2ND_LEVEL, summary, data, tr=tr)
 
 
-def _tickets(count: int) -> str:
-    return format_count(count, "Ticket", "Tickets")
+NO_TICKETS = N_("Es wurden keine Support-Tickets erfasst.")
+
+
+def _tickets(count: int, tr: Translator) -> str:
+    return tr.plural(count, "%(count)s Ticket", "%(count)s Tickets")

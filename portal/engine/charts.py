@@ -1,12 +1,14 @@
 """Drawing the charts with matplotlib: the only engine module that imports it.
 
 :func:`portal.engine.figures.bar_chart` and :func:`~portal.engine.figures.line_chart`
-turn a plugin's arguments into plain data (numbers and finished German
-labels, nothing a worker process could not unpickle) and hand it to
-:func:`draw`, here or in a worker process (:mod:`portal.engine.rendering`).
-Every chart shares one colour-blind-safe palette (Okabe–Ito), German number
-formats and a size that stays readable at 320 px wide; the same data gives
-the same bytes, in whichever process and order the charts are drawn.
+turn a plugin's arguments into plain data (numbers, finished labels in the
+reader's language, and the language's number format as a dict of symbols:
+nothing a worker process could not unpickle, never a function) and hand it
+to :func:`draw`, here or in a worker process (:mod:`portal.engine.rendering`),
+which rebuilds the tick formatter from those symbols. Every chart shares one
+colour-blind-safe palette (Okabe–Ito), the language's number formats and a
+size that stays readable at 320 px wide; the same data gives the same bytes,
+in whichever process and order the charts are drawn.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import hashlib
 import io
 import math
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import matplotlib
 import numpy as np
@@ -22,8 +25,12 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from portal.engine.i18n import format_number_with
 from portal.engine.numbers import format_number
 from portal.engine.svg import ensure_accessible_svg
+
+if TYPE_CHECKING:
+    from portal.engine.i18n import Translator
 
 #: Okabe & Ito (2008), ordered so the first colours contrast best on white.
 PALETTE: tuple[str, ...] = (
@@ -72,9 +79,22 @@ def draw(kind: str, arguments: dict) -> str:
     return {"bar": draw_bar, "line": draw_line}[kind](**arguments)
 
 
-def german_formatter(decimals: int = 0) -> FuncFormatter:
-    """A tick formatter writing ``1.234,5``; the charts scale their values before plotting."""
-    return FuncFormatter(lambda value, _pos: format_number(value, decimals))
+def german_formatter(
+    decimals: int = 0, *, tr: Translator | None = None, number_format: Mapping[str, str] | None = None
+) -> FuncFormatter:
+    """A tick formatter writing ``1.234,5``, or in the format of ``tr``'s language; the charts scale
+    their values before plotting.
+
+    ``number_format`` is :attr:`~portal.engine.i18n.Translator.number_format`, the plain data a
+    worker process gets instead of the translator: the formatter is built here, in the process
+    that draws, so no function is ever pickled.
+    """
+    if tr is not None:
+        number_format = tr.number_format
+    if number_format is None:
+        return FuncFormatter(lambda value, _pos: format_number(value, decimals))
+    decimal, group = number_format["decimal"], number_format["group"]
+    return FuncFormatter(lambda value, _pos: format_number_with(value, decimals, decimal, group))
 
 
 @matplotlib.rc_context(STYLE)  # every text, label and tick is created under the style
@@ -92,9 +112,11 @@ def draw_bar(
     scale: float = 1.0,
     decimals: int = 0,
     markers: Mapping[str, np.ndarray] | None = None,
+    number_format: Mapping[str, str] | None = None,
 ) -> str:
     """See :func:`portal.engine.figures.bar_chart`; ``series`` and ``markers`` are unscaled floats,
-    ``totals`` each category's scaled total and ``labels`` the value written at each bar's end."""
+    ``totals`` each category's scaled total, ``labels`` the value written at each bar's end and
+    ``number_format`` the tick labels' symbols (German without it)."""
     names = list(series)
     n = len(categories)
     grouped = not stacked and len(names) > 1
@@ -126,7 +148,7 @@ def draw_bar(
             ax.scatter(positions, values, marker="_", s=260, linewidths=2.5, color=TEXT_COLOUR, label=name, zorder=3)
         label_at = np.fmax(label_at, np.nan_to_num(values))
     value_axis = ax.xaxis if horizontal else ax.yaxis
-    value_axis.set_major_formatter(german_formatter(decimals))
+    value_axis.set_major_formatter(german_formatter(decimals, number_format=number_format))
     value_axis.set_major_locator(MaxNLocator(nbins=4 if horizontal else 5))
     if horizontal:
         ax.set_yticks([])
@@ -176,8 +198,10 @@ def draw_line(
     value_label: str = "",
     scale: float = 1.0,
     decimals: int = 0,
+    number_format: Mapping[str, str] | None = None,
 ) -> str:
-    """See :func:`portal.engine.figures.line_chart`; ``series`` are unscaled floats."""
+    """See :func:`portal.engine.figures.line_chart`; ``series`` are unscaled floats, ``number_format``
+    the tick labels' symbols (German without it)."""
     fig, ax = _new_figure(3.3)
     shapes = "osD^vP*X"
     for i, (name, values) in enumerate(series.items()):
@@ -191,7 +215,7 @@ def draw_line(
             linewidth=1.8,
         )
     ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_formatter(german_formatter(decimals))
+    ax.yaxis.set_major_formatter(german_formatter(decimals, number_format=number_format))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: str(int(v))))
     ax.set_ylabel(value_label)

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from portal.engine.i18n import LANGUAGES, SOURCE_LANGUAGE  # no Babel yet: that waits for a translation
+
 if TYPE_CHECKING:  # rich is imported where it prints: a chart worker process imports this module, and prints nothing
     from rich.console import Console
 
@@ -73,6 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
     compute = commands.add_parser("compute", help="alle Kennzahlen, Tabellen und Diagramme berechnen")
     compute.add_argument("data", metavar="DATA", help="Ordner mit CSV-Dateien oder .xlsx-Arbeitsmappe")
     compute.add_argument("--out", metavar="OUT", required=True, help="Zielordner (wird als Ganzes ersetzt)")
+    compute.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default=SOURCE_LANGUAGE,
+        help="Sprache der Titel, Zusammenfassungen, Spaltenüberschriften und Diagramme (Standard: de); "
+        "die CSV-Dateien sind in jeder Sprache gleich",
+    )
     compute.add_argument(
         "--jobs",
         metavar="N",
@@ -192,7 +201,7 @@ def _compute_with(args, out: Console, err: Console, started: float, pool) -> int
             progress.advance(task)
             progress.console.print(f"  {escape(name)}: {len(figures)} Abbildungen ({seconds:.2f} s)")
 
-        results = compute_figures(dataset, pm, progress=report, pool=pool)
+        results = compute_figures(dataset, pm, progress=report, language=args.language, pool=pool)
     written = write_figures(args.out, dataset, results, pm)
     err.print(
         f"[bold green]{len(results)} Abbildungen[/] nach {escape(str(written))} geschrieben "

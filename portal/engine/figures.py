@@ -2,12 +2,14 @@
 
 Every chart of every plugin goes through :func:`bar_chart` or
 :func:`line_chart`, so all share one colour-blind-safe palette (Okabe–Ito),
-German number formats and labels, and a size that stays readable at 320 px
+number formats and labels in the figure's language (German unless a
+translator ``tr`` says otherwise), and a size that stays readable at 320 px
 wide. The SVG carries a ``<title>`` and a ``<desc>`` (the figure's summary),
 so a screen reader announces the chart. The drawing itself is
 :mod:`portal.engine.charts`' job, the only module that imports matplotlib:
-here a chart's arguments become plain data (every label already written),
-which :mod:`portal.engine.rendering` draws in this process or in a worker.
+here a chart's arguments become plain data (every label already written, the
+language's number symbols instead of the translator), which
+:mod:`portal.engine.rendering` draws in this process or in a worker.
 
 Not to be confused with the Django app ``portal.figures``: this module is the
 engine's side (what a figure is, pure Python, no Django); the app is the
@@ -25,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from portal.engine import rendering
+from portal.engine.i18n import SOURCE_LANGUAGE, Translator
 from portal.engine.numbers import (
     format_amount,
     format_count,
@@ -92,25 +95,39 @@ class Figure:
     key: str
     title: str
     kind: FigureKind
-    summary: str  # one German sentence; also the chart's text alternative
+    summary: str  # one sentence in ``language``; also the chart's text alternative
     data: pd.DataFrame
     svg: str | None = None  # a chart's SVG document with <title> and <desc>
-    columns: Mapping[str, str] = field(default_factory=dict)  # German header per data column
+    columns: Mapping[str, str] = field(default_factory=dict)  # header per data column, in ``language``
+    language: str = SOURCE_LANGUAGE  # the language of title, summary, headers and the chart's words
+    #: the same figure in other languages (the engine fills it when it renders more than one)
+    translations: dict[str, Figure] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(
-        cls, info: FigureInfo, summary: str, data: pd.DataFrame, svg: str | None = None, *, title: str | None = None
+        cls,
+        info: FigureInfo,
+        summary: str,
+        data: pd.DataFrame,
+        svg: str | None = None,
+        *,
+        title: str | None = None,
+        tr: Translator | None = None,
     ) -> Figure:
         """The figure a catalogue entry describes, with its key, kind, column labels and (unless ``title``
-        names the computed span, say) its title: the one way every plugin builds a figure."""
+        names the computed span, say) its title: the one way every plugin builds a figure.
+
+        With ``tr`` the catalogue's title and column labels are translated into its language.
+        """
         return cls(
             key=info.key,
-            title=info.title if title is None else title,
+            title=(tr.title(info) if tr else info.title) if title is None else title,
             kind=info.kind,
             summary=summary,
             data=data,
             svg=svg,
-            columns=info.columns,
+            columns=tr.columns(info) if tr else info.columns,
+            language=tr.language if tr else SOURCE_LANGUAGE,
         )
 
     def column_labels(self) -> dict[str, str]:
@@ -143,9 +160,11 @@ def school_types_present(schools: pd.DataFrame) -> list[str]:
 # --- charts ----------------------------------------------------------------
 
 
-def money_axis(values: Sequence[float] | np.ndarray) -> tuple[float, str, int]:
-    """(scale, unit, decimals) that keep money tick labels short: Mio. €, Tsd. € or €."""
+def money_axis(values: Sequence[float] | np.ndarray, *, tr: Translator | None = None) -> tuple[float, str, int]:
+    """(scale, unit, decimals) that keep money tick labels short: Mio. €, Tsd. € or € (in ``tr``'s language)."""
     top = float(np.nanmax(np.abs(values))) if len(values) else 0.0
+    if tr is not None:
+        return tr.money_unit(top)
     if top >= 1e6:
         return 1e6, "Mio. €", 1
     if top >= 1e4:
@@ -166,13 +185,15 @@ def bar_chart(
     scale: float = 1.0,
     decimals: int = 0,
     markers: Mapping[str, Sequence[float]] | None = None,
+    tr: Translator | None = None,
 ) -> str:
     """An SVG bar chart: one bar (or stack) per category, one colour per series.
 
     ``horizontal`` charts write each category's name above its bar, so long
     German labels stay readable on a phone; ``value_format`` writes each
     bar's value at its end. ``markers`` draws a named tick per category (a
-    target, say) on top of the bars.
+    target, say) on top of the bars. ``tr`` writes the tick numbers in its
+    language (German without it); every word passed in is already translated.
     """
     categories = list(categories)
     floats = {name: np.asarray(values, dtype="float64") for name, values in series.items()}
@@ -199,6 +220,7 @@ def bar_chart(
         scale=scale,
         decimals=decimals,
         markers=None if markers is None else {name: np.asarray(v, dtype="float64") for name, v in markers.items()},
+        number_format=None if tr is None else tr.number_format,  # symbols, not the translator: plain data travels
     )
     return rendering.draw("bar", arguments)
 
@@ -212,8 +234,12 @@ def line_chart(
     value_label: str = "",
     scale: float = 1.0,
     decimals: int = 0,
+    tr: Translator | None = None,
 ) -> str:
-    """An SVG line chart; each series also gets its own marker shape, not just a colour."""
+    """An SVG line chart; each series also gets its own marker shape, not just a colour.
+
+    ``tr`` writes the tick numbers in its language (German without it).
+    """
     arguments = dict(
         x=list(x),
         series={name: np.asarray(values, dtype="float64") for name, values in series.items()},
@@ -222,5 +248,6 @@ def line_chart(
         value_label=value_label,
         scale=scale,
         decimals=decimals,
+        number_format=None if tr is None else tr.number_format,
     )
     return rendering.draw("line", arguments)

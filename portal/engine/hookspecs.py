@@ -57,14 +57,20 @@ def mep_figure_catalog() -> list[FigureInfo]:
 
 
 @hookspec
-def mep_figures(dataset: DataSet) -> list[Figure]:
-    """Compute this plugin's figures from a valid data set.
+def mep_figures(dataset: DataSet, language: str) -> list[Figure]:
+    """Compute this plugin's figures from a valid data set, in the reader's language.
 
     :param dataset: the cycle's validated data set.
+    :param language: the language to write titles, summaries, column headers,
+        chart labels and numbers in: ``"de"`` (the source language, the
+        default of ``mep compute``) or ``"en"``. A plugin translates through
+        :class:`~portal.engine.i18n.Messages` (its own gettext catalogue); one
+        that leaves the argument out is called all the same and writes German.
+        The data must not depend on it: CSV and JSON are the same in every language.
     :return: one :class:`~portal.engine.figures.Figure` per catalogue entry
         whose tables the data set holds (an optional table that is absent
         yields no figure; a present but empty one yields a figure whose
-        summary says so): key, title, kind, a one-sentence German summary
-        (also the chart's text alternative), the data as a DataFrame and, for
-        a chart, its SVG.
+        summary says so): key, title, kind, a one-sentence summary (also the
+        chart's text alternative), the data as a DataFrame and, for a chart,
+        its SVG.
     """

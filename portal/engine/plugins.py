@@ -108,7 +108,8 @@ def call_each(pm: pluggy.PluginManager, hook_name: str, **kwargs: Any) -> Iterat
     """
     for impl in _impls(pm, hook_name):
         try:
-            result = impl.function(*(kwargs[arg] for arg in impl.argnames))
+            args, keywords = _arguments(impl, kwargs)
+            result = impl.function(*args, **keywords)
         except Exception as exc:
             raise PluginError(_name(pm, impl.plugin), exc) from exc
         yield _name(pm, impl.plugin), result
@@ -125,10 +126,10 @@ def call_each_concurrently(pm: pluggy.PluginManager, hook_name: str, **kwargs: A
     """
     impls = _impls(pm, hook_name)
     with ThreadPoolExecutor(max_workers=max(len(impls), 1), thread_name_prefix=f"mep-{hook_name}") as threads:
-        futures = [
-            threads.submit(contextvars.copy_context().run, impl.function, *(kwargs[arg] for arg in impl.argnames))
-            for impl in impls
-        ]
+        futures = []
+        for impl in impls:
+            args, keywords = _arguments(impl, kwargs)
+            futures.append(threads.submit(contextvars.copy_context().run, impl.function, *args, **keywords))
         try:
             for impl, future in zip(impls, futures, strict=True):
                 try:
@@ -139,6 +140,11 @@ def call_each_concurrently(pm: pluggy.PluginManager, hook_name: str, **kwargs: A
         finally:
             for future in futures:
                 future.cancel()
+
+
+def _arguments(impl, kwargs: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
+    """Like pluggy: the arguments a plugin names, including those it gives a default (``language="de"``)."""
+    return [kwargs[arg] for arg in impl.argnames], {arg: kwargs[arg] for arg in impl.kwargnames if arg in kwargs}
 
 
 def _impls(pm: pluggy.PluginManager, hook_name: str) -> list:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 import re
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from portal.engine.figures import format_number
+from portal.engine.i18n import SOURCE_LANGUAGE, engine_translator, normalize_language
 
-from .catalog import cycle_choices, figure_choices, installed_plugins
-from .models import Cycle, published_snapshot
+from . import published
+from .catalog import _keys_in, cycle_choices, figure_choices, figure_fields, installed_plugins
 from .svg import inline_svg
 
 #: the rich-text features of every text block (the plan's blocks import this list)
@@ -54,22 +55,44 @@ class FigureBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         key = value.get("key") or ""
-        cycle = Cycle.objects.filter(slug=value.get("cycle")).first() if value.get("cycle") else Cycle.current()
+        request = parent_context.get("request") if parent_context is not None else None
+        figures = published.for_request(request)
+        cycle = figures.cycle(value.get("cycle"))
         plugin = key.split(".", 1)[0]
         ident = _unique_ident("abb-" + re.sub(r"[^a-z0-9]+", "-", key), parent_context)
         context.update(cycle=cycle, plugin=plugin, snapshot=None, ident=ident)
         if plugin not in installed_plugins():
             context["missing_plugin"] = True
             return context
-        snapshot = published_snapshot(cycle, key) if cycle else None
+        snapshot = figures.snapshot(cycle, key, also=_keys_on_page(parent_context)) if cycle else None
         if snapshot is not None:
+            language = page_language(parent_context)
+            snapshot = snapshot.in_language(language)
             context.update(
                 snapshot=snapshot,
                 regeneration=snapshot.regeneration,
                 svg=inline_svg(snapshot.svg, ident) if snapshot.svg else "",
-                rows=table_rows(snapshot),
+                rows=table_rows(snapshot, snapshot.language),
+                # the figure's words are German on a page whose language the figure lacks: say so (WCAG 3.1.2)
+                figure_lang=snapshot.language if snapshot.language != language else "",
             )
         return context
+
+
+def _keys_on_page(parent_context) -> set[str]:
+    """Every figure key in the page's stream fields, so that one query reads all their snapshots."""
+    page = parent_context.get("page") if parent_context is not None else None
+    fields = figure_fields().get(type(page), ()) if page is not None else ()
+    return set().union(*(_keys_in(getattr(page, name, None), blocks) for name, blocks in fields)) - {""}
+
+
+def page_language(parent_context=None) -> str:
+    """The language of the page being rendered: its locale's (one query per page, then cached on it),
+    else the request's active language; German when neither is a language the figures speak."""
+    page = parent_context.get("page") if parent_context is not None else None
+    if getattr(page, "locale_id", None):
+        return normalize_language(page.locale.language_code)
+    return normalize_language(translation.get_language())
 
 
 def _unique_ident(ident: str, parent_context) -> str:
@@ -82,9 +105,10 @@ def _unique_ident(ident: str, parent_context) -> str:
     return ident if count == 1 else f"{ident}-{count}"
 
 
-def table_rows(snapshot) -> list[list[str]]:
-    """The snapshot's data as German-formatted table cells, one list per row."""
-    return [[format_cell(column, row.get(column)) for column in snapshot.columns] for row in snapshot.data]
+def table_rows(snapshot, language: str = SOURCE_LANGUAGE) -> list[list[str]]:
+    """The snapshot's data as table cells formatted for ``language``, one list per row."""
+    tr = engine_translator(language)
+    return [[format_cell(column, row.get(column), tr) for column in snapshot.columns] for row in snapshot.data]
 
 
 def is_year_column(column: str) -> bool:
@@ -92,16 +116,18 @@ def is_year_column(column: str) -> bool:
     return column == "year" or column.endswith("_year")
 
 
-def format_cell(column: str, value) -> str:
-    """A value as a reader expects it: ``1.234,56``, ``2027``, ``ja``; a missing value is ``–``."""
+def format_cell(column: str, value, tr=None) -> str:
+    """A value as a reader of ``tr``'s language expects it (German without it): ``1.234,56`` / ``1,234.56``,
+    ``2027``, ``ja`` / ``yes``; a missing value is ``–``."""
+    tr = tr or engine_translator(SOURCE_LANGUAGE)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if isinstance(value, bool):
-        return "ja" if value else "nein"
+        return tr.yes_no(value)
     if isinstance(value, int | float) and is_year_column(column) and float(value).is_integer():
         return str(int(value))
     if isinstance(value, int):
-        return format_number(value, 0)
+        return tr.number(value, 0)
     if isinstance(value, float):
-        return format_number(value, 0 if value.is_integer() else 2)
+        return tr.number(value, 0 if value.is_integer() else 2)
     return str(value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portal.engine.figures import format_number
+from portal.engine.i18n import SOURCE_LANGUAGE, engine_translator
 
 from .blocks import format_cell, is_year_column
 from .models import FigureSnapshot
@@ -15,7 +15,7 @@ class Difference:
     """One number of one row in both cycles."""
 
     row: list[str]  # the row's identifying cells, e.g. ["2027"] or ["Grundschule"]
-    column: str  # German header of the number
+    column: str  # header of the number, in the snapshot's language
     a: str
     b: str
     difference: str
@@ -44,12 +44,14 @@ def _row_key(snapshot: FigureSnapshot, row: dict, columns: list[str]) -> tuple:
     return tuple(row.get(column) for column in columns)
 
 
-def compare(a: FigureSnapshot, b: FigureSnapshot) -> tuple[list[str], list[Difference]]:
+def compare(a: FigureSnapshot, b: FigureSnapshot, language: str = SOURCE_LANGUAGE) -> tuple[list[str], list[Difference]]:
     """Headers of the identifying columns and one :class:`Difference` per shared row and number.
 
     Rows are matched by their identifying columns; a figure of one row each
     (a key figure) is compared as it stands, even if its years moved on.
+    Numbers are written for ``language``; headers are ``a``'s (see ``FigureSnapshot.in_language``).
     """
+    tr = engine_translator(language)
     ident = [column for column in identifying_columns(a) if column in identifying_columns(b)]
     numbers = [column for column in numeric_columns(a) if column in numeric_columns(b)]
     if len(a.data) == 1 and len(b.data) == 1:
@@ -61,36 +63,36 @@ def compare(a: FigureSnapshot, b: FigureSnapshot) -> tuple[list[str], list[Diffe
     labels = dict(zip(a.columns, a.headers, strict=True))
     differences = []
     for row_a, row_b in pairs:
-        cells = [format_cell(column, row_a.get(column)) for column in ident]
+        cells = [format_cell(column, row_a.get(column), tr) for column in ident]
         for column in numbers:
             value_a, value_b = row_a.get(column), row_b.get(column)
             differences.append(
                 Difference(
                     row=cells,
                     column=labels[column],
-                    a=format_cell(column, value_a),
-                    b=format_cell(column, value_b),
-                    difference=_signed_difference(value_a, value_b),
-                    change=_change(value_a, value_b),
+                    a=format_cell(column, value_a, tr),
+                    b=format_cell(column, value_b, tr),
+                    difference=_signed_difference(value_a, value_b, tr),
+                    change=_change(value_a, value_b, tr),
                 )
             )
     return [labels[column] for column in ident], differences
 
 
-def _signed_difference(a, b) -> str:
+def _signed_difference(a, b, tr) -> str:
     if a is None or b is None:
         return "–"
     delta = b - a
     decimals = 0 if float(delta).is_integer() else 2
-    text = format_number(abs(delta), decimals)
-    return "±0" if text.strip("0,") == "" else ("+" if delta > 0 else "−") + text
+    text = tr.number(abs(delta), decimals)
+    return "±0" if text.strip("0,.") == "" else ("+" if delta > 0 else "−") + text
 
 
-def _change(a, b) -> str:
+def _change(a, b, tr) -> str:
     if a is None or b is None or a == 0:
         return "–"
     pct = (b - a) / abs(a) * 100
-    text = format_number(abs(pct), 1)
-    if text == "0,0":
-        return "±0,0 %"
-    return ("+" if pct > 0 else "−") + text + " %"
+    text = tr.pct(abs(pct), 1)
+    if text == tr.pct(0, 1):
+        return "±" + text
+    return ("+" if pct > 0 else "−") + text

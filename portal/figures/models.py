@@ -7,12 +7,16 @@ all of a cycle's figures switch at once.
 
 from __future__ import annotations
 
+import copy
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from portal.engine.i18n import SOURCE_LANGUAGE, normalize_language
 
 from .storage import private_storage
 
@@ -174,6 +178,9 @@ class FigureSnapshot(models.Model):
     data = models.JSONField("Daten", default=list)  # records: one dict per row
     data_csv = models.TextField("Daten (CSV)")
     svg = models.TextField("Diagramm (SVG)", blank=True)
+    # the same figure in other languages: {"en": {"title", "summary", "column_labels", "svg"}}; the fields
+    # above are German (the source language), which readers see wherever a language is missing
+    translations = models.JSONField("Übersetzungen", default=dict, blank=True)
     engine_version = models.CharField("Version der Planungsmaschine", max_length=50)
     plugin_version = models.CharField("Version des Plugins", max_length=50, blank=True)
     dataset_fingerprint = models.CharField("Fingerabdruck des Datensatzes", max_length=64)
@@ -190,9 +197,31 @@ class FigureSnapshot(models.Model):
     def __str__(self) -> str:
         return f"{self.key} ({self.regeneration})"
 
+    #: the language of title, summary, headers and chart (see :meth:`in_language`)
+    language = SOURCE_LANGUAGE
+
+    def in_language(self, language: str | None) -> FigureSnapshot:
+        """This snapshot with title, summary, column headers and chart in ``language``, for reading only.
+
+        Where the regeneration rendered no such language (an older snapshot, a
+        plugin without translations, a language the engine does not speak) the
+        German original is returned; ``language`` then says ``"de"``.
+        """
+        language = normalize_language(language)
+        words = self.translations.get(language) if language != SOURCE_LANGUAGE else None
+        if not words:
+            return self
+        translated = copy.copy(self)
+        translated.title = words.get("title") or self.title
+        translated.summary = words.get("summary") or self.summary
+        translated.column_labels = words.get("column_labels") or self.column_labels
+        translated.svg = words.get("svg", self.svg)
+        translated.language = language
+        return translated
+
     @property
     def headers(self) -> list[str]:
-        """The German header of each column, in order; a column without a label keeps its name."""
+        """The header of each column in :attr:`language`, in order; a column without a label keeps its name."""
         return [self.column_labels.get(column, column) for column in self.columns]
 
     @property

@@ -30,6 +30,7 @@ from django_tasks.base import TaskResultStatus
 from portal.engine import __version__ as ENGINE_VERSION
 from portal.engine.compute import compute_figures
 from portal.engine.dataset import DataSetError, Problem, load_dataset
+from portal.engine.i18n import TRANSLATIONS
 from portal.engine.limits import DEFAULT_LIMITS, MB, LimitExceeded, Limits, archive_problems, extract_entry
 from portal.engine.plugins import PluginError, get_plugin_manager
 
@@ -37,6 +38,7 @@ from .models import Cycle, DataSetVersion, FigureSnapshot, Regeneration
 from .schools import read_schools, schools_of
 from .signals import figures_changed
 from .storage import unguessable_name
+from .svg import csp_ready
 
 #: files of a data set that are kept; everything else in an upload is ignored
 KEPT_SUFFIXES = (".csv", ".xlsx", ".toml")
@@ -291,7 +293,7 @@ def run_regeneration(regeneration: Regeneration, publish_when_done: bool = False
                 done.append(f"{plugin}: {len(figures)} Abbildungen ({seconds:.1f} s)")
                 _update(regeneration, progress="\n".join(done))
 
-            results = compute_figures(dataset, pm=pm, progress=progress)
+            results = compute_figures(dataset, pm=pm, progress=progress, translations=TRANSLATIONS)
         with transaction.atomic():
             FigureSnapshot.objects.bulk_create(
                 _snapshot(regeneration, plugin, figure, pm.versions.get(plugin, ""), dataset.fingerprint)
@@ -326,7 +328,16 @@ def _snapshot(regeneration, plugin, figure, plugin_version, fingerprint) -> Figu
         column_labels=figure.column_labels(),
         data=json.loads(data.to_json(orient="records", force_ascii=False)),
         data_csv=data.to_csv(index=False, lineterminator="\n"),
-        svg=figure.svg or "",
+        svg=csp_ready(figure.svg) if figure.svg else "",  # a page view then only scopes the ids
+        translations={
+            language: {
+                "title": translated.title,
+                "summary": translated.summary,
+                "column_labels": translated.column_labels(),
+                "svg": csp_ready(translated.svg) if translated.svg else "",
+            }
+            for language, translated in figure.translations.items()
+        },
         engine_version=ENGINE_VERSION,
         plugin_version=plugin_version,
         dataset_fingerprint=_hex_digest(fingerprint),

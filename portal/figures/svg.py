@@ -23,6 +23,7 @@ _CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _START_TAG = re.compile(r"""<([A-Za-z][\w.-]*)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)(\s*/?)>""")
 _ATTRIBUTE = re.compile(r"""\s+([\w:.-]+)\s*=\s*("[^"]*"|'[^']*')""")
 _EMPTY_DEFS = re.compile(r"<defs>\s*</defs>\s*")
+_ANY_STYLE = re.compile(r"<style\b|\sstyle\s*=", re.IGNORECASE)
 
 #: CSS properties that SVG also takes as presentation attributes (SVG 2, §6.6)
 PRESENTATION_ATTRIBUTES = frozenset(
@@ -45,9 +46,19 @@ INHERITED = PRESENTATION_ATTRIBUTES - {
 _NOT_DRAWN = frozenset({"title", "desc", "metadata", "style"})
 
 
+def csp_ready(svg: str) -> str:
+    """``svg`` without prolog and with its styles as attributes: done once, when a snapshot is stored."""
+    return presentation_attributes(_PROLOG.sub("", svg))
+
+
 def inline_svg(svg: str, prefix: str) -> str:
-    """``svg`` ready to inline: prolog removed, styles as attributes, every id and reference to it prefixed."""
-    svg = presentation_attributes(_PROLOG.sub("", svg))
+    """``svg`` ready to inline: prolog removed, styles as attributes, every id and reference to it prefixed.
+
+    A snapshot stored since :func:`csp_ready` exists has no styles left, and a page view skips that work.
+    """
+    svg = _PROLOG.sub("", svg)
+    if _ANY_STYLE.search(svg):
+        svg = presentation_attributes(svg)
     known = set(_ID.findall(svg))
     if not known:
         return svg

@@ -3,7 +3,9 @@
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils.translation import get_language
 
+from portal.engine.i18n import SOURCE_LANGUAGE, normalize_language
 from portal.spreadsheet import neutralised_csv
 
 from .catalog import installed_figures
@@ -55,20 +57,27 @@ def published_cycles() -> list[Cycle]:
     return list(Cycle.objects.filter(versions__regenerations__published=True).distinct().order_by("start_year"))
 
 
-def published_figure_titles() -> dict[str, str]:
-    """key -> title of every figure published in any cycle; the catalogue's title where the plugin is installed."""
+def published_figure_titles(language: str = SOURCE_LANGUAGE) -> dict[str, str]:
+    """key -> title of every figure published in any cycle: the catalogue's title where the plugin is
+    installed, else the newest snapshot's; in another language than German the newest snapshot's
+    title in that language, where it has one."""
     catalog = installed_figures()
     titles: dict[str, str] = {}
-    rows = FigureSnapshot.objects.filter(regeneration__published=True).order_by("key", "-pk").values_list("key", "title")
-    for key, title in rows:
+    snapshots = FigureSnapshot.objects.filter(regeneration__published=True).order_by("key", "-pk")
+    if language != SOURCE_LANGUAGE:
+        for key, title in snapshots.values_list("key", f"translations__{language}__title"):
+            if title:
+                titles.setdefault(key, title)
+    for key, title in snapshots.values_list("key", "title"):
         titles.setdefault(key, catalog[key][1] if key in catalog else title)
     return dict(sorted(titles.items(), key=lambda item: item[1].lower()))
 
 
 def figure_compare(request):
     """One figure of two cycles side by side, with a table of what changed."""
+    language = normalize_language(get_language())
     cycles = published_cycles()
-    titles = published_figure_titles()
+    titles = published_figure_titles(language)
     by_slug = {cycle.slug: cycle for cycle in cycles}
     key = request.GET.get("key") or ("finance.forecast" if "finance.forecast" in titles else next(iter(titles), ""))
     current = Cycle.current()
@@ -79,8 +88,9 @@ def figure_compare(request):
     context = {"cycles": cycles, "titles": titles, "key": key, "slug_a": slug_a, "slug_b": slug_b, "sides": []}
     cycle_a, cycle_b = by_slug.get(slug_a), by_slug.get(slug_b)
     snapshots = [published_snapshot(c, key) if c else None for c in (cycle_a, cycle_b)]
+    snapshots = [s.in_language(language) if s else None for s in snapshots]
     if key in titles and all(snapshots):
-        headers, differences = compare(*snapshots)
+        headers, differences = compare(*snapshots, language=snapshots[0].language)
         context.update(
             title=titles[key],
             sides=[

@@ -7,7 +7,8 @@ class PlanConfig(AppConfig):
     verbose_name = "Medienentwicklungsplan"
 
     def ready(self):
-        from . import cache_tables, page_cache
+        from . import cache_tables, navigation, page_cache
 
         page_cache.connect()
+        navigation.connect()
         cache_tables.connect(self)

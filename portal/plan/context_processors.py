@@ -2,13 +2,29 @@
 
 from wagtail.models import Locale, Page, Site
 
+from . import navigation as page_tree
 from .models import LegalPage
 
 
 def navigation(request):
+    """Menu and footer links from the page tree read once per request (portal/plan/navigation.py)."""
     site = Site.find_for_request(request)
     if site is None:
         return {}
+    structure = page_tree.for_request(request)
+    root = structure.node(site.root_page)
+    if root is None:  # a site root the kept tree does not know yet: read as before
+        return _from_database(site)
+    root = structure.localized(root)
+    children = [c for c in structure.children(root) if c.live and structure.is_public(c)]
+    return {
+        "site_root": root,
+        "nav_pages": [c for c in children if c.show_in_menus],
+        "legal_pages": [c for c in children if isinstance(c, LegalPage)],
+    }
+
+
+def _from_database(site):
     root = site.root_page
     try:
         root = root.get_translation(Locale.get_active())
@@ -20,4 +36,3 @@ def navigation(request):
         "nav_pages": children.in_menu(),
         "legal_pages": children.type(LegalPage),
     }
-

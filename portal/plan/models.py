@@ -8,6 +8,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from . import navigation
 from .blocks import ChapterStreamBlock, LinkListBlock
 from .snippets import (  # noqa: F401  (snippets live in their own module)
     Actor,
@@ -40,9 +41,22 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("Startseite")
 
+    def route(self, request, path_components):
+        # one query for the page instead of two per level (navigation.route checks what it finds)
+        page = navigation.route(self, request, path_components) if path_components else None
+        if page is None:
+            result = super().route(request, path_components)
+            result[0]._mep_structure = navigation.for_request(request)  # the tree this request shows
+            return result
+        return page.route(request, [])
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["plan"] = PlanPage.objects.live().descendant_of(self).first()
+        structure, node = navigation.of_page(self)
+        if node is None:
+            context["plan"] = PlanPage.objects.live().descendant_of(self).first()
+        else:
+            context["plan"] = next((p for p in structure.descendants(node) if p.live and isinstance(p, PlanPage)), None)
         return context
 
 
@@ -63,10 +77,14 @@ class PlanPage(Page):
 
     def table_of_contents(self):
         """Front matter and parts, each with its chapters and their sections, as a tree."""
-        entries = []
-        for child in self.get_children().live().specific():
-            entries.append({"page": child, "children": _chapter_tree(child)})
-        return entries
+        structure, node = navigation.of_page(self)
+        if node is None:
+            return [{"page": c, "children": _chapter_tree(c)} for c in self.get_children().live().specific()]
+        return [
+            {"page": child, "children": _node_tree(structure, child)}
+            for child in structure.children(node)
+            if child.live
+        ]
 
 
 class PartPage(Page):
@@ -119,14 +137,19 @@ class ChapterPage(Page):
 
     @cached_property
     def plan(self):
-        return PlanPage.objects.ancestor_of(self).live().first()
+        structure, node = navigation.of_page(self)
+        if node is None:
+            return PlanPage.objects.ancestor_of(self).live().first()
+        return next((p for p in structure.ancestors(node) if p.live and isinstance(p, PlanPage)), None)
 
     def reading_order(self):
         """All chapters of the plan in reading order (front matter, parts, sections)."""
         if not self.plan:
             return []
-        pages = ChapterPage.objects.live().descendant_of(self.plan).order_by("path")
-        return list(pages)
+        structure, plan = navigation.of_page(self.plan)
+        if plan is None:
+            return list(ChapterPage.objects.live().descendant_of(self.plan).order_by("path"))
+        return [p for p in structure.descendants(plan) if p.live and isinstance(p, ChapterPage)]
 
     def previous_next(self):
         pages = self.reading_order()
@@ -154,13 +177,25 @@ class ChapterPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["previous_chapter"], context["next_chapter"] = self.previous_next()
         context["cited_endnotes"] = self.cited_endnotes  # called by the template only on a cache miss
-        context["page_cache_version"] = cache_version()
+        context["page_cache_version"] = cache_version(request)
         return context
 
 
 def _chapter_tree(page):
+    structure, node = navigation.of_page(page)
+    if node is not None:
+        return _node_tree(structure, node)
     children = ChapterPage.objects.live().child_of(page).order_by("path")
     return [{"page": c, "children": _chapter_tree(c)} for c in children]
+
+
+def _node_tree(structure, node):
+    """The live chapters below ``node``, as a tree, from the page tree read once."""
+    return [
+        {"page": child, "children": _node_tree(structure, child)}
+        for child in structure.children(node)
+        if child.live and isinstance(child, ChapterPage)
+    ]
 
 
 class PartnerOfferIndexPage(Page):

@@ -18,7 +18,6 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished
 
-from portal.figures.models import Cycle, Regeneration
 from portal.figures.signals import figures_changed
 
 CACHE = "pages"
@@ -36,15 +35,18 @@ def generation() -> str:
     return value
 
 
-def cache_version() -> str:
+def cache_version(request=None) -> str:
     """What a cached fragment depends on beyond its page: the generation, the current cycle, the published figures.
 
     The current cycle is in the key itself, so switching it shows at once even where the clear
-    signal did not reach (an update() in a shell, a worker with a cache of its own).
+    signal did not reach (an update() in a shell, a worker with a cache of its own). Read with
+    the request's figure blocks (one query for both, portal/figures/published.py).
     """
-    current = Cycle.objects.filter(is_current=True).values_list("pk", flat=True).first()
-    published = Regeneration.objects.filter(published=True).order_by("pk").values_list("pk", flat=True)
-    return f"{generation()}:c{current}:{'-'.join(map(str, published))}"
+    from portal.figures import published
+
+    figures = published.for_request(request)
+    current = figures.current_cycle.pk if figures.current_cycle else None
+    return f"{generation()}:c{current}:{'-'.join(map(str, figures.regeneration_ids))}"
 
 
 def clear_page_cache(**kwargs) -> None:

@@ -136,7 +136,8 @@ def test_help_is_german_headings_included(command, capsys):
     assert main([*command, "--help"]) == EXIT_OK
     help_text = capsys.readouterr().out
     assert help_text.startswith(f"Aufruf: {' '.join(['mep', *command])} [-h]")
-    assert "\nOptionen:\n  -h, --help  diese Hilfe zeigen und beenden\n" in help_text
+    # the column the help starts in depends on the longest option (compute has --language)
+    assert re.search(r"\nOptionen:\n  -h, --help +diese Hilfe zeigen und beenden\n", help_text)
     if command in (["validate"], ["compute"]):
         assert "\nArgumente:\n  DATA" in help_text
     if not command:

@@ -44,3 +44,13 @@ def test_star_rule_inherited_property_goes_to_the_root_and_others_to_every_eleme
     assert presentation_attributes(svg) == (
         '<svg opacity="0.5" fill="red"><title>T</title><g opacity="0.5"><path d="M0 0" opacity="0.5"/></g></svg>'
     )
+
+
+def test_a_snapshot_stores_its_chart_ready_to_inline_and_a_page_shows_it_the_same():
+    from portal.figures.svg import csp_ready
+
+    svg = bar_chart(["2025", "2026"], {"Investitionen": [3.0, 4.5]}, title="Prognose", desc="Zwei Balken.")
+    stored = csp_ready(svg)
+    assert "<style" not in stored and not re.search(r"\sstyle=", stored) and not stored.startswith("<?xml")
+    assert csp_ready(stored) == stored
+    assert inline_svg(stored, "f1") == inline_svg(svg, "f1")

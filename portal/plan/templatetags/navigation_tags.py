@@ -1,0 +1,39 @@
+"""Breadcrumbs and translations of a page from the page tree read once per request (portal/plan/navigation.py)."""
+
+from django import template
+from wagtail.models import Page
+
+from portal.plan import navigation
+
+register = template.Library()
+
+
+def _tree(context, page):
+    request = context.get("request")
+    structure = navigation.for_request(request) if request is not None else navigation.load()
+    node = structure.node(page)
+    if node is None:
+        structure, node = navigation.of_page(page)
+    return structure, node
+
+
+@register.simple_tag(takes_context=True)
+def page_ancestors(context, page):
+    """``page.get_ancestors()``: the pages above ``page``, from the root."""
+    if not isinstance(page, Page):
+        return []
+    structure, node = _tree(context, page)
+    if node is None:
+        return page.get_ancestors()
+    return structure.ancestors(node)
+
+
+@register.simple_tag(takes_context=True)
+def live_translations(context, page):
+    """``page.get_translations().live()``: the page in the other languages, each with its locale."""
+    if not isinstance(page, Page):
+        return []
+    structure, node = _tree(context, page)
+    if node is None:
+        return page.get_translations().live().select_related("locale")
+    return [t for t in structure.translations(node) if t.live]
