@@ -1,14 +1,38 @@
-import pytest
-from django.core.management import call_command
+import warnings
 
+import pytest
+
+from tests.databases import drop_template, setup_test_database, shared_folder, teardown_test_database
 from tests.demo import DemoData, publish_demo
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the content pack once; every `db` test starts from the loaded plan."""
+def django_db_setup(django_test_environment, django_db_blocker, tmp_path_factory):
+    """This process's copy of the run's test database: migrated and the content pack loaded once per run.
+
+    Replaces pytest-django's fixture (its --reuse-db/--nomigrations do not apply): see tests/databases.py.
+    """
     with django_db_blocker.unblock():
-        call_command("load_content", verbosity=0)
+        old_name, _ = setup_test_database(shared_folder(tmp_path_factory))
+    yield
+    with django_db_blocker.unblock():
+        try:
+            teardown_test_database(old_name)
+        except Exception as exc:  # as pytest-django's own fixture: a leftover database is no test failure
+            warnings.warn(f"Testdatenbank nicht entfernt: {exc!r}", pytest.PytestWarning, stacklevel=1)
+
+
+def pytest_sessionfinish(session):
+    """The process that started the run (not an xdist worker) removes the template database."""
+    if hasattr(session.config, "workerinput") or not hasattr(session.config, "_tmp_path_factory"):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    if blocking_manager_key not in session.config.stash:
+        return
+    folder = session.config._tmp_path_factory.getbasetemp()
+    with session.config.stash[blocking_manager_key].unblock():
+        drop_template(folder)
 
 
 @pytest.fixture(scope="session")

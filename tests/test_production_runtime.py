@@ -20,6 +20,8 @@ from urllib.parse import urlencode
 
 import pytest
 
+from tests.databases import copy_template, shared_folder
+
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "mep.example.org"
 # One xdist worker prepares the demo site once for both tests (it takes long: migrate, demo figures, collectstatic).
@@ -45,7 +47,7 @@ def _python(env, code):
 
 
 @pytest.fixture(scope="module")
-def prepared_site(tmp_path_factory):
+def prepared_site(tmp_path_factory, django_db_setup, django_db_blocker):
     tmp = tmp_path_factory.mktemp("production-site")
     base = {
         k: v for k, v in os.environ.items()
@@ -67,11 +69,15 @@ def prepared_site(tmp_path_factory):
         "MEP_PUBLIC_BASE_URL": f"https://{HOST}",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
+    # A SQLite run's test database (migrated, content pack loaded) saves migrating once more;
+    # a PostgreSQL run's cannot be copied into a SQLite file.
+    with django_db_blocker.unblock():
+        copied = copy_template(shared_folder(tmp_path_factory), sqlite_target=tmp / "site.sqlite3")
     _manage(production, "migrate", "--noinput")  # all an operator runs: it creates the cache tables too
     # Demo content through the test settings: their task backend regenerates the figures inline.
     demo = {**base, "DJANGO_SETTINGS_MODULE": "portal.settings.test"}
-    for command in ("load_content", "load_demo_data", "load_workshops"):
-        _manage(demo, command)
+    commands = ("load_demo_data", "load_workshops") if copied else ("load_content", "load_demo_data", "load_workshops")
+    _python(demo, "from django.core.management import call_command\n" + "".join(f"call_command({c!r})\n" for c in commands) + "print(1)")
     _manage(production, "collectstatic", "--noinput")
     return tmp / "site.sqlite3", production
 
@@ -96,7 +102,8 @@ url = ChapterPage.objects.get(number="5.3").get_url()
 for _ in sys.stdin:
     response = client.get(url, secure=True)
     figure = BeautifulSoup(response.content, "html.parser").select_one('figure[data-figure-key="finance.forecast"]')
-    print(json.dumps([response.status_code, figure.get_text(" ", strip=True) if figure else None]), flush=True)
+    text = figure.get_text(" ", strip=True) if figure else None
+    print(json.dumps([response.status_code, text, response.get("X-MEP-Cache")]), flush=True)
 """ % HOST
 
 SWITCH_CYCLE = """
@@ -124,13 +131,13 @@ def test_switching_the_cycle_in_one_process_shows_in_the_other_at_once(site):
             assert line, reader.stderr.read()[-3000:]
             return json.loads(line)
 
-        status, before = render()
-        assert status == 200 and before
-        assert render() == [200, before]  # the reader now holds the chapter in its page cache
+        status, before, state = render()
+        assert status == 200 and before and state == "miss"
+        assert render() == [200, before, "hit"]  # the chapter is now in the page cache that both processes share
         later_summary = _python(env, SWITCH_CYCLE)
         assert later_summary not in before
-        status, after = render()
-        assert status == 200 and later_summary in after
+        status, after, state = render()
+        assert status == 200 and later_summary in after and state == "miss"
     finally:
         reader.stdin.close()
         reader.wait(timeout=30)
@@ -139,6 +146,57 @@ def test_switching_the_cycle_in_one_process_shows_in_the_other_at_once(site):
 
     with sqlite3.connect(database) as db:
         assert db.execute("SELECT COUNT(*) FROM mep_page_cache").fetchone()[0] > 0
+
+
+WORKSHOP_READER = """
+import sys
+from bs4 import BeautifulSoup
+from django.test import Client
+
+client = Client(HTTP_HOST="%s")
+for _ in sys.stdin:
+    response = client.get("/workshops/", secure=True)
+    dates = [a["href"] for a in BeautifulSoup(response.content, "html.parser").select('a[href*="/workshops/termine/"]')]
+    print(json.dumps([response.status_code, response.get("X-MEP-Cache"), sorted(set(dates))]), flush=True)
+""" % HOST
+
+CALL_OFF_FIRST_DATE = """
+from portal.workshops.booking import cancel_session
+from portal.workshops.models import WorkshopSession
+
+session = WorkshopSession.objects.upcoming().order_by("start").first()
+cancel_session(session.pk)
+print(json.dumps(session.pk))
+"""
+
+
+def test_calling_a_date_off_in_one_process_leaves_the_cached_list_of_the_other_at_once(site):
+    """The whole-response cache lives in the database both processes share; a booking service's change reaches both."""
+    env, database = site
+    reader = subprocess.Popen(
+        [sys.executable, "-c", "import django, json; django.setup()\n" + WORKSHOP_READER],
+        cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+
+        def render():
+            reader.stdin.write("render\n")
+            reader.stdin.flush()
+            line = reader.stdout.readline()
+            assert line, reader.stderr.read()[-3000:]
+            return json.loads(line)
+
+        status, state, before = render()
+        assert (status, state) == (200, "miss") and before
+        assert render() == [200, "hit", before]
+        called_off = _python(env, CALL_OFF_FIRST_DATE)
+        status, state, after = render()
+        assert (status, state) == (200, "miss")
+        assert not any(link.endswith(f"/termine/{called_off}/") for link in after)
+        assert any(link.endswith(f"/termine/{called_off}/") for link in before)
+    finally:
+        reader.stdin.close()
+        reader.wait(timeout=30)
 
 
 # --- With REDIS_URL: gunicorn with two workers, pages and counters in Redis ---
@@ -244,6 +302,10 @@ def test_with_redis_url_the_portal_serves_pages_and_keeps_cache_and_counters_in_
     keys = {key.decode() for key in redis.keys("*")}
     assert any(key.startswith("mep-pages:1:template.cache.\"chapter-article\"") for key in keys), keys
     assert "mep-pages:1:mep:page-cache-generation" in keys
+    assert any(key.startswith("mep-pages:1:mep:response:") for key in keys), keys  # whole pages, shared by both workers
+    detail = f"/workshops/termine/{facts['session']}/"
+    listed_before = [proxied.request("GET", detail)[1] for _ in range(3)]  # from the cache from the second on
+    assert len(set(listed_before)) == 1
 
     form = f"/workshops/termine/{facts['session']}/buchen/"
     status, content = proxied.request("GET", form)
@@ -255,6 +317,8 @@ def test_with_redis_url_the_portal_serves_pages_and_keeps_cache_and_counters_in_
     # the client wrote 6.6.6.6 itself; the proxy appended the address it saw
     status, content = proxied.request("POST", form, booking, forwarded_for="6.6.6.6, 198.51.100.77")
     assert status != 429 and status < 500, content[-2000:]
+    # the seat held for the booking shows at once, whichever worker answers
+    assert all(proxied.request("GET", detail)[1] != listed_before[0] for _ in range(3))
     status, content = proxied.request("POST", form, {**booking, "email": booking["email"].upper()}, forwarded_for="198.51.100.78")
     assert status == 429 and "Zu viele Anfragen" in content
 

@@ -3,36 +3,23 @@
 Following Wagtail's guidance on template fragment caching, the chapter
 template wraps its article in ``{% wagtailpagecache %}``, which already keys
 by page and site (and skips previews). We add the live revision, the
-published regeneration of every cycle and a generation counter. "Clearing"
-bumps that counter in the shared cache, so every worker misses at once and
-old fragments simply expire; there is nothing to enumerate and no risk of
-flushing a Redis database that something else uses.
+published regeneration of every cycle and the content generation
+(portal/plan/generation.py), which the whole-response cache of anonymous
+readers (portal/response_cache.py) keys by as well. "Clearing" starts a
+new generation in the shared cache, so every worker misses at once.
 """
 
 from __future__ import annotations
 
-import uuid
+from . import generation as content_generation
 
-from django.core.cache import caches
-from django.db.models.signals import post_delete, post_save
-from wagtail.models import Page
-from wagtail.signals import page_published, page_unpublished
-
-from portal.figures.signals import figures_changed
-
-CACHE = "pages"
-GENERATION_KEY = "mep:page-cache-generation"
+CACHE = content_generation.CACHE
+GENERATION_KEY = content_generation.KEY
 TIMEOUT = 60 * 60  # seconds; a fragment is also dropped as soon as anything it shows changes
 
 
 def generation() -> str:
-    cache = caches[CACHE]
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        value = uuid.uuid4().hex
-        cache.add(GENERATION_KEY, value, timeout=None)
-        value = cache.get(GENERATION_KEY, value)
-    return value
+    return content_generation.current()
 
 
 def cache_version(request=None) -> str:
@@ -50,20 +37,10 @@ def cache_version(request=None) -> str:
 
 
 def clear_page_cache(**kwargs) -> None:
-    """Make every cached fragment unreachable, in every worker that shares the cache."""
-    caches[CACHE].set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-
-
-def _snippet_changed(sender, **kwargs) -> None:
-    # Structured content (milestones, actors, endnotes …) is rendered inside chapter bodies,
-    # and which cycle is current decides which figures they show.
-    if (sender._meta.app_label == "plan" and not issubclass(sender, Page)) or sender._meta.label == "figures.Cycle":
-        clear_page_cache()
+    """Make every cached fragment (and whole response) unreachable, in every worker that shares the cache."""
+    content_generation.bump()
 
 
 def connect() -> None:
-    page_published.connect(clear_page_cache, dispatch_uid="mep-page-cache-published")
-    page_unpublished.connect(clear_page_cache, dispatch_uid="mep-page-cache-unpublished")
-    figures_changed.connect(clear_page_cache, dispatch_uid="mep-page-cache-figures")
-    post_save.connect(_snippet_changed, dispatch_uid="mep-page-cache-snippet-saved")
-    post_delete.connect(_snippet_changed, dispatch_uid="mep-page-cache-snippet-deleted")
+    """What clears the cache is decided in one place for every cache of published content (portal/plan/generation.py)."""
+    content_generation.connect()

@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
@@ -47,6 +48,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Whole public pages for visitors without a session (after Locale: keyed by language; before
+    # compression: keeps the compressed variant); 304s for hits; see "Page cache" below.
+    "portal.response_cache.AnonymousResponseCacheMiddleware",
+    "portal.response_cache.CompressionMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",  # ETag and 304 for what is rendered
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -150,6 +156,27 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
 }
+
+# --- Page cache and HTTP caching (issue 10, points 1-4; portal/response_cache.py) ---
+# Seconds a whole public page for visitors without a session stays in the "pages" cache at most;
+# anything a reader could see changing drops it at once (portal/plan/generation.py). 0: off.
+MEP_PAGE_CACHE_SECONDS = int(os.environ.get("MEP_PAGE_CACHE_SECONDS", "3600"))
+# Never cached under these path prefixes (the admin with its previews, documents with their privacy, the health check).
+MEP_PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/documents/", "/healthz"]
+# Cache-Control of those pages: seconds a browser (max-age) and a proxy or CDN (s-maxage) may reuse them,
+# and may serve them stale while fetching a fresh copy (stale-while-revalidate). Pages of one visitor:
+# private, no-store.
+MEP_HTTP_MAX_AGE = int(os.environ.get("MEP_HTTP_MAX_AGE", "60"))
+MEP_HTTP_S_MAXAGE = int(os.environ.get("MEP_HTTP_S_MAXAGE", "60"))
+MEP_HTTP_STALE_WHILE_REVALIDATE = int(os.environ.get("MEP_HTTP_STALE_WHILE_REVALIDATE", "30"))
+# A Varnish (or another cache that takes HTTP PURGE) in front: its address, e.g. http://127.0.0.1:6081.
+# Publishing or unpublishing a page purges its addresses there (wagtail.contrib.frontend_cache),
+# as does every change of a workshop date's seats for the workshop pages. Empty (default): no purging.
+MEP_FRONTEND_CACHE_URL = os.environ.get("MEP_FRONTEND_CACHE_URL", "")
+if MEP_FRONTEND_CACHE_URL:
+    WAGTAILFRONTENDCACHE = {
+        "default": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend", "LOCATION": MEP_FRONTEND_CACHE_URL},
+    }
 
 # Regenerations run inline in the demo and in tests; production queues them
 # in the database (django-tasks-db, worker: `manage.py db_worker`).

@@ -94,6 +94,19 @@ def date_transaction():
         if getattr(cause, "sqlstate", None) in _LOCK_FAILURES or "database is locked" in str(exc):
             raise DateBusy() from exc
         raise
+    # Committed: the workshop pages show other free seats (or another state) now. After the commit, so that
+    # the generation's row in the database cache is never one more lock inside a booking's transaction.
+    seats_changed()
+
+
+def seats_changed() -> None:
+    """A new content generation for every worker; the workshop pages in a proxy in front are purged."""
+    from portal.plan import generation
+
+    from .purge import purge_workshop_pages
+
+    generation.bump()
+    purge_workshop_pages()
 
 
 def lock_session(session_id: int) -> WorkshopSession:

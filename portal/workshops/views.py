@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Min, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from . import booking as service
@@ -18,9 +21,32 @@ from .ratelimit import allow_booking_attempt, allow_booking_for
 from .tokens import read_cancel_token, read_confirm_token, read_receipt_token, receipt_token
 
 
+def with_next_hold_expiry(sessions, now):
+    """When the next seat held for an unconfirmed booking falls free (it counts no more from then on)."""
+    pending = Q(bookings__status=Booking.Status.PENDING, bookings__expires_at__gt=now)
+    return sessions.annotate(next_hold_expiry=Min("bookings__expires_at", filter=pending))
+
+
+def fresh_until(response, moments, now):
+    """Say how long the page stays true without any event: until a date starts, booking opens or closes, or a hold ends.
+
+    The page cache (portal/response_cache.py) keeps the page no longer, and a browser or proxy neither.
+    """
+    future = [moment for moment in moments if moment is not None and moment > now]
+    if future:
+        patch_cache_control(response, max_age=max(1, int((min(future) - now).total_seconds())))
+    return response
+
+
+def _moments(session):
+    return [session.start, session.booking_opens, session.closes_at, getattr(session, "next_hold_expiry", None)]
+
+
 def session_list(request):
-    sessions = (
-        WorkshopSession.objects.upcoming().with_seats().select_related("workshop").prefetch_related("workshop__topics")
+    now = timezone.now()
+    sessions = with_next_hold_expiry(
+        WorkshopSession.objects.upcoming().with_seats(now).select_related("workshop").prefetch_related("workshop__topics"),
+        now,
     )
     topic = request.GET.get("thema", "")
     group = request.GET.get("zielgruppe", "")
@@ -29,7 +55,7 @@ def session_list(request):
     if group in Workshop.TargetGroup.values:
         groups = {group, Workshop.TargetGroup.ALL} if group != Workshop.TargetGroup.ALL else {group}
         sessions = sessions.filter(workshop__target_group__in=groups)
-    return render(
+    response = render(
         request,
         "workshops/session_list.html",
         {
@@ -41,13 +67,17 @@ def session_list(request):
             "filtered": bool(topic or group),
         },
     )
+    return fresh_until(response, [moment for session in sessions for moment in _moments(session)], now)
 
 
 def session_detail(request, pk):
-    session = get_object_or_404(WorkshopSession.objects.with_seats().select_related("workshop"), pk=pk)
-    return render(request, "workshops/session_detail.html", {"session": session, "state": session.booking_state()})
+    now = timezone.now()
+    session = get_object_or_404(with_next_hold_expiry(WorkshopSession.objects.with_seats(now), now).select_related("workshop"), pk=pk)
+    response = render(request, "workshops/session_detail.html", {"session": session, "state": session.booking_state(now)})
+    return fresh_until(response, _moments(session), now)
 
 
+@never_cache  # a form with this visitor's CSRF token
 @require_http_methods(["GET", "POST"])
 def book(request, pk):
     session = get_object_or_404(WorkshopSession.objects.with_seats().select_related("workshop"), pk=pk)
@@ -102,6 +132,7 @@ def book(request, pk):
     )
 
 
+@never_cache  # one visitor's form or booking: never in a shared cache
 def receipt(request, token):
     found = read_receipt_token(token)
     booking = Booking.objects.select_related("session__workshop").filter(pk=found[0]).first() if found else None
@@ -119,6 +150,7 @@ def _receipt_context(booking: Booking) -> dict:
     }
 
 
+@never_cache  # reached by one visitor's link
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
     """The link in the first email: a page with a button, so that a mail scanner opening links confirms nothing."""
@@ -147,6 +179,7 @@ def _confirm_refused(request, reason: str, booking: Booking | None):
     return render(request, "workshops/confirm_invalid.html", context, status=404 if reason == "unknown" else 410)
 
 
+@never_cache  # reached by one visitor's link
 @require_http_methods(["GET", "POST"])
 def cancel(request, token):
     found = read_cancel_token(token)
@@ -169,9 +202,11 @@ def cancel(request, token):
 
 
 def calendar_feed(request):
-    since = timezone.now() - timedelta(days=30)
-    sessions = WorkshopSession.objects.filter(start__gte=since).select_related("workshop")
-    return _ics(calendar_for(sessions, base_url=request.build_absolute_uri("/")), "workshops-medienstudio.ics", inline=True)
+    now = timezone.now()
+    since = now - timedelta(days=30)
+    sessions = list(WorkshopSession.objects.filter(start__gte=since).select_related("workshop"))
+    response = _ics(calendar_for(sessions, base_url=request.build_absolute_uri("/")), "workshops-medienstudio.ics", inline=True)
+    return fresh_until(response, [session.start + timedelta(days=30) for session in sessions], now)  # when a date leaves it
 
 
 def session_ics(request, pk):

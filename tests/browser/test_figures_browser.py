@@ -54,7 +54,11 @@ def test_planner_uploads_a_new_workbook_and_chapter_5_3_shows_the_new_numbers(li
         page.get_by_role("button", name="Hochladen und prüfen").click()
     assert "Datensatz geprüft" in page.content()
     with page.expect_navigation(timeout=120_000):  # the regeneration runs inline in this portal
-        page.locator('section[data-cycle="2025-2026"] tr.version').first.get_by_role("button", name="Neu berechnen").click()
+        # click() waits for the navigation it starts as well: give it the same time (on a busy machine
+        # the regeneration alone can take longer than click's default 30 s)
+        page.locator('section[data-cycle="2025-2026"] tr.version').first.get_by_role("button", name="Neu berechnen").click(
+            timeout=120_000
+        )
     assert "erfolgreich" in page.content()
     with page.expect_navigation():
         page.get_by_role("button", name="Veröffentlichen").first.click()

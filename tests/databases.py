@@ -1,0 +1,138 @@
+"""One migrated test database per run, copied for every process that needs one.
+
+Migrating (Wagtail's and ours, some two hundred migrations) and loading the content
+pack costs more CPU than any test. Done once per xdist worker, once more for the
+browser tests' live portal and once more for the production-site tests, it was the
+biggest single cost of the suite on two cores. Now the first process that needs a
+database builds a *template* (migrate + ``load_content``) under a file lock in the
+run's shared temporary folder, and each worker, the live portal and the production
+site get a copy of it: a file copy on SQLite, ``CREATE DATABASE … TEMPLATE`` on
+PostgreSQL (both through Django's own test-database cloning). The process that
+started the run drops the template at its end (:func:`drop_template`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+from pathlib import Path
+
+MARKER = "test-database.json"
+
+
+def shared_folder(tmp_path_factory) -> Path:
+    """The temporary folder all processes of this run share (xdist workers get a subfolder of it each)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextlib.contextmanager
+def locked(folder: Path):
+    """One process at a time: building the template and copying it must not overlap."""
+    with open(folder / "test-database.lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def worker_suffix() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _template(folder: Path) -> dict | None:
+    marker = folder / MARKER
+    return json.loads(marker.read_text(encoding="utf-8")) if marker.exists() else None
+
+
+def _build_template(folder: Path) -> dict:
+    """Migrate a fresh test database and load the content pack into it, in this process.
+
+    Runs before this process has used its database connection (``django_db_setup``
+    is the first to touch it), so Django's own ``create_test_db`` can be used as is.
+    """
+    from django.core.management import call_command
+    from django.db import connection
+
+    test = connection.settings_dict.setdefault("TEST", {})
+    if connection.vendor == "sqlite":
+        test["NAME"] = str(folder / "test-template.sqlite3")
+    # PostgreSQL: the settings' per-process name (test_mep_<pid>) is unique on the server already.
+    name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    call_command("load_content", verbosity=0)
+    connection.close()  # PostgreSQL copies a template only while nobody is connected to it
+    info = {"vendor": connection.vendor, "name": name}
+    (folder / MARKER).write_text(json.dumps(info), encoding="utf-8")
+    return info
+
+
+def setup_test_database(folder: Path) -> tuple[str, str]:
+    """Point the default connection at this worker's own copy of the template (building it first if needed).
+
+    Returns the connection's name before and the copy's name, for :func:`teardown_test_database`.
+    """
+    from django.conf import settings
+    from django.db import connection
+
+    old_name = connection.settings_dict["NAME"]
+    with locked(folder):
+        info = _template(folder)
+        if info is None:
+            info = _build_template(folder)
+        connection.close()
+        connection.settings_dict["NAME"] = info["name"]
+        connection.creation.clone_test_db(suffix=worker_suffix(), verbosity=0)
+        copy = connection.creation.get_test_db_clone_settings(worker_suffix())["NAME"]
+    connection.settings_dict["NAME"] = copy
+    settings.DATABASES["default"]["NAME"] = copy  # threads' connections (test_concurrency) are made from these
+    connection.close()
+    return old_name, copy
+
+
+def teardown_test_database(old_name: str) -> None:
+    from django.db import connection
+
+    connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def copy_template(folder: Path, sqlite_target: Path | None = None, pg_name: str | None = None) -> bool:
+    """Copy the run's template for a server process: to ``sqlite_target`` or a new PostgreSQL database.
+
+    The template must exist (request ``django_db_setup`` first). Returns False when the
+    template is of the other kind (say, a SQLite copy is wanted in a PostgreSQL run).
+    """
+    from django.db import connection
+
+    with locked(folder):
+        info = _template(folder)
+        assert info is not None, "request django_db_setup before copying the test database"
+        if info["vendor"] == "sqlite" and sqlite_target is not None:
+            shutil.copyfile(info["name"], sqlite_target)
+            return True
+        if info["vendor"] == "postgresql" and pg_name is not None:
+            with connection.creation._nodb_cursor() as cursor:
+                cursor.execute(
+                    f"CREATE DATABASE {connection.ops.quote_name(pg_name)} TEMPLATE {connection.ops.quote_name(info['name'])}"
+                )
+            return True
+    return False
+
+
+def drop_template(folder: Path) -> None:
+    """At the end of the run, in the process that started it: remove the template."""
+    from django.db import connection
+
+    with locked(folder):
+        info = _template(folder)
+        if info is None:
+            return
+        if info["vendor"] == "sqlite":
+            Path(info["name"]).unlink(missing_ok=True)
+        else:
+            with connection.creation._nodb_cursor() as cursor:
+                cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(info['name'])}")
+        (folder / MARKER).unlink()
