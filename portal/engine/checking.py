@@ -22,6 +22,7 @@ _DECIMAL = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
 _TRUE = frozenset({"true", "wahr", "ja", "1"})
 _FALSE = frozenset({"false", "falsch", "nein", "0"})
 _BOOL_WORDS = _TRUE | _FALSE
+_PLAIN_SHAPES = frozenset({_INT, ISO_DATE})
 
 
 def check_tables(
@@ -65,7 +66,10 @@ def _joined(cells: pd.Series) -> str | None:
 def _stripped(cells: pd.Series) -> pd.Series:
     text = _joined(cells)
     edges = (" \0", "\0 ", "\t\0", "\0\t", "\r\0", "\n\0", "\0\n")
-    if text is not None and not (text[:1].isspace() or text[-1:].isspace() or any(e in text for e in edges)):
+    # a column without any of these four characters (numbers, keys) has none of the edges: four quick scans
+    # for one character each instead of seven for two
+    spaced = text is not None and any(c in text for c in " \t\r\n") and any(e in text for e in edges)
+    if text is not None and not (text[:1].isspace() or text[-1:].isspace() or spaced):
         return cells
     return cells.str.strip()
 
@@ -75,7 +79,35 @@ def _all_match(cells: pd.Series, pattern: str) -> bool:
     if cells.empty:
         return True
     text = _joined(cells)
-    return text is not None and re.fullmatch(f"(?:{pattern})(?:\0(?:{pattern}))*", text) is not None
+    if text is None:
+        return False
+    if pattern in _PLAIN_SHAPES and _plain_shape(text, len(cells), pattern):
+        return True
+    return re.fullmatch(f"(?:{pattern})(?:\0(?:{pattern}))*", text) is not None
+
+
+_DIGITS = b"0123456789"
+
+
+def _plain_shape(text: str, count: int, pattern: str) -> bool:
+    """True when ``count`` joined ASCII cells are all plain digits (``_INT``) or all ``JJJJ-MM-TT`` (``ISO_DATE``).
+
+    The common case, decided by deleting the digits in C (several times faster
+    than the regular expression); False means only the regular expression can
+    tell (a sign, a non-ASCII digit, anything else). In ASCII ``\\d`` is ``[0-9]``.
+    """
+    if not text.isascii():
+        return False
+    rest = text.encode("ascii").translate(None, _DIGITS)
+    if pattern == _INT:  # n-1 separators left, no empty cell: every cell is one or more digits
+        return text != "" and rest == b"\0" * (count - 1) and "\0\0" not in text and text[:1] != "\0" and text[-1:] != "\0"
+    # ISO_DATE: ten characters a cell, dashes at 4 and 7, the separator at 10, nothing else but digits
+    return (
+        len(text) == 11 * count - 1
+        and rest == b"--\0" * (count - 1) + b"--"
+        and text[4::11] == "-" * count
+        and text[7::11] == "-" * count
+    )
 
 
 def _matches(cells: pd.Series, pattern: str) -> pd.Series:
@@ -84,9 +116,27 @@ def _matches(cells: pd.Series, pattern: str) -> pd.Series:
     return cells.str.fullmatch(pattern).astype(bool)
 
 
+def _is_empty(cells: pd.Series) -> pd.Series:
+    """``cells == ""``, compared by NumPy on the Python strings: several times faster than pandas' string array."""
+    return pd.Series(cells.to_numpy(dtype=object) == "", index=cells.index, dtype=bool)
+
+
+def _to_number(cells: pd.Series, dtype: str) -> pd.Series:
+    """Cells that all match ``_INT`` or ``_DECIMAL`` as numbers.
+
+    Python's ``int`` and ``float`` (through NumPy) read exactly these patterns
+    as ``pd.to_numeric`` does, at a tenth of its time on Python strings; a
+    number too large for 64 bits goes to ``pd.to_numeric`` as before.
+    """
+    try:
+        return pd.Series(cells.to_numpy(dtype=object).astype(dtype), index=cells.index)
+    except (OverflowError, ValueError):
+        return pd.to_numeric(cells).astype(dtype)
+
+
 def _check_column(column: Column, cells: pd.Series, file: str, problems: list[Problem]) -> pd.Series:
     name = column.name
-    empty = cells == ""
+    empty = _is_empty(cells)
     if column.required:
         report(problems, file, name, cells.index[empty], "Wert fehlt")
     given = cells[~empty]
@@ -94,7 +144,7 @@ def _check_column(column: Column, cells: pd.Series, file: str, problems: list[Pr
     if column.type in ("int", "year"):
         ok = _matches(given, _INT)
         _report_values(problems, file, name, given[~ok], "keine ganze Zahl")
-        values = pd.to_numeric(given[ok]).astype("int64")
+        values = _to_number(given[ok], "int64")
     elif column.type == "decimal":
         ok = _matches(given, _DECIMAL)
         bad = given[~ok]
@@ -103,7 +153,7 @@ def _check_column(column: Column, cells: pd.Series, file: str, problems: list[Pr
             problems, file, name, bad[with_comma], "keine Dezimalzahl (Dezimaltrennzeichen ist der Punkt)"
         )
         _report_values(problems, file, name, bad[~with_comma], "keine Dezimalzahl")
-        values = pd.to_numeric(given[ok]).astype("float64")
+        values = _to_number(given[ok], "float64")
     elif column.type == "bool":
         lowered = given if given.isin(_BOOL_WORDS).all() else given.str.lower()
         ok = lowered.isin(_TRUE | _FALSE)

@@ -13,13 +13,12 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from portal.engine.i18n import LANGUAGES, SOURCE_LANGUAGE  # no Babel yet: that waits for a translation
 
-from portal.engine.i18n import LANGUAGES, SOURCE_LANGUAGE
+if TYPE_CHECKING:  # rich is imported where it prints: a chart worker process imports this module, and prints nothing
+    from rich.console import Console
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -83,13 +82,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="Sprache der Titel, Zusammenfassungen, Spaltenüberschriften und Diagramme (Standard: de); "
         "die CSV-Dateien sind in jeder Sprache gleich",
     )
+    compute.add_argument(
+        "--jobs",
+        metavar="N",
+        type=_jobs,
+        default=None,
+        help="Prozesse, die die Diagramme zeichnen (0: im Hauptprozess; Standard: einer je freiem Kern neben dem Hauptprozess, höchstens 4)",
+    )
 
     commands.add_parser("plugins", help="Plugins und ihre Abbildungen auflisten")
     return parser
 
 
+def _jobs(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"keine Zahl ab 0: {text!r}")
+    return int(text)
+
+
+def escape(text: str) -> str:
+    """``text`` with rich's markup escaped."""
+    from rich.markup import escape as escape_markup
+
+    return escape_markup(text)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    from rich.console import Console
+
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
@@ -140,10 +161,23 @@ def _validate(args, out: Console, err: Console) -> int:
 
 
 def _compute(args, out: Console, err: Console) -> int:
+    from portal.engine.rendering import ChartPool, default_workers
+
+    started = time.perf_counter()
+    workers = default_workers() if args.jobs is None else args.jobs
+    if not workers:
+        return _compute_with(args, out, err, started, None)
+    # first thing: the workers import matplotlib while this process imports pandas and reads the data
+    with ChartPool(workers) as pool:
+        return _compute_with(args, out, err, started, pool)
+
+
+def _compute_with(args, out: Console, err: Console, started: float, pool) -> int:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     from portal.engine.compute import compute_figures, write_figures
     from portal.engine.plugins import get_plugin_manager
 
-    started = time.perf_counter()
     pm = get_plugin_manager()
     dataset = _load(args.data, pm, out, err)
     if dataset is None:
@@ -167,7 +201,7 @@ def _compute(args, out: Console, err: Console) -> int:
             progress.advance(task)
             progress.console.print(f"  {escape(name)}: {len(figures)} Abbildungen ({seconds:.2f} s)")
 
-        results = compute_figures(dataset, pm, progress=report, language=args.language)
+        results = compute_figures(dataset, pm, progress=report, language=args.language, pool=pool)
     written = write_figures(args.out, dataset, results, pm)
     err.print(
         f"[bold green]{len(results)} Abbildungen[/] nach {escape(str(written))} geschrieben "
@@ -177,6 +211,8 @@ def _compute(args, out: Console, err: Console) -> int:
 
 
 def _plugins(args, out: Console, err: Console) -> int:
+    from rich.table import Table
+
     from portal.engine.compute import figure_catalog
     from portal.engine.plugins import get_plugin_manager
 

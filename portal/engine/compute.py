@@ -22,7 +22,8 @@ from portal.engine import __version__ as ENGINE_VERSION
 from portal.engine.dataset import DataSet
 from portal.engine.figures import FIGURE_KINDS, Figure, ensure_accessible_svg
 from portal.engine.i18n import SOURCE_LANGUAGE
-from portal.engine.plugins import PluginError, call_each, get_plugin_manager
+from portal.engine.plugins import PluginError, call_each, call_each_concurrently, get_plugin_manager
+from portal.engine.rendering import ChartPool
 
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]*\.[a-z0-9_]+")
 
@@ -36,33 +37,53 @@ def compute_figures(
     progress: ProgressCallback | None = None,
     language: str = SOURCE_LANGUAGE,
     translations: Sequence[str] = (),
+    pool: ChartPool | None = None,
 ) -> list[tuple[str, Figure]]:
     """Every plugin's figures for a valid data set, as (plugin name, figure) pairs, written in ``language``.
 
     Each language of ``translations`` is rendered too and attached to its
     figure as ``figure.translations[language]`` (what the portal stores).
+    With a ``pool`` the plugins run side by side and their charts are drawn
+    in its worker processes, in each language; the figures are the same, byte for byte.
     Raises :class:`~portal.engine.plugins.PluginError` when a plugin raises or
     returns something that is not a proper figure.
     """
     pm = pm or get_plugin_manager()
-    results = _compute(dataset, pm, progress, language)
+    if pool is None:
+        return _compute_languages(dataset, pm, progress, language, translations, call_each)
+    token = pool.activate()
+    try:
+        return _compute_languages(dataset, pm, progress, language, translations, call_each_concurrently)
+    finally:
+        pool.deactivate(token)
+
+
+def _compute_languages(
+    dataset: DataSet,
+    pm: pluggy.PluginManager,
+    progress: ProgressCallback | None,
+    language: str,
+    translations: Sequence[str],
+    call,
+) -> list[tuple[str, Figure]]:
+    results = _compute(dataset, pm, progress, language, call)
     by_key = {figure.key: figure for _plugin, figure in results}
     for other in translations:
         # Each plugin is asked once per language: the words and the charts differ, the data does not
         # (the data costs a fraction of drawing the charts, which every language needs anyway). A figure
         # a plugin leaves out in a language has no translation there; readers then see ``language``'s.
-        for _plugin, figure in _compute(dataset, pm, _labelled(progress, other), other):
+        for _plugin, figure in _compute(dataset, pm, _labelled(progress, other), other, call):
             if figure.key in by_key:
                 by_key[figure.key].translations[other] = figure
     return results
 
 
 def _compute(
-    dataset: DataSet, pm: pluggy.PluginManager, progress: ProgressCallback | None, language: str
+    dataset: DataSet, pm: pluggy.PluginManager, progress: ProgressCallback | None, language: str, call
 ) -> list[tuple[str, Figure]]:
     computed: dict[str, list[Figure]] = {}
     started = time.perf_counter()
-    for name, figures in call_each(pm, "mep_figures", dataset=dataset, language=language):
+    for name, figures in call(pm, "mep_figures", dataset=dataset, language=language):
         figures = list(figures or ())
         for figure in figures:
             _check_figure(name, figure)

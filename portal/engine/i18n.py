@@ -137,6 +137,21 @@ def round_half_up(value: float, decimals: int = 0) -> float:
     return math.copysign(math.floor(scaled + 0.5 + 1e-9 + scaled * 1e-12) / factor, value)
 
 
+def format_number_with(value: float | None, decimals: int, decimal: str, group: str) -> str:
+    """``value`` with ``decimals`` places, commercially rounded, in the given decimal and grouping symbols.
+
+    What :meth:`Translator.number` writes; a module-level function of plain
+    values, so that a chart worker process (:mod:`portal.engine.charts`)
+    formats its tick labels the same way from :attr:`Translator.number_format`.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{round_half_up(float(value), decimals):,.{decimals}f}"
+    if (decimal, group) == (".", ","):
+        return text
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", group)
+
+
 class Translator:
     """One language's words and number formats.
 
@@ -182,14 +197,15 @@ class Translator:
 
     # --- numbers -------------------------------------------------------------
 
+    @property
+    def number_format(self) -> dict[str, str]:
+        """This language's number format as plain data, ``{"language": "en", "decimal": ".", "group": ","}``:
+        what travels to a chart worker process, which rebuilds its tick formatter from it."""
+        return {"language": self.language, "decimal": self._decimal, "group": self._group}
+
     def number(self, value: float | None, decimals: int = 0) -> str:
         """``1.234,50`` (de) or ``1,234.50`` (en) for ``number(1234.5, 2)``; a missing value is ``–``."""
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return "–"
-        text = f"{round_half_up(float(value), decimals):,.{decimals}f}"
-        if (self._decimal, self._group) == (".", ","):
-            return text
-        return text.replace(",", "\0").replace(".", self._decimal).replace("\0", self._group)
+        return format_number_with(value, decimals, self._decimal, self._group)
 
     def eur(self, value: float, decimals: int = 2) -> str:
         """``1.234,56 €`` / ``€1,234.56``"""

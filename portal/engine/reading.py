@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from portal.engine.limits import DEFAULT_LIMITS, LimitExceeded, Limits, archive_problems, count, file_problem
@@ -282,7 +283,13 @@ def _drop_blank_rows(frame: pd.DataFrame, file: str, problems: list[Problem]) ->
     frame = frame.loc[:, ~frame.columns.duplicated()]
     if len(frame.columns) == 0:
         return frame
-    blank = (frame == "").all(axis=1)
-    frame = frame[~blank]
+    # column by column in NumPy, stopping once no row is blank in every column so far (usually the first)
+    blank = np.ones(len(frame), dtype=bool)
+    for name in frame.columns:
+        blank &= frame[name].to_numpy(dtype=object) == ""
+        if not blank.any():
+            break
+    if blank.any():
+        frame = frame[~blank]
     frame.index.name = "line"
     return frame

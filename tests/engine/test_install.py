@@ -97,13 +97,22 @@ def test_engine_only_install_makes_validates_and_computes_the_demo_data(engine_v
     }
     assert (work / "out" / "finance.forecast.svg").is_file()
     assert run(python, "-c", "import sys, portal.engine.cli; sys.exit('django' in sys.modules)", cwd=work).returncode == 0
-    # the plugins' translations are installed with them: English figures from the engine alone, same data
-    english = mep(python, "compute", "demo", "--out", "out-en", "--language", "en", cwd=work)
-    assert english.returncode == 0, english.stdout + english.stderr
-    titles = {entry["key"]: entry["title"] for entry in json.loads((work / "out-en" / "figures.json").read_text("utf-8"))["figures"]}
+    # the installed mep script in process and with a worker process that draws the charts: the same bytes,
+    # in German and in English (the plugins' translations are installed with them)
+    drawn = {}
+    for language in ("de", "en"):
+        for jobs in ("0", "1"):
+            out = f"out-{language}-{jobs}"
+            again = mep(python, "compute", "demo", "--out", out, "--language", language, "--jobs", jobs, cwd=work)
+            assert again.returncode == 0, again.stdout + again.stderr
+            drawn[language, jobs] = {p.name: p.read_bytes() for p in (work / out).iterdir()}
+    assert len(drawn["de", "0"]) > 30 and drawn["de", "0"] == drawn["de", "1"]
+    assert drawn["en", "0"] == drawn["en", "1"]
+    titles = {entry["key"]: entry["title"] for entry in json.loads(drawn["en", "1"]["figures.json"])["figures"]}
     assert titles["finance.forecast"].startswith("Forecast of financial and investment volume")
     assert titles["datastrategy.past_retention"] == "Entries past their retention period"
-    assert (work / "out-en" / "finance.forecast.csv").read_bytes() == (work / "out" / "finance.forecast.csv").read_bytes()
+    assert drawn["en", "1"]["finance.forecast.csv"] == (work / "out" / "finance.forecast.csv").read_bytes()
+    assert "€ million".encode() in drawn["en", "1"]["finance.forecast.svg"]  # the worker's axis is English
 
 
 def docs_block(language: str, must_contain: str) -> str:

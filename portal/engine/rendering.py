@@ -1,0 +1,103 @@
+"""Where charts are drawn: in this process, or in worker processes while the main one goes on.
+
+Drawing is most of ``mep compute``'s work, and importing matplotlib a good
+part of its start. A :class:`ChartPool` starts its worker processes first
+thing, so they import matplotlib and load the fonts while the main process
+imports pandas and reads the data set; :func:`portal.engine.compute.compute_figures`
+then runs the plugins side by side in threads, and each chart they ask for
+is drawn by a free worker. Without a pool (the default, and in the portal)
+:func:`draw` draws in the calling process, exactly as before. Either way a
+chart is the same bytes: a worker draws it with the same code and style.
+
+The workers are started with ``spawn``: a fresh interpreter, no copy of the
+parent's threads, locks or open files, and none of its pandas.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+
+#: at most this many worker processes: a run draws a dozen or so charts
+MAX_WORKERS = 4
+
+_pool: contextvars.ContextVar[ChartPool | None] = contextvars.ContextVar("mep_chart_pool", default=None)
+
+
+def default_workers() -> int:
+    """As many workers as there are idle cores besides the main process's, at most :data:`MAX_WORKERS`.
+
+    A worker pays only on a core that would otherwise idle: each imports
+    matplotlib itself, so on a single core or a busy machine (by the load
+    average of the last minute) drawing in process is faster, and the
+    answer is 0.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):  # no load average (Windows): assume an idle machine
+        busy = 0.0
+    return max(0, min(cores - 1, int(cores - busy), MAX_WORKERS))
+
+
+def draw(kind: str, arguments: dict) -> str:
+    """One chart's SVG, drawn by the active pool's workers or, without one, right here."""
+    pool = _pool.get()
+    if pool is None:
+        return _draw(kind, arguments)
+    return pool.submit(kind, arguments).result()
+
+
+def _draw(kind: str, arguments: dict) -> str:
+    from portal.engine.charts import draw as draw_chart  # matplotlib only where a chart is drawn
+
+    return draw_chart(kind, arguments)
+
+
+def _warm_up() -> None:
+    from portal.engine.charts import warm_up
+
+    warm_up()
+
+
+def _ready() -> None:
+    """Nothing: submitted once per worker, so each one starts (and warms up) at once."""
+
+
+class ChartPool:
+    """Worker processes drawing charts; use as a context manager and :meth:`activate` it around the plugins."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self._executor = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_up
+        )
+        for _ in range(workers):  # the executor starts a worker per submitted task, up to max_workers
+            self._executor.submit(_ready)
+
+    def submit(self, kind: str, arguments: dict) -> Future:
+        return self._executor.submit(_draw, kind, arguments)
+
+    def activate(self) -> contextvars.Token:
+        """Draw charts in this pool from here on (in this context and those copied from it)."""
+        return _pool.set(self)
+
+    @staticmethod
+    def deactivate(token: contextvars.Token) -> None:
+        _pool.reset(token)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> ChartPool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def active_pool() -> ChartPool | None:
+    """The pool charts are drawn in right now, if any."""
+    return _pool.get()

@@ -1,0 +1,33 @@
+"""SVG documents a screen reader announces: a ``<title>``, a ``<desc>`` and ``role="img"``.
+
+Plain text work, no matplotlib: the main process gives every plugin's chart
+its title and description, whichever process drew it.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.sax.saxutils import escape, quoteattr
+
+_SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+
+
+def ensure_accessible_svg(svg: str, title: str, desc: str, ident: str = "mep-chart") -> str:
+    """Give an SVG document a ``<title>``, a ``<desc>`` and ``role="img"``, unless it has them."""
+    match = _SVG_OPEN.search(svg)
+    if match is None:
+        raise ValueError("kein SVG-Dokument")
+    head = match.group(0)
+    body = svg[match.end() :]
+    ident = re.sub(r"[^A-Za-z0-9_-]", "-", ident)
+    if re.match(r"\s*<title\b", body):
+        return svg
+    attributes = f' role="img" aria-labelledby={quoteattr(f"{ident}-title {ident}-desc")}'
+    if 'role="img"' in head:
+        attributes = ""
+    new_head = head[:-1] + attributes + ">"
+    inserted = (
+        f'\n <title id="{ident}-title">{escape(title)}</title>'
+        f'\n <desc id="{ident}-desc">{escape(desc)}</desc>'
+    )
+    return svg[: match.start()] + new_head + inserted + body
