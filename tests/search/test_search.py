@@ -146,7 +146,9 @@ def test_paging_walks_through_all_results(client):
     assert next_link is not None
     second = BeautifulSoup(client.get("/suche/" + next_link["href"]).content, "html.parser")
     assert second.select_one(".search-results")["start"] == "11"
-    assert not set(result_urls(first)) & set(result_urls(second)) or len(result_urls(second)) > 0
+    first_keys = [h.document.key for h in embedded_backend().search("Schulen", "de", limit=10).hits]
+    second_keys = [h.document.key for h in embedded_backend().search("Schulen", "de", offset=10, limit=10).hits]
+    assert second_keys and not set(first_keys) & set(second_keys)
     assert second.select_one(".pager a[rel=prev]") is not None
     beyond = results(client, "Schulen", page=999)
     assert len(result_urls(beyond)) == total - (total - 1) // 10 * 10
@@ -252,7 +254,6 @@ def test_autocomplete_suggests_titles_of_chapters_workshops_and_actors(client):
     Workshop.objects.create(title="Datenbrille im Unterricht", slug="datenbrille", description="VR ausprobieren.")
     data = client.get("/suche/vorschlaege/", {"q": "Daten"}).json()["suggestions"]
     titles = [s["title"] for s in data]
-    assert "6.4 Datenstrategie für Bochumer Schulen" not in titles or True
     assert "Datenbrille im Unterricht" in titles
     assert {s["kind"] for s in data} <= {"Kapitel", "Workshop", "Akteur"}
     chapter = client.get("/suche/vorschlaege/", {"q": "Betrieb"}).json()["suggestions"]
