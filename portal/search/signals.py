@@ -11,7 +11,7 @@ import logging
 import threading
 from contextlib import contextmanager
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -93,6 +93,12 @@ def _model_deleted(sender, instance, **kwargs):
         drop(instance)
 
 
+def _topics_changed(sender, instance, action, **kwargs):
+    # a workshop's topics are part of its text ("Robotik")
+    if action in ("post_add", "post_remove", "post_clear") and type(instance).__name__ == "Workshop":
+        refresh(instance)
+
+
 def refresh_figures(**kwargs) -> None:
     """Figures were published or the current cycle switched: re-index the chapters that show figures."""
     if not _active():
@@ -116,4 +122,5 @@ def connect() -> None:
     post_save.connect(_model_saved, dispatch_uid="mep-search-saved")
     post_save.connect(_cycle_saved, dispatch_uid="mep-search-cycle")
     post_delete.connect(_model_deleted, dispatch_uid="mep-search-deleted")
+    m2m_changed.connect(_topics_changed, dispatch_uid="mep-search-workshop-topics")
     figures_changed.connect(refresh_figures, dispatch_uid="mep-search-figures")

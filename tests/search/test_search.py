@@ -216,6 +216,10 @@ def test_workshop_and_date_changes_reach_the_index_at_once():
     workshop.description = "Knetanimation"
     workshop.save()
     assert [h.document.kind for h in embedded_backend().search("Knetanimation", "de").hits] == ["workshop"]
+    from portal.workshops.models import WorkshopTopic
+
+    workshop.topics.add(WorkshopTopic.objects.create(name="Plastilinanimation", slug="plastilin"))
+    assert [h.document.kind for h in embedded_backend().search("Plastilinanimation", "de").hits] == ["workshop"]
     workshop.delete()
     assert not embedded_backend().search("Trickfilmwerkstatt", "de").total
 
