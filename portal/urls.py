@@ -28,6 +28,7 @@ if settings.DEBUG:
 # German at the root, English under /en/.
 urlpatterns += i18n_patterns(
     path("suche/", search_views.search, name="search"),
+    path("suche/vorschlaege/", search_views.suggest, name="search_suggest"),
     path("workshops/", include("portal.workshops.urls")),
     path("abbildungen/vergleich/", figure_views.figure_compare, name="figure_compare"),
     path("offene-daten/", figure_views.open_data, name="open_data"),

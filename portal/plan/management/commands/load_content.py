@@ -15,10 +15,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, path, update, **options):
+        from django.core.management import call_command
+
+        from portal.search.signals import suspended
+
         try:
-            report = ContentPackLoader(path, update=update).load()
+            with suspended():  # one index build at the end instead of one per page and snippet
+                report = ContentPackLoader(path, update=update).load()
         except ContentPackError as exc:
             raise CommandError(str(exc)) from exc
+        call_command("rebuild_search_index", verbosity=0)
         if not report.created and not report.updated:
             self.stdout.write("Inhaltspaket: alles bereits vorhanden, nichts geändert.")
         for what, n in sorted(report.created.items()):
