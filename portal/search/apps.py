@@ -5,3 +5,8 @@ class SearchConfig(AppConfig):
     name = "portal.search"
     label = "mep_search"
     verbose_name = "Suche"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()
