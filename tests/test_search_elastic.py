@@ -287,3 +287,35 @@ def test_publishing_a_page_with_the_cluster_unreachable_works(editor, caplog):
     assert page.title.endswith("(neu)") and page.live
     assert [d.key for d in queued.call_args.args[0]] == [f"page:{page.pk}"]
     assert "Elasticsearch could not index 1 documents" in caplog.text  # inline task: tried, failed, logged
+
+
+@pytest.mark.django_db
+def test_rebuild_command_builds_elasticsearch_with_a_progress_bar_when_configured():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    def fake_rebuild(progress):
+        task = progress.add_task("Elasticsearch mep-de-1", total=2)
+        progress.advance(task, 2)
+        return {"de": "mep-de-1"}
+
+    out, err = StringIO(), StringIO()
+    with override_settings(ELASTICSEARCH_URL="http://127.0.0.1:9200"), mock.patch.object(elastic, "rebuild", fake_rebuild):
+        call_command("rebuild_search_index", stdout=out, stderr=err)
+    assert "Sprache de liest jetzt aus mep-de-1" in out.getvalue()
+    assert "Elasticsearch mep-de-1" in err.getvalue() and "2/2" in err.getvalue()
+
+    out = StringIO()
+    with mock.patch.object(elastic, "rebuild") as not_called:
+        call_command("rebuild_search_index", stdout=out)
+    not_called.assert_not_called()  # no ELASTICSEARCH_URL: the embedded index only
+
+
+@pytest.mark.django_db
+def test_rebuild_command_with_the_cluster_unreachable_says_so_in_german_and_keeps_the_old_indexes():
+    from django.core.management import CommandError, call_command
+
+    with override_settings(ELASTICSEARCH_URL=f"http://127.0.0.1:{closed_port()}"):
+        with pytest.raises(CommandError, match="die bisherigen Indizes bleiben unverändert in Betrieb"):
+            call_command("rebuild_search_index")
