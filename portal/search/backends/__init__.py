@@ -46,12 +46,11 @@ class _WagtailPagesBackend:
     """Stand-in embedded backend: Wagtail's database search over live pages."""
 
     def search(self, query, language, kinds=None, offset=0, limit=10) -> Results:
-        from wagtail.models import Locale, Page
+        from wagtail.models import Page
 
         from ..documents import _page_document
 
-        locale = Locale.objects.filter(language_code=language).first() or Locale.get_default()
-        pages = Page.objects.live().public().filter(locale=locale).search(query)
+        pages = Page.objects.live().public().filter(locale__language_code=language).search(query)
         found = list(pages[offset:offset + limit])
         hits = [Hit(_page_document(p), "", 0.0) for p in found]
         return Results(hits=hits, total=len(hits), counts={"page": len(hits)})
