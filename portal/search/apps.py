@@ -5,8 +5,3 @@ class SearchConfig(AppConfig):
     name = "portal.search"
     label = "mep_search"
     verbose_name = "Suche"
-
-    def ready(self):
-        from . import signals
-
-        signals.connect()

@@ -1,27 +1,20 @@
-"""Stand-in (branch search-es): search through ``get_backend()``, falling back to the embedded one. The lead keeps `search`'s."""
+"""Full-text search over the plan with Wagtail's configured backend."""
 
-import logging
-
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.template.response import TemplateResponse
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
-
-from .backends import BackendUnavailable, embedded_backend, get_backend
-
-logger = logging.getLogger(__name__)
+from wagtail.models import Locale, Page
 
 
 def search(request):
     query = request.GET.get("q", "").strip()
-    language = (get_language() or "de").split("-")[0]
-    results, notice = None, ""
+    results = Page.objects.none()
     if query:
-        try:
-            results = get_backend().search(query, language)
-        except BackendUnavailable:
-            logger.warning("Search backend unavailable, falling back to the embedded search", exc_info=True)
-            notice = _("Die Suche läuft gerade eingeschränkt; die Ergebnisse können unvollständig sein.")
-            results = embedded_backend().search(query, language)
-    return TemplateResponse(
-        request, "search/search.html", {"search_query": query, "results": results, "search_notice": notice}
-    )
+        results = Page.objects.live().public().filter(locale=Locale.get_active()).specific().search(query)
+    paginator = Paginator(results, 10)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        page = paginator.page(1)
+    except EmptyPage:
+        page = paginator.page(paginator.num_pages)
+    return TemplateResponse(request, "search/search.html", {"search_query": query, "search_results": page})
