@@ -5,6 +5,7 @@ cycles, example workshops, collected static files) is copied for each test, so t
 processes of one test share a database file and nothing else.
 """
 
+import contextlib
 import http.client
 import json
 import os
@@ -273,6 +274,13 @@ def gunicorn_with_redis(site, redis_db):
         "print(json.dumps({'chapter': ChapterPage.objects.get(locale__language_code='de', number='5.3').get_url(), 'session': session.pk,"
         " 'school': available_schools()[0][0]}))",
     )
+    with _gunicorn(env) as proxied:
+        yield proxied, client, facts
+
+
+@contextlib.contextmanager
+def _gunicorn(env):
+    """gunicorn with two workers on a free port, as the reverse proxy reaches it."""
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
@@ -289,9 +297,11 @@ def gunicorn_with_redis(site, redis_db):
                 server.kill()
                 pytest.fail("gunicorn startet nicht: " + server.stderr.read()[-3000:])
             time.sleep(0.3)
-    yield proxied, client, facts
-    server.terminate()
-    server.wait(timeout=30)
+    try:
+        yield proxied
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def test_with_redis_url_the_portal_serves_pages_and_keeps_cache_and_counters_in_redis(gunicorn_with_redis):
@@ -326,3 +336,47 @@ def test_with_redis_url_the_portal_serves_pages_and_keeps_cache_and_counters_in_
     assert ":1:workshops:booking-attempts:address:198.51.100.77" in keys
     assert not any("6.6.6.6" in key for key in keys)
     assert sum(":email:" in key for key in keys) == 1 and sum(":school:" in key for key in keys) == 1
+
+
+PUBLISH = """
+from django_tasks_db.models import DBTaskResult
+from portal.plan.models import ChapterPage
+
+page = ChapterPage.objects.get(locale__language_code="de", number="5.3")
+page.title = "Wiederbeschaffung und Ersatz"
+page.save_revision().publish()  # what the admin's "Veröffentlichen" does
+queued = DBTaskResult.objects.filter(task_path="portal.search.tasks.index_documents")
+print(json.dumps({"live": ChapterPage.objects.get(pk=page.pk).live, "title": ChapterPage.objects.get(pk=page.pk).title,
+                  "queued": [r.args_kwargs["args"][0][0]["key"] for r in queued], "page": page.pk}))
+"""
+
+TASKS_AFTER_WORKER = """
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+rows = DBTaskResult.objects.filter(task_path="portal.search.tasks.index_documents").order_by("enqueued_at")
+print(json.dumps([[r.status, r.return_value if r.status == "SUCCESSFUL" else None, r.args_kwargs["kwargs"],
+                   r.run_after > timezone.now() if r.status == "READY" else None] for r in rows]))
+"""
+
+
+def test_with_elasticsearch_unreachable_publishing_works_and_search_falls_back(site):
+    env, _ = site
+    env = {**env, "ELASTICSEARCH_URL": f"http://127.0.0.1:{_free_port()}"}  # nothing listens there
+    published = _python(env, PUBLISH)
+    assert published["live"] and published["title"] == "Wiederbeschaffung und Ersatz"
+    assert published["queued"] == [f"page:{published['page']}"]
+
+    # The task worker tries, cannot connect, and queues the update again for later, without failing.
+    worker = _manage(env, "db_worker", "--batch", "--no-startup-delay")
+    assert "retrying in" in worker.stderr
+    assert _python(env, TASKS_AFTER_WORKER) == [
+        ["SUCCESSFUL", "retrying", {}, None],
+        ["READY", None, {"attempt": 2}, True],  # not before its backoff
+    ]
+
+    with _gunicorn(env) as proxied:
+        status, content = proxied.request("GET", "/suche/?" + urlencode({"q": "Wiederbeschaffung"}))
+    assert status == 200, content[-2000:]
+    assert "data-search-fallback" in content
+    assert "Wiederbeschaffung und Ersatz" in content  # the embedded search answers, with the published title

@@ -136,6 +136,11 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The admin's search always stays on the database. The site search (portal/search) runs on
+# Elasticsearch when ELASTICSEARCH_URL is set: one index per language behind "<ELASTICSEARCH_INDEX>-<lang>".
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "").strip()
+ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "mep").strip() or "mep"
+ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "2"))
 
 LOGIN_URL = "wagtailadmin_login"
 

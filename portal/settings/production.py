@@ -1,4 +1,4 @@
-"""Production: PostgreSQL (DATABASE_URL), gunicorn, SMTP, Elasticsearch when configured."""
+"""Production: PostgreSQL (DATABASE_URL), gunicorn, SMTP; the site search on Elasticsearch when ELASTICSEARCH_URL is set (base.py)."""
 
 import os
 
@@ -98,15 +98,6 @@ def _public_base_url() -> str:
 
 MEP_PUBLIC_BASE_URL = _public_base_url()
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "").strip().rstrip("/") or MEP_PUBLIC_BASE_URL
-
-if os.environ.get("ELASTICSEARCH_URL"):
-    WAGTAILSEARCH_BACKENDS = {
-        "default": {
-            "BACKEND": "wagtail.search.backends.elasticsearch8",
-            "URLS": [os.environ["ELASTICSEARCH_URL"]],
-            "INDEX": os.environ.get("ELASTICSEARCH_INDEX", "mep"),
-        }
-    }
 
 LOGGING = {
     "version": 1,

@@ -30,11 +30,11 @@ def result_urls(doc):
 
 
 def chapter_url(number):
-    return ChapterPage.objects.get(number=number).url
+    return ChapterPage.objects.get(locale__language_code="de", number=number).url
 
 
 def offer_url(slug):
-    return PartnerOfferPage.objects.get(slug=slug).url
+    return PartnerOfferPage.objects.get(locale__language_code="de", slug=slug).url
 
 
 @pytest.mark.parametrize(
@@ -88,7 +88,7 @@ def test_inflections_and_spellings_find_the_same(one, other):
 def test_a_compound_part_finds_the_compound():
     # "Fortbildung" stands in "Lehrerfortbildung"; "Beschaffung" in "Ersatzbeschaffungen"
     keys = {h.document.key for h in embedded_backend().search("Beschaffung", "de", limit=20).hits}
-    chapter = ChapterPage.objects.get(number="5.3")
+    chapter = ChapterPage.objects.get(locale__language_code="de", number="5.3")
     assert f"page:{chapter.pk}" in keys
     assert term("Ersatzbeschaffungen", "de") != term("Beschaffung", "de")
 
@@ -170,7 +170,7 @@ def test_no_results_in_a_type_offers_all_types(client):
 
 
 def test_published_page_is_found_and_unpublished_page_is_not(client):
-    parent = ChapterPage.objects.get(number="5.3")
+    parent = ChapterPage.objects.get(locale__language_code="de", number="5.3")
     page = ChapterPage(title="Quokkaplanung", slug="quokkaplanung", summary="Wie Quokkas geplant werden.")
     parent.add_child(instance=page)
     page.save_revision()
@@ -185,8 +185,8 @@ def test_published_page_is_found_and_unpublished_page_is_not(client):
 
 
 def test_a_moved_page_is_found_at_its_new_address():
-    chapter = ChapterPage.objects.get(number="6.4")
-    chapter.move(ChapterPage.objects.get(number="5.3"), pos="last-child")
+    chapter = ChapterPage.objects.get(locale__language_code="de", number="6.4")
+    chapter.move(ChapterPage.objects.get(locale__language_code="de", number="5.3"), pos="last-child")
     hit = embedded_backend().search("Datenstrategie", "de", kinds=["chapter"]).hits[0]
     assert hit.document.url == Page.objects.get(pk=chapter.pk).url
     assert "finanz-und-investitionsplanung" in hit.document.url
@@ -238,11 +238,11 @@ def test_published_figures_are_found_at_their_anchor(published, client):
 
 def test_english_pages_are_searched_in_english(client):
     english = Locale.objects.get(language_code="en")
-    chapter = ChapterPage.objects.get(number="5.3")
+    chapter = ChapterPage.objects.get(locale__language_code="de", number="5.3")
     for ancestor in chapter.get_ancestors().filter(depth__gt=1):
         if not ancestor.specific.get_translations(inclusive=True).filter(locale=english).exists():
             ancestor.specific.copy_for_translation(english).save_revision().publish()
-    translated = chapter.copy_for_translation(english)
+    translated = chapter.get_translation_or_none(english) or chapter.copy_for_translation(english)
     translated.title = "Finance and investment planning"
     translated.summary = "Replacement purchases of devices and the investment budget."
     translated.body = []
@@ -283,3 +283,31 @@ def test_rebuild_builds_every_document(capsys):
     assert f"{count} Dokumente" in capsys.readouterr().out
     live = Page.objects.live().public().filter(depth__gt=1).count()
     assert SearchEntry.objects.filter(key__startswith="page:").count() == live
+
+
+
+def english_place(german_url):
+    """The English translation of the page at ``german_url`` (the content pack translates every page)."""
+    german = next(page for page in Page.objects.live().filter(locale__language_code="de") if page.url == german_url)
+    return german.get_translation(Locale.objects.get(language_code="en")).url
+
+
+@pytest.mark.parametrize(
+    "query, place",
+    [
+        ("replacement", lambda: chapter_url("5.3")),
+        ("support levels", lambda: chapter_url("5.2")),
+        ("devices", lambda: chapter_url("5.1")),
+        ("Medienscouts", lambda: offer_url("medienscouts")),
+        ("robotics", lambda: offer_url("medienstudio")),
+        ("equipment rate", lambda: chapter_url("5.1")),
+        ("data strategy", lambda: chapter_url("6.4")),
+        ("further training", lambda: chapter_url("5.2")),
+    ],
+)
+def test_an_english_reader_finds_the_english_place_in_the_first_three(client, query, place):
+    url = english_place(place())
+    assert url.startswith("/en/")
+    response = client.get("/en/suche/", {"q": query})
+    assert response.status_code == 200
+    assert url in result_urls(BeautifulSoup(response.content, "html.parser"))[:3]
