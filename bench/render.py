@@ -33,7 +33,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.pages import FOUR_FIGURES  # noqa: E402
 
 CHAPTER = "/plan/teil-2-status-quo/inhaltsfelder/finanz-und-investitionsplanung/"
 
@@ -53,7 +52,7 @@ def prepare(env, work: Path) -> None:
         return
     for command in (["migrate", "--noinput"], ["load_content"], ["load_demo_data"], ["load_workshops"]):
         manage(env, *command)
-    manage(env, "shell", "-c", FOUR_FIGURES)
+    manage(env, "shell", "-c", "from bench import pages; pages.put_four_figures()")
     stamp.write_text("ok")
 
 

@@ -55,7 +55,7 @@ _NOT_SHARED = re.compile(r"\b(private|no-store|no-cache)\b", re.IGNORECASE)
 
 def may_share(request) -> bool:
     """May this request get (and leave) a response that others get too?"""
-    if request.method not in ("GET", "HEAD") or settings.MEP_PAGE_CACHE_SECONDS <= 0:
+    if request.method not in ("GET", "HEAD"):
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES or CookieStorage.cookie_name in request.COOKIES:
         return False
@@ -135,7 +135,8 @@ class AnonymousResponseCacheMiddleware:
             return response
         key = cache_key(request)
         # read before rendering: a change while the page renders leaves it stored under the old generation
-        current, entry = _lookup(key)
+        keep = settings.MEP_PAGE_CACHE_SECONDS > 0  # 0: no whole-page cache; HTTP caching headers still apply
+        current, entry = _lookup(key) if keep else ("", None)
         if entry is not None:
             return self._hit(request, entry)
         response = self.get_response(request)
@@ -152,8 +153,9 @@ class AnonymousResponseCacheMiddleware:
         patch_vary_headers(response, ("Cookie",))
         _http_caching(response, bound)
         until = time.time() + bound if bound is not None else None
-        caches[CACHE].set(key, (current, response.status_code, list(response.items()), response.content, until), seconds)
-        response[HIT_HEADER] = "miss"
+        if keep:
+            caches[CACHE].set(key, (current, response.status_code, list(response.items()), response.content, until), seconds)
+            response[HIT_HEADER] = "miss"
         return response
 
     def _hit(self, request, entry):

@@ -169,7 +169,7 @@ def test_the_404_page_speaks_english_under_en(client):
 
 @pytest.mark.django_db
 def test_open_data_compare_and_search_speak_english_under_en(client):
-    for url in ["/en/offene-daten/", "/en/abbildungen/vergleich/", "/en/suche/?q=Medien"]:
+    for url in ["/en/offene-daten/", "/en/abbildungen/vergleich/", "/en/suche/?q=devices"]:
         response = client.get(url)
         assert response.status_code == 200, url
         assert_english(response)

@@ -247,6 +247,7 @@ class Proxied:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
             content = response.read().decode()
+            self.headers = response.headers  # of the last answer
             for cookie in response.headers.get_all("Set-Cookie") or []:
                 name, value = cookie.split(";", 1)[0].split("=", 1)
                 self.cookies[name] = value
@@ -380,3 +381,31 @@ def test_with_elasticsearch_unreachable_publishing_works_and_search_falls_back(s
     assert status == 200, content[-2000:]
     assert "data-search-fallback" in content
     assert "Wiederbeschaffung und Ersatz" in content  # the embedded search answers, with the published title
+
+
+ES_SETTINGS = """
+from django.conf import settings
+from portal.search.backends import elastic
+print(json.dumps([elastic.alias_name("de"), settings.ELASTICSEARCH_TIMEOUT]))
+"""
+
+
+def test_the_documented_cache_and_search_settings_take_effect_in_the_running_portal(site):
+    env, _ = site
+    env = {
+        **env,
+        "MEP_HTTP_MAX_AGE": "30",
+        "MEP_HTTP_S_MAXAGE": "600",
+        "MEP_HTTP_STALE_WHILE_REVALIDATE": "120",
+        "MEP_PAGE_CACHE_SECONDS": "0",  # whole-page cache off
+        "ELASTICSEARCH_INDEX": "stadt",
+        "ELASTICSEARCH_TIMEOUT": "5",
+    }
+    with _gunicorn(env) as proxied:
+        for _ in range(2):
+            status, _content = proxied.request("GET", "/plan/")
+            assert status == 200
+            control = {part.strip() for part in proxied.headers["Cache-Control"].split(",")}
+            assert {"public", "max-age=30", "s-maxage=600", "stale-while-revalidate=120"} <= control
+            assert "X-MEP-Cache" not in proxied.headers  # the whole-page cache is off
+    assert _python({**env, "ELASTICSEARCH_URL": f"http://127.0.0.1:{_free_port()}"}, ES_SETTINGS) == ["stadt-de", 5.0]
