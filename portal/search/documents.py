@@ -210,23 +210,42 @@ def snippet_documents(obj, urls: dict | None = None) -> list[SearchDocument]:
 # --- workshops -----------------------------------------------------------------
 
 
-def workshop_documents(workshop) -> list[SearchDocument]:
-    with translation.override(DEFAULT_LANGUAGE):
-        url = reverse("workshops:list")
+def _languages() -> list[str]:
+    from django.conf import settings
+
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def _in(language: str, key: str) -> str:
+    """German keeps the plain key; a workshop's document in another language gets the language appended."""
+    return key if language == DEFAULT_LANGUAGE else f"{key}:{language}"
+
+
+def workshop_documents(workshop, languages=None) -> list[SearchDocument]:
+    """Workshops have no locale: their (German) text is searchable on every language's search page,
+    leading to the workshop list of that language."""
     topics = " ".join(t.name for t in workshop.topics.all())
     text = " ".join(filter(None, [workshop.description, topics, str(workshop.get_target_group_display())]))
-    return [SearchDocument(f"workshop:{workshop.pk}", "workshop", DEFAULT_LANGUAGE, workshop.title, text, url)]
+    docs = []
+    for language in languages or _languages():
+        with translation.override(language):
+            url = reverse("workshops:list")
+        docs.append(SearchDocument(_in(language, f"workshop:{workshop.pk}"), "workshop", language, workshop.title, text, url))
+    return docs
 
 
-def session_documents(session) -> list[SearchDocument]:
+def session_documents(session, languages=None) -> list[SearchDocument]:
     if session.cancelled_at is not None:
         return []
     workshop = session.workshop
-    with translation.override(DEFAULT_LANGUAGE):
-        url = reverse("workshops:session", args=[session.pk])
-        when = formats.date_format(timezone.localtime(session.start), "j. F Y, H:i")
-    title = f"{workshop.title} – {when}"
-    return [SearchDocument(f"date:{session.pk}", "date", DEFAULT_LANGUAGE, title, workshop.description, url)]
+    docs = []
+    for language in languages or _languages():
+        with translation.override(language):
+            url = reverse("workshops:session", args=[session.pk])
+            when = formats.date_format(timezone.localtime(session.start), "j. F Y, H:i" if language == "de" else "j F Y, H:i")
+        title = f"{workshop.title} – {when}"
+        docs.append(SearchDocument(_in(language, f"date:{session.pk}"), "date", language, title, workshop.description, url))
+    return docs
 
 
 # --- everything ----------------------------------------------------------------
@@ -254,11 +273,11 @@ def all_documents(language: str | None = None) -> Iterator[SearchDocument]:
             objects = objects.filter(locale__language_code=language)
         for obj in objects:
             yield from snippet_documents(obj, urls)
-    if language in (None, DEFAULT_LANGUAGE):
-        for workshop in Workshop.objects.prefetch_related("topics"):
-            yield from workshop_documents(workshop)
-        for session in WorkshopSession.objects.select_related("workshop"):
-            yield from session_documents(session)
+    languages = [language] if language else None
+    for workshop in Workshop.objects.prefetch_related("topics"):
+        yield from workshop_documents(workshop, languages)
+    for session in WorkshopSession.objects.select_related("workshop"):
+        yield from session_documents(session, languages)
 
 
 SNIPPET_PREFIXES = {"Milestone": "milestone", "ActorGroup": "actorgroup", "Actor": "actor", "LinkEntry": "link", "Endnote": "endnote"}
@@ -296,9 +315,9 @@ def keys_for(instance) -> list[str]:
     if isinstance(instance, Page):
         return [f"page:{instance.pk}"]  # its goals and figures go with it (see owner_of)
     if isinstance(instance, Workshop):
-        return [f"workshop:{instance.pk}"]
+        return [_in(language, f"workshop:{instance.pk}") for language in _languages()]
     if isinstance(instance, WorkshopSession):
-        return [f"date:{instance.pk}"]
+        return [_in(language, f"date:{instance.pk}") for language in _languages()]
     prefix = SNIPPET_PREFIXES.get(type(instance).__name__)
     return [f"{prefix}:{instance.pk}"] if prefix else []
 

@@ -311,3 +311,12 @@ def test_an_english_reader_finds_the_english_place_in_the_first_three(client, qu
     response = client.get("/en/suche/", {"q": query})
     assert response.status_code == 200
     assert url in result_urls(BeautifulSoup(response.content, "html.parser"))[:3]
+
+
+def test_workshops_are_found_from_the_english_search_too(client):
+    from portal.workshops.content import load_workshops
+
+    load_workshops()
+    doc = BeautifulSoup(client.get("/en/suche/", {"q": "Robotik", "typ": "workshop"}).content, "html.parser")
+    links = [a["href"] for a in doc.select(".search-result__title a")]
+    assert links and all(link == "/en/workshops/" for link in links)
