@@ -386,7 +386,7 @@ def test_with_elasticsearch_unreachable_publishing_works_and_search_falls_back(s
 ES_SETTINGS = """
 from django.conf import settings
 from portal.search.backends import elastic
-print(json.dumps([elastic.alias_name("de"), settings.ELASTICSEARCH_TIMEOUT]))
+print(json.dumps([elastic.alias_name("de"), settings.ELASTICSEARCH_TIMEOUT, settings.DATABASES["default"]["CONN_MAX_AGE"]]))
 """
 
 
@@ -400,6 +400,7 @@ def test_the_documented_cache_and_search_settings_take_effect_in_the_running_por
         "MEP_PAGE_CACHE_SECONDS": "0",  # whole-page cache off
         "ELASTICSEARCH_INDEX": "stadt",
         "ELASTICSEARCH_TIMEOUT": "5",
+        "DB_CONN_MAX_AGE": "30",
     }
     with _gunicorn(env) as proxied:
         for _ in range(2):
@@ -408,4 +409,4 @@ def test_the_documented_cache_and_search_settings_take_effect_in_the_running_por
             control = {part.strip() for part in proxied.headers["Cache-Control"].split(",")}
             assert {"public", "max-age=30", "s-maxage=600", "stale-while-revalidate=120"} <= control
             assert "X-MEP-Cache" not in proxied.headers  # the whole-page cache is off
-    assert _python({**env, "ELASTICSEARCH_URL": f"http://127.0.0.1:{_free_port()}"}, ES_SETTINGS) == ["stadt-de", 5.0]
+    assert _python({**env, "ELASTICSEARCH_URL": f"http://127.0.0.1:{_free_port()}"}, ES_SETTINGS) == ["stadt-de", 5.0, 30]

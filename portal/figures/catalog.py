@@ -65,11 +65,9 @@ def stored_figure_keys() -> set[str]:
 
 
 def _entry() -> str:
-    generation = cache.get(STORED_KEYS_GENERATION)
-    if generation is None:
-        cache.add(STORED_KEYS_GENERATION, uuid.uuid4().hex, None)
-        generation = cache.get(STORED_KEYS_GENERATION, "")
-    return f"mep:stored-figure-keys:{generation}"
+    from portal.plan.generation import token
+
+    return f"mep:stored-figure-keys:{token(cache, STORED_KEYS_GENERATION)}"
 
 
 def clear_stored_keys() -> None:

@@ -41,14 +41,21 @@ SHOWN_MODELS = {
 NOT_SHOWN = {"workshops.HousekeepingRun", "workshops.Booking"}
 
 
-def current() -> str:
-    """The generation now; a new one is made if the cache holds none (first start, eviction)."""
-    cache = caches[CACHE]
-    value = cache.get(KEY)
+def token(cache, key: str) -> str:
+    """The generation kept under ``key`` in ``cache``; a new one is made if the cache holds none (first start, eviction).
+
+    ``add`` lets the first of several workers win, so all of them read the same generation.
+    """
+    value = cache.get(key)
     if value is None:
-        cache.add(KEY, uuid.uuid4().hex, timeout=None)
-        value = cache.get(KEY) or uuid.uuid4().hex
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        value = cache.get(key) or uuid.uuid4().hex
     return value
+
+
+def current() -> str:
+    """The content generation now (whole responses and chapter fragments are keyed by it)."""
+    return token(caches[CACHE], KEY)
 
 
 def _new_generation() -> None:

@@ -94,12 +94,9 @@ def _read() -> dict:
 
 def _key() -> str:
     """Where the current tree is kept: a new generation (see :func:`clear`) makes every worker read again."""
-    cache = caches[CACHE]
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY, "")
-    return f"{KEY}:{generation}"
+    from .generation import token
+
+    return f"{KEY}:{token(caches[CACHE], GENERATION_KEY)}"
 
 
 def drop() -> None:
