@@ -76,6 +76,17 @@ def editor(db, django_user_model):
 
 
 @pytest.fixture(autouse=True)
+def german_by_default():
+    """Each test starts in German: a request to /en/ leaves English active in its thread (LocaleMiddleware)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def empty_page_cache():
     """Each test starts without cached page fragments, page tree or figure keys (the test database is rolled back, the cache is not)."""
     from portal.figures.catalog import clear_stored_keys
