@@ -271,3 +271,19 @@ def test_a_translation_shows_in_the_menu_with_its_language(client):
     translated.save_revision().publish()
     links = doc(client, chapter.url).select(switcher)
     assert [urlsplit(a["href"]).path for a in links] == [ChapterPage.objects.get(pk=translated.pk).url]
+
+
+@pytest.mark.parametrize(("url", "prefix"), [("/", "/plan/"), ("/en/", "/en/plan/")])
+def test_the_start_pages_chosen_links_are_localized_from_the_page_tree(url, prefix, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert client.get(url).status_code == 200
+    clear_caches()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    links = [a["href"] for a in BeautifulSoup(response.content, "html.parser").select(".card__title a")]
+    assert links and all(link.startswith(prefix) for link in links), links
+    # Wagtail's page.localized looked the active locale up once for every link
+    locale_lookups = [q["sql"] for q in queries.captured_queries if 'FROM "wagtailcore_locale"' in q["sql"]]
+    assert len(locale_lookups) <= 1, locale_lookups

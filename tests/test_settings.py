@@ -96,3 +96,21 @@ def test_a_client_ip_header_without_trusted_proxies_is_refused(tmp_path):
     assert "workshops.E003" in result.stderr and "Setzen Sie MEP_TRUSTED_PROXY_COUNT" in result.stderr
     env["MEP_TRUSTED_PROXY_COUNT"] = "1"
     assert manage(env, "check").returncode == 0
+
+
+JIT_CODE = (
+    "import django; django.setup(); from django.db import connection; "
+    "cursor = connection.cursor(); cursor.execute('SHOW jit'); jit = cursor.fetchone()[0]; "
+    "cursor.execute('SHOW statement_timeout'); print(jit, cursor.fetchone()[0])"
+)
+
+
+@pytest.mark.parametrize(
+    ("query", "timeout"), [("", "0"), ("?options=-c%20statement_timeout%3D7000", "7s")], ids=["plain", "own-options"]
+)
+def test_postgresql_connections_never_jit_compile_and_keep_the_operators_options(tmp_path, query, timeout):
+    # JIT compiling the page-tree query cost ~0.75 s on every uncached page (bench/pages.py, cold)
+    env = production_env(tmp_path, MEP_PUBLIC_BASE_URL="https://mep.example.org")
+    env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/postgres{query}"
+    result = subprocess.run([sys.executable, "-c", JIT_CODE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.stdout.split() == ["off", timeout], result.stderr

@@ -16,9 +16,11 @@ parent's threads, locks or open files, and none of its pandas.
 from __future__ import annotations
 
 import contextvars
-import multiprocessing
 import os
-from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # multiprocessing and the process pool only where a pool starts: drawing in process needs neither
+    from concurrent.futures import Future
 
 #: at most this many worker processes: a run draws a dozen or so charts
 MAX_WORKERS = 4
@@ -70,6 +72,9 @@ class ChartPool:
     """Worker processes drawing charts; use as a context manager and :meth:`activate` it around the plugins."""
 
     def __init__(self, workers: int):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         self.workers = workers
         self._executor = ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_up
