@@ -40,6 +40,15 @@ class FigureBlock(blocks.StructBlock):
     key = StoredChoiceBlock(choices=figure_choices, label=_("Abbildung"))
     title = blocks.CharBlock(label=_("Titel"))
     caption = blocks.RichTextBlock(features=RICH_FEATURES, required=False, label=_("Erläuterung"))
+    caption_synthetic = blocks.RichTextBlock(
+        features=RICH_FEATURES,
+        required=False,
+        label=_("Erläuterung, solange Beispieldaten gezeigt werden"),
+        help_text=_(
+            "Sagt, was die Abbildung zeigen wird, sobald echte Daten vorliegen. Leer: die Erläuterung oben gilt auch "
+            "für Beispieldaten."
+        ),
+    )
     cycle = StoredChoiceBlock(
         choices=cycle_choices,
         required=False,

@@ -125,6 +125,28 @@ class QuoteBlock(blocks.StructBlock):
         template = "plan/blocks/quote.html"
 
 
+class PlanValueBlock(blocks.StructBlock):
+    label = blocks.CharBlock(label=_("Bezeichnung"))
+    value = blocks.CharBlock(label=_("Wert"))
+
+
+class PlanValuesBlock(blocks.StructBlock):
+    """Numbers as the plan's edition published them, beside a figure computed from the current data.
+
+    They are text, not data: they stay what the council read, however the data change.
+    """
+
+    caption = blocks.CharBlock(label=_("Tabellentitel"), help_text=_("z. B. „Anteile laut Fortschreibung 2025–2026“"))
+    label_heading = blocks.CharBlock(label=_("Spaltenkopf Bezeichnung"))
+    value_heading = blocks.CharBlock(label=_("Spaltenkopf Wert"))
+    rows = blocks.ListBlock(PlanValueBlock(), label=_("Zeilen"))
+
+    class Meta:
+        icon = "table"
+        label = _("Werte laut Plan")
+        template = "plan/blocks/plan_values.html"
+
+
 class NotedParagraphBlock(blocks.StructBlock):
     """A paragraph whose end carries references to the plan's endnotes."""
 
@@ -191,4 +213,5 @@ class ChapterStreamBlock(blocks.StreamBlock):
     image = AccessibleImageBlock()
     quote = QuoteBlock()
     figure = FigureBlock()
+    plan_values = PlanValuesBlock()
     collection = CollectionBlock()

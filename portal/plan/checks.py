@@ -19,3 +19,18 @@ def compiled_catalogues(app_configs, **kwargs):
             id="plan.W001",
         )
     ]
+
+
+@register("content", deploy=True)
+def operator_placeholders(app_configs, databases=None, **kwargs):
+    """Before launch: every "[vom Betreiber zu ergänzen …]" still on a live legal page, with its page."""
+    from .legal import unfilled_placeholders
+
+    return [
+        Warning(
+            f"Auf der Seite „{title}“ ({url}) fehlen noch Angaben des Betreibers: " + "; ".join(todos),
+            hint="Die Seite im Admin bearbeiten und die Platzhalter durch die echten Angaben ersetzen.",
+            id="plan.W010",
+        )
+        for title, url, todos in unfilled_placeholders()
+    ]

@@ -32,6 +32,7 @@ from .models import (
     PartPage,
     PlanPage,
 )
+from .pack_state import changed_by_editor, remember
 from .snippets import (
     Actor,
     ActorGroup,
@@ -55,6 +56,8 @@ class ContentPackError(Exception):
 class LoadReport:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    # "Meilensteine: Einführung digitale Sprechstunde (description)": fields an editor changed, left as they are
+    kept: list[str] = field(default_factory=list)
 
     def count(self, what: str, created: bool) -> None:
         bucket = self.created if created else self.updated
@@ -136,9 +139,10 @@ def read_yaml(path: Path) -> Any:
 
 
 class ContentPackLoader:
-    def __init__(self, pack: Path = DEFAULT_PACK, update: bool = False):
+    def __init__(self, pack: Path = DEFAULT_PACK, update: bool = False, overwrite: bool = False):
         self.pack = Path(pack)
-        self.update = update
+        self.update = update or overwrite
+        self.overwrite = overwrite  # --overwrite: the pack wins even over editors' changes
         self.report = LoadReport()
         self.locale = None
         self.chapters_by_slug: dict[str, dict] = {}
@@ -221,11 +225,9 @@ class ContentPackLoader:
             obj = model(locale=self.locale, **lookup, **values)
             obj.save()
             self.report.count(label, created=True)
+            remember(obj, values, created=True)
         elif self.update:
-            for key, value in values.items():
-                setattr(obj, key, value)
-            obj.save()
-            self.report.count(label, created=False)
+            self._write(obj, values, label, obj.save)
         if english is not None:
             self._translatable(obj, model(**lookup, **values), model(**english), f"{label}: {obj}")
         return obj
@@ -241,15 +243,13 @@ class ContentPackLoader:
                     f"Seite '{slug}' unter '{parent.title}' ist ein {type(page).__name__}, erwartet {model.__name__}."
                 )
             if self.update:
-                for key, value in values.items():
-                    setattr(page, key, value)
-                page.save_revision().publish()
-                self.report.count(label, created=False)
+                self._write(page, values, label, lambda: page.save_revision().publish())
         else:
             page = model(slug=slug, locale=self.locale, **values)
             parent.add_child(instance=page)
             page.save_revision().publish()
             self.report.count(label, created=True)
+            remember(page, values, created=True)
         self.pages_by_slug[slug] = page
         if english is not None:
             en_slug, en_values, en_file = english
@@ -257,6 +257,25 @@ class ContentPackLoader:
                 page, model(slug=slug, **values), model(slug=en_slug or slug, **en_values), f"{en_file} (Seite {page.url})"
             )
         return page
+
+    def _write(self, obj, values: dict, label: str, save) -> None:
+        """Overwrite ``obj`` with the pack's values, except the fields an editor has changed since the pack
+        last wrote them (unless --overwrite); a page with an unpublished draft is left to its editor."""
+        if self.overwrite:
+            kept = []
+        elif getattr(obj, "has_unpublished_changes", False):
+            kept = list(values)
+        else:
+            kept = changed_by_editor(obj, values)
+        written = [key for key in values if key not in kept]
+        self.report.kept.extend(f"{label}: {obj} ({key})" for key in kept)
+        if not written:
+            return
+        for key in written:
+            setattr(obj, key, values[key])
+        save()
+        remember(obj, written)
+        self.report.count(label, created=False)
 
     # -- snippets ------------------------------------------------------------
 
@@ -310,11 +329,11 @@ class ContentPackLoader:
                 values = actor_fields(a, i)
                 del values["name"]
                 if actor is None:
-                    Actor.objects.create(locale=self.locale, group=group, name=a["name"], **values)
+                    actor = Actor.objects.create(locale=self.locale, group=group, name=a["name"], **values)
                     self.report.count("Akteure", created=True)
+                    remember(actor, values, created=True)
                 elif self.update:
-                    Actor.objects.filter(pk=actor.pk).update(**values)
-                    self.report.count("Akteure", created=False)
+                    self._write(actor, values, "Akteure", actor.save)
             en = self._at(english, "groups", order)
             if en:
                 self._translatable(
@@ -377,11 +396,11 @@ class ContentPackLoader:
                 values = element_fields(e, i)
                 del values["title"]
                 if element is None:
-                    StrategicElement.objects.create(locale=self.locale, level=level, title=e["title"], **values)
+                    element = StrategicElement.objects.create(locale=self.locale, level=level, title=e["title"], **values)
                     self.report.count("Strategische Elemente", created=True)
+                    remember(element, values, created=True)
                 elif self.update:
-                    StrategicElement.objects.filter(pk=element.pk).update(**values)
-                    self.report.count("Strategische Elemente", created=False)
+                    self._write(element, values, "Strategische Elemente", element.save)
             en = self._at(english, "levels", order)
             if en:
                 self._translatable(
@@ -594,9 +613,13 @@ class ContentPackLoader:
 
     def _load_highlights(self, home: HomePage):
         home_data = self.site_data["home"]
-        if not home.highlights or self.update:
-            home.highlights = self._highlights(home_data)
+        highlights = {"highlights": self._highlights(home_data)}
+        if not home.highlights:
+            home.highlights = highlights["highlights"]
             home.save_revision().publish()
+            remember(home, highlights)
+        elif self.update:
+            self._write(home, highlights, "Startseite", lambda: home.save_revision().publish())
         english = self._at(self.site_english, "home")
         if english is not None:
             self._translatable(
@@ -667,7 +690,27 @@ class ContentPackLoader:
         return ("quote", {"text": value["text"], "source": value["source"]})
 
     def _block_figure(self, value, path, position):
-        return ("figure", {"key": value["key"], "title": value["title"], "caption": md(value.get("caption"))})
+        return (
+            "figure",
+            {
+                "key": value["key"],
+                "title": value["title"],
+                "caption": md(value.get("caption")),
+                "caption_synthetic": md(value.get("caption_synthetic")),
+            },
+        )
+
+    def _block_plan_values(self, value, path, position):
+        rows = [{"label": row["label"], "value": str(row["value"])} for row in value["rows"]]
+        return (
+            "plan_values",
+            {
+                "caption": value["caption"],
+                "label_heading": value["label_heading"],
+                "value_heading": value["value_heading"],
+                "rows": rows,
+            },
+        )
 
     def _block_collection(self, value, path, position):
         return ("collection", {"collection": value})

@@ -265,3 +265,19 @@ class LegalPage(Page):
 
     class Meta:
         verbose_name = _("Rechtliche Seite")
+
+
+class ContentPackState(models.Model):
+    """What the content pack last wrote into one page or snippet, field by field (a digest per field).
+
+    ``load_content --update`` compares an object's fields with these digests: a field that still
+    holds what the pack wrote gets the pack's new text; a field an editor has changed since is kept.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    digests = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="unique_pack_state")]
+        verbose_name = _("Stand aus dem Inhaltspaket")

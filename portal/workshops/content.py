@@ -16,15 +16,19 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
 
+from portal.plan.pack_state import changed_by_editor, remember
+
 from .models import Workshop, WorkshopSession, WorkshopTopic
 
 DEFAULT_FILE = Path(settings.BASE_DIR) / "content" / "workshops.yaml"
 
 
 @transaction.atomic
-def load_workshops(path: Path = DEFAULT_FILE) -> dict[str, int]:
+def load_workshops(path: Path = DEFAULT_FILE, update: bool = False) -> dict[str, int]:
+    """Create the pack's topics, workshops and dates; with ``update`` also bring the title and description
+    of existing workshops up to the pack, except where the Medienzentrum has changed them since."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    created = {"Themen": 0, "Workshops": 0, "Termine": 0}
+    created = {"Themen": 0, "Workshops": 0, "Termine": 0, "aktualisiert": 0}
     topics = {}
     for item in data.get("topics", []):
         topic, new = WorkshopTopic.objects.get_or_create(slug=item["slug"], defaults={"name": item["name"]})
@@ -32,7 +36,17 @@ def load_workshops(path: Path = DEFAULT_FILE) -> dict[str, int]:
         created["Themen"] += new
     today = timezone.localdate()
     for item in data.get("workshops", []):
-        if Workshop.objects.filter(slug=item["slug"]).exists():
+        existing = Workshop.objects.filter(slug=item["slug"]).first()
+        texts = {"title": item["title"], "description": item["description"].strip()}
+        if existing is not None:
+            if update:
+                written = [name for name in texts if name not in changed_by_editor(existing, texts)]
+                if any(getattr(existing, name) != texts[name] for name in written):
+                    for name in written:
+                        setattr(existing, name, texts[name])
+                    existing.save(update_fields=written)
+                    created["aktualisiert"] += 1
+                remember(existing, written)
             continue
         workshop = Workshop.objects.create(
             slug=item["slug"],
@@ -44,6 +58,7 @@ def load_workshops(path: Path = DEFAULT_FILE) -> dict[str, int]:
             duration_minutes=item.get("duration_minutes", 120),
             related_page=Page.objects.filter(slug=item["related"]).first() if item.get("related") else None,
         )
+        remember(workshop, texts, created=True)
         workshop.topics.set(topics[slug] for slug in item.get("topics", []))
         created["Workshops"] += 1
         for date in item.get("dates", []):
