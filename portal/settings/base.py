@@ -186,6 +186,10 @@ if MEP_FRONTEND_CACHE_URL:
 # Regenerations run inline in the demo and in tests; production queues them
 # in the database (django-tasks-db, worker: `manage.py db_worker`).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# MEP_TASK_QUEUE=database: tasks wait in the database for `manage.py db_worker` (as in production, whose
+# settings always do this); the default runs them at once in the web process (the demo, the tests).
+if os.environ.get("MEP_TASK_QUEUE", "").lower() == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Medienstudio workshops (portal/workshops): see README, "Workshops im Medienstudio".
 # Where the bookable schools come from: a dotted path to a callable returning
