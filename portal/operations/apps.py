@@ -9,4 +9,4 @@ class OperationsConfig(AppConfig):
     verbose_name = "Betrieb"
 
     def ready(self):
-        from . import requestlog, metrics  # noqa: F401  (signal receivers)
+        from . import metrics, requestlog  # noqa: F401  (signal receivers)
