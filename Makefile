@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install setup demo browser wrk bench-pages clean catalogues messages
+.PHONY: run serve test install setup demo browser wrk bench-pages clean catalogues messages
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ setup: install
 
 run: setup
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Every process as production runs them (Procfile): web, task worker (tasks wait in the database), clock.
+serve: setup
+	PATH="$(CURDIR)/$(BIN):$$PATH" MEP_TASK_QUEUE=database $(BIN)/honcho start -f Procfile
 
 # Browser tests drive Debian's chromium; install it where we may (CI, root).
 browser:

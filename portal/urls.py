@@ -8,11 +8,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.figures import views as figure_views
 from portal.figures.api import api as figure_api
+from portal.operations import views as operation_views
 from portal.plan.sitemaps import SITEMAPS
 from portal.search import views as search_views
 
 urlpatterns = [
     path("healthz", figure_views.healthz, name="healthz"),
+    path("readyz", operation_views.readyz, name="readyz"),
+    path("metrics", operation_views.metrics, name="metrics"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -174,7 +174,7 @@ CACHES = {
 # anything a reader could see changing drops it at once (portal/plan/generation.py). 0: off.
 MEP_PAGE_CACHE_SECONDS = int(os.environ.get("MEP_PAGE_CACHE_SECONDS", "3600"))
 # Never cached under these path prefixes (the admin with its previews, documents with their privacy, the health check).
-MEP_PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/documents/", "/healthz"]
+MEP_PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/documents/", "/healthz", "/readyz", "/metrics"]
 # Cache-Control of those pages: seconds a browser (max-age) and a proxy or CDN (s-maxage) may reuse them,
 # and may serve them stale while fetching a fresh copy (stale-while-revalidate). Pages of one visitor:
 # private, no-store.
@@ -193,6 +193,10 @@ if MEP_FRONTEND_CACHE_URL:
 # Regenerations run inline in the demo and in tests; production queues them
 # in the database (django-tasks-db, worker: `manage.py db_worker`).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# MEP_TASK_QUEUE=database: tasks wait in the database for `manage.py db_worker` (as in production, whose
+# settings always do this); the default runs them at once in the web process (the demo, the tests).
+if os.environ.get("MEP_TASK_QUEUE", "").lower() == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Medienstudio workshops (portal/workshops): see README, "Workshops im Medienstudio".
 # Where the bookable schools come from: a dotted path to a callable returning
@@ -310,3 +314,44 @@ MEP_UPLOAD_MAX_MB = int(os.environ.get("MEP_UPLOAD_MAX_MB", "20"))
 MEP_UNPACKED_MAX_MB = int(os.environ.get("MEP_UNPACKED_MAX_MB", "200"))
 # Raw data sets live here, outside MEDIA_ROOT, never served by any URL.
 MEP_PRIVATE_ROOT = Path(os.environ.get("MEP_PRIVATE_ROOT", VAR_DIR / "private"))
+
+# --- Operating the portal (issue 18): readiness, metrics, request logs (portal/operations) ---
+INSTALLED_APPS += ["portal.operations.apps.OperationsConfig", "django_prometheus"]
+MIDDLEWARE.insert(0, "portal.operations.requestlog.RequestLogMiddleware")  # first: its id is in every line
+MIDDLEWARE.insert(1, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("portal.response_cache.AnonymousResponseCacheMiddleware"),
+    "portal.operations.metrics.PageCacheMetricsMiddleware",
+)
+MIDDLEWARE.insert(MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "django_prometheus.middleware.PrometheusAfterMiddleware")
+# /metrics: addresses (or networks) that may read it, comma-separated, and/or a token sent as
+# "Authorization: Bearer <token>". Anyone else gets 403.
+MEP_METRICS_ALLOWED_IPS = [a.strip() for a in os.environ.get("MEP_METRICS_ALLOWED_IPS", "127.0.0.1,::1").split(",") if a.strip()]
+MEP_METRICS_TOKEN = os.environ.get("MEP_METRICS_TOKEN", "")
+# /readyz reports the task queue as "stuck" (status "degraded") when a task has waited longer than this (seconds).
+MEP_READY_MAX_TASK_AGE = int(os.environ.get("MEP_READY_MAX_TASK_AGE", "600"))
+# LOG_FORMAT=json: one JSON object per line; otherwise readable text. LOG_LEVEL: INFO by default.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").lower()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"personal_data": {"()": "portal.operations.requestlog.PersonalDataFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "portal.operations.requestlog.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["personal_data"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # requests are logged once, by portal.operations; Django's own request warnings would say it twice
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},  # task lines come from mep.tasks, with the request id
+    },
+}

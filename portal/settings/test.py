@@ -34,3 +34,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.path.join(
         tempfile.gettempdir(), f"mep-test-{os.getpid()}.sqlite3"
     )
+
+# Request and task lines only where a test asks for them (tests/test_operations.py), not for every test request.
+LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "WARNING")  # noqa: F405
