@@ -9,6 +9,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from . import navigation
+from .editions import CouncilEdition, PdfFile  # noqa: F401  (the PDF files live in their own module)
 from .blocks import ChapterStreamBlock, LinkListBlock
 from .snippets import (  # noqa: F401  (snippets live in their own module)
     Actor,
