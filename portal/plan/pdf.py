@@ -23,7 +23,7 @@ from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -197,7 +197,7 @@ def file_name(page) -> str:
 
     page = page.specific
     if isinstance(page, PlanPage):
-        return f"{slugify(page.slug)}-{slugify(page.cycle.replace('–', '-'))}.pdf"
+        return f"{slugify(page.title)}-{slugify(page.cycle.replace('–', '-'))}.pdf"
     number = slugify(page.number.replace(".", "-")) if page.number else ""
     return f"{number + '-' if number else ''}{slugify(page.slug)}.pdf"
 
@@ -244,6 +244,28 @@ def _forget_older(page, keep: int, kept: int = 3) -> None:
         old.delete()
 
 
+def freeze(plan, decided_on):
+    """Store the council's edition of ``plan`` as it is now, with the date of the decision on its title page."""
+    from .editions import CouncilEdition
+
+    html = edition_html(plan, decided_on=decided_on)
+    data, _pages = write_pdf(html)
+    digest = content_hash(html)
+    edition = CouncilEdition(
+        plan=plan,
+        language=plan.locale.language_code,
+        cycle=plan.cycle,
+        title=plan.title,
+        decided_on=decided_on,
+        content_hash=digest,
+        size=len(data),
+    )
+    with transaction.atomic():
+        edition.file.save(f"{decided_on:%Y-%m-%d}-{digest[:16]}.pdf", ContentFile(data), save=False)
+        edition.save()
+    return edition
+
+
 def live_plans():
     from .models import PlanPage
 
@@ -253,3 +275,52 @@ def live_plans():
 def build_all() -> list[str]:
     """The whole plan of every language, built where its content changed; returns the hashes."""
     return [current(plan).content_hash for plan in live_plans()]
+
+
+# --- after a publish ----------------------------------------------------------------------------------------------------
+
+
+def _enqueue() -> None:
+    from .tasks import build_plan_pdfs_task
+
+    try:
+        build_plan_pdfs_task.enqueue()
+    except Exception:  # a failed build must never undo or break a publish; the next publish or request builds it
+        logger.exception("PDF des Plans: Erstellung nicht eingereiht")
+
+
+def schedule_build(**kwargs) -> None:
+    """Build the plan's PDF in the background once the change is committed (once per transaction)."""
+    if not settings.MEP_PDF_BUILD_AFTER_PUBLISH:
+        return
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        if not any(hook is _enqueue for _, hook, _ in connection.run_on_commit):
+            transaction.on_commit(_enqueue)
+    else:
+        _enqueue()
+
+
+def _plan_model_changed(sender, **kwargs) -> None:
+    """Snippets of the plan (endnotes, actors, milestones …) and cycles appear in the PDF."""
+    from wagtail.models import Page
+
+    if issubclass(sender, Page) or sender._meta.label in ("plan.PdfFile", "plan.CouncilEdition"):
+        return
+    if sender._meta.app_label == "plan" or sender._meta.label == "figures.Cycle":
+        schedule_build()
+
+
+def connect() -> None:
+    """The same events that start a new content generation (portal/plan/generation.py), as far as the plan shows them."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    from portal.figures.signals import figures_changed
+
+    page_published.connect(schedule_build, dispatch_uid="mep-pdf-published")
+    page_unpublished.connect(schedule_build, dispatch_uid="mep-pdf-unpublished")
+    post_page_move.connect(schedule_build, dispatch_uid="mep-pdf-moved")
+    figures_changed.connect(schedule_build, dispatch_uid="mep-pdf-figures")
+    post_save.connect(_plan_model_changed, dispatch_uid="mep-pdf-saved")
+    post_delete.connect(_plan_model_changed, dispatch_uid="mep-pdf-deleted")

@@ -186,6 +186,9 @@ if MEP_FRONTEND_CACHE_URL:
 # Regenerations run inline in the demo and in tests; production queues them
 # in the database (django-tasks-db, worker: `manage.py db_worker`).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The plan as PDF (portal/plan/pdf.py): rebuilt in the background (a django-tasks task) after every publish
+# that changes the plan; "0" leaves it to the first download after a change.
+MEP_PDF_BUILD_AFTER_PUBLISH = os.environ.get("MEP_PDF_BUILD_AFTER_PUBLISH", "1") == "1"
 
 # Medienstudio workshops (portal/workshops): see README, "Workshops im Medienstudio".
 # Where the bookable schools come from: a dotted path to a callable returning
