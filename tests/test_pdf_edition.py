@@ -340,6 +340,19 @@ def test_each_chapter_links_its_own_pdf(client, writes):
     assert "5.3 Finanz- und Investitionsplanung" in writes[-1] and "Vorwort" not in writes[-1]
 
 
+def test_a_download_renders_the_chapter_again_only_after_a_change(client, writes, monkeypatch):
+    chapter = chapter_de()
+    rendered = []
+    real = pdf.edition_html
+    monkeypatch.setattr(pdf, "edition_html", lambda page, **kw: rendered.append(page.pk) or real(page, **kw))
+    first = b"".join(client.get(f"/pdf/{chapter.pk}/").streaming_content)
+    again = b"".join(client.get(f"/pdf/{chapter.pk}/").streaming_content)
+    assert first == again and rendered == [chapter.pk] and len(writes) == 1
+    change(chapter)
+    changed = b"".join(client.get(f"/pdf/{chapter.pk}/").streaming_content)
+    assert changed != first and rendered == [chapter.pk, chapter.pk] and len(writes) == 2
+
+
 def test_only_live_public_plan_and_chapter_pages_have_a_pdf(client, writes):
     from wagtail.models import Page
 

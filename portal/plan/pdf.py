@@ -211,7 +211,9 @@ def latest(page):
 
 def current(page):
     """The PDF of ``page`` as it is now: the stored one for its content, built first if there is none."""
+    from . import generation
     from .editions import PdfFile
+    from .models import PlanPage
 
     html = edition_html(page)
     digest = content_hash(html)
@@ -232,6 +234,25 @@ def current(page):
     except IntegrityError:  # another worker built the same content at the same time
         return PdfFile.objects.get(page=page, content_hash=digest)
     _forget_older(page, keep=stored.pk)
+    if isinstance(page.specific, PlanPage):
+        generation.bump()  # the plan page shows the new file's size; a chapter's PDF changes no page
+    return stored
+
+
+def for_download(page):
+    """:func:`current`, remembered for the content generation: a download renders the HTML only after a change."""
+    from django.core.cache import caches
+
+    from . import generation
+    from .editions import PdfFile
+
+    cache = caches[generation.CACHE]
+    key = f"mep:pdf:{page.pk}:{generation.current()}"
+    pk = cache.get(key)
+    stored = PdfFile.objects.filter(pk=pk, page=page).first() if pk else None
+    if stored is None or not stored.file.storage.exists(stored.file.name):
+        stored = current(page)
+        cache.set(key, stored.pk, 60 * 60)
     return stored
 
 

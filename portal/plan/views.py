@@ -25,7 +25,7 @@ def page_pdf(request, page_id: int):
     page = get_object_or_404(Page.objects.live().public(), pk=page_id).specific
     if not isinstance(page, PlanPage | ChapterPage):
         raise Http404
-    stored = pdf.current(page)
+    stored = pdf.for_download(page)
     response = _pdf_response(stored.file, pdf.file_name(page), stored.content_hash)
     patch_cache_control(response, public=True, max_age=60)
     return response
