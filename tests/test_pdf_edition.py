@@ -288,6 +288,14 @@ def test_the_same_content_is_built_once_and_a_change_builds_anew(writes):
     assert pdf.latest(plan).pk == third.pk
 
 
+def test_a_stored_pdf_whose_file_is_gone_is_written_again(writes):
+    chapter = chapter_de()
+    first = pdf.current(chapter)
+    first.file.storage.delete(first.file.name)
+    again = pdf.current(chapter)
+    assert again.pk == first.pk and again.file.storage.exists(again.file.name) and len(writes) == 2
+
+
 def test_the_task_runs_once_after_a_publish_that_changes_the_plan(writes, settings, django_capture_on_commit_callbacks):
     settings.MEP_PDF_BUILD_AFTER_PUBLISH = True
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

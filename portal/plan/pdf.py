@@ -221,6 +221,7 @@ def current(page):
     if found is not None and found.file.storage.exists(found.file.name):
         return found
     data, pages = write_pdf(html)
+    stored = PdfFile(page_id=page.pk, content_hash=digest, size=len(data), pages=pages)
     try:
         with transaction.atomic():
             if found is not None:  # the record outlived its file (a restored database): write the file again
@@ -228,10 +229,10 @@ def current(page):
                 found.size = len(data)
                 found.save(update_fields=["file", "size"])
                 return found
-            stored = PdfFile(page_id=page.pk, content_hash=digest, size=len(data), pages=pages)
             stored.file.save(f"{digest}.pdf", ContentFile(data), save=False)
             stored.save()
-    except IntegrityError:  # another worker built the same content at the same time
+    except IntegrityError:  # another worker built the same content at the same time: keep theirs, drop our file
+        stored.file.delete(save=False)
         return PdfFile.objects.get(page=page, content_hash=digest)
     _forget_older(page, keep=stored.pk)
     if isinstance(page.specific, PlanPage):
