@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test install setup demo browser wrk bench-pages clean catalogues messages
+
+.PHONY: run serve test install setup demo browser pdf-libs wrk bench-pages clean catalogues messages
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +27,7 @@ messages: install
 	$(BIN)/python manage.py compile_catalogues
 
 # Database, content pack, admin account, demo figures: safe to run again, duplicates nothing.
-setup: install
+setup: install pdf-libs
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_content
 	$(BIN)/python manage.py load_demo_data
@@ -47,6 +48,15 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; \
 	  else echo "Für die Browser-Tests bitte Debians chromium installieren: sudo apt-get install chromium"; exit 1; fi; }
 
+# The plan as PDF (WeasyPrint) needs Pango and HarfBuzz; Debian's packages, installed where we may.
+# The fonts come with the project (portal/static/fonts), so no font package is needed.
+pdf-libs:
+	@{ /sbin/ldconfig -p 2>/dev/null | grep -q libpango-1.0.so.0 && /sbin/ldconfig -p | grep -q libpangoft2-1.0.so.0 \
+	  && /sbin/ldconfig -p | grep -q libharfbuzz-subset.so.0; } || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; \
+	  else echo "Für das PDF des Plans bitte Pango installieren: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; exit 1; fi; }
+
 # The page benchmark's load generator: Debian's wrk where we may install it; without it
 # bench/pages.py falls back to its own Python load generator. Never needed by run or test.
 wrk:
@@ -59,7 +69,7 @@ wrk:
 bench-pages: install wrk
 	$(BIN)/python bench/pages.py $(BENCH_ARGS)
 
-test: install browser
+test: install browser pdf-libs
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n auto
 

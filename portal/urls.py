@@ -20,6 +20,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("portal.figures.urls")),
+    path("", include("portal.plan.urls")),
     path("api/v1/", figure_api.urls),
 ]
 

@@ -10,6 +10,7 @@ from wagtail.search import index
 
 from . import navigation
 from .blocks import ChapterStreamBlock, LinkListBlock
+from .editions import CouncilEdition, PdfFile  # noqa: F401  (the PDF files live in their own module)
 from .snippets import (  # noqa: F401  (snippets live in their own module)
     Actor,
     ActorGroup,
@@ -74,6 +75,14 @@ class PlanPage(Page):
 
     class Meta:
         verbose_name = _("Plan")
+
+    def get_context(self, request, *args, **kwargs):
+        from . import pdf
+
+        context = super().get_context(request, *args, **kwargs)
+        context["plan_pdf"] = pdf.latest(self)  # its size, if built; the link works either way
+        context["council_editions"] = list(self.council_editions.all())
+        return context
 
     def table_of_contents(self):
         """Front matter and parts, each with its chapters and their sections, as a tree."""

@@ -197,6 +197,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # settings always do this); the default runs them at once in the web process (the demo, the tests).
 if os.environ.get("MEP_TASK_QUEUE", "").lower() == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The plan as PDF (portal/plan/pdf.py): rebuilt in the background (a django-tasks task) after every publish
+# that changes the plan; "0" leaves it to the first download after a change.
+MEP_PDF_BUILD_AFTER_PUBLISH = os.environ.get("MEP_PDF_BUILD_AFTER_PUBLISH", "1") == "1"
 
 # Medienstudio workshops (portal/workshops): see README, "Workshops im Medienstudio".
 # Where the bookable schools come from: a dotted path to a callable returning

@@ -21,6 +21,9 @@ WHITENOISE_USE_FINDERS = True
 # Tests start housekeeping themselves: a request must not send reminders or erase data behind a test's back.
 # The suite searches the embedded index; tests of the Elasticsearch backend opt in themselves.
 ELASTICSEARCH_URL = ""
+# Tests that commit (the live portal, transactional tests) would build the whole PDF after each publish;
+# the tests of the PDF edition turn it on themselves.
+MEP_PDF_BUILD_AFTER_PUBLISH = os.environ.get("MEP_PDF_BUILD_AFTER_PUBLISH", "0") == "1"
 MEP_HOUSEKEEPING_INTERVAL_MINUTES = int(os.environ.get("MEP_HOUSEKEEPING_INTERVAL_MINUTES", "0"))
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
