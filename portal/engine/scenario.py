@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -127,8 +128,9 @@ def parse_scenario(text: str, dataset: DataSet, problems: list[Problem], *, file
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        detail = getattr(exc, "msg", str(exc))
+        match = re.search(r"\(at line (\d+), column \d+\)", str(exc))
+        line = int(match.group(1)) if match else 1
+        detail = re.sub(r"\s*\(at line.*\)", "", str(exc))
         problems.append(ScenarioProblem(file, line, None, f"kein gültiges TOML ({detail})"))
         return Scenario(name="", file=file, text=text)
     where = PlanText(text)
@@ -137,7 +139,10 @@ def parse_scenario(text: str, dataset: DataSet, problems: list[Problem], *, file
     def problem(section: str, key: str | None, message: str) -> None:
         located = f"{section}.{key}" if key else section
         # a key or section not found (a dotted key, say) is reported at the file's first line, never unlocated
-        found.append(ScenarioProblem(file, where.line(section, key) or where.line("", section) or 1, located, message))
+        line = where.line(section, key) if key else where.line(section, None)
+        if key and line == where.line(section, None):  # not a key of the section: perhaps a section of its own
+            line = where.line(located, None) or line
+        found.append(ScenarioProblem(file, line or where.line("", section) or 1, located, message))
 
     scenario = Scenario(name="", file=file, text=text)
     for section in raw:
