@@ -135,13 +135,18 @@ def _whatif(request, scenario: Scenario) -> dict:
     configured = scenario.price_increase_pct
     if configured is None:
         configured = Decimal(str(dataset.plan["cycle"]["price_increase_pct"]))
+    configured = Decimal(configured).quantize(Decimal("0.1"))
     initial = {"price_increase_pct": configured, **{f"life_{g}": life for g, _label, life in groups}}
     changes = scenario.result.get("changes", {})
     for group, _label, _life in groups:
         if f"useful_life_years.{group}" in changes:
             initial[f"life_{group}"] = changes[f"useful_life_years.{group}"]
-    asked = any(name in request.GET for name in ["price_increase_pct", *(f"life_{g}" for g, _l, _x in groups)])
-    form = WhatIfForm(request.GET if asked else None, groups=groups, initial=initial)
+    asked = [name for name in initial if name in request.GET]
+    data = None
+    if asked:  # a field left out of the query keeps its starting value
+        data = {name: format_number(float(value), 1) if isinstance(value, Decimal) else str(value) for name, value in initial.items()}
+        data.update({name: request.GET[name] for name in asked})
+    form = WhatIfForm(data, groups=groups, initial=initial)
     context = {"whatif_form": form}
     if asked and form.is_valid():
         try:
