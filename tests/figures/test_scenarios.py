@@ -204,3 +204,15 @@ def test_whatif_waits_its_turn_and_says_so(client, scenario, computed, monkeypat
         cache.delete(scenarios.WHATIF_LOCK)
     assert "Gerade wird eine andere Frage berechnet" in page
     assert computed == []
+
+
+def test_changed_assumptions_withdraw_the_computed_result(client, planner, scenario):
+    client.force_login(planner)
+    edit = f"/admin/snippets/figures/scenario/edit/{scenario.pk}/"
+    client.post(edit, fields(name=scenario.name, price_increase_pct="3", useful_life_years=""))
+    scenario.refresh_from_db()
+    assert scenario.published and scenario.status == Scenario.SUCCEEDED  # nothing of substance changed
+    client.post(edit, fields(name=scenario.name, price_increase_pct="4", useful_life_years=""))
+    scenario.refresh_from_db()
+    assert not scenario.published and scenario.status == Scenario.DRAFT and scenario.result == {}
+    assert client.get(scenario.get_absolute_url()).status_code == 404
