@@ -9,10 +9,10 @@ very numbers of that table. No chart is drawn for a comparison.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 import pluggy
 
@@ -68,7 +68,9 @@ def _rows(data: pd.DataFrame) -> tuple[list[str], list[str], pd.Series]:
     keys = [c for c in data.columns if c in KEY_COLUMNS or not pd.api.types.is_numeric_dtype(data[c]) or pd.api.types.is_bool_dtype(data[c])]
     values = [c for c in data.columns if c not in keys]
     if keys:
-        names = data[keys].astype(str).agg(" / ".join, axis=1) if len(data) else pd.Series(dtype=str)
+        names = data[keys[0]].astype(str)
+        for key in keys[1:]:  # column by column, not row by row: a figure may have thousands of rows
+            names = names + " / " + data[key].astype(str)
     else:
         names = pd.Series([str(i + 1) for i in range(len(data))] if len(data) > 1 else [""] * len(data), dtype=str)
     names = names.reset_index(drop=True)
@@ -77,40 +79,49 @@ def _rows(data: pd.DataFrame) -> tuple[list[str], list[str], pd.Series]:
     return keys, values, names
 
 
-def _long(figure: Figure) -> pd.DataFrame:
+def _cells(figure: Figure) -> dict[tuple[str, str], float]:
+    """Every number of a figure by (row name, column), in the figure's order."""
     data = figure.data.reset_index(drop=True)
     _keys, values, names = _rows(data)
-    frames = [
-        pd.DataFrame({"row": names, "column": column, "value": pd.to_numeric(data[column], errors="coerce").astype("float64")})
-        for column in values
-    ]
-    if not frames:
-        return pd.DataFrame({"row": pd.Series(dtype=str), "column": pd.Series(dtype=str), "value": pd.Series(dtype="float64")})
-    return pd.concat(frames, ignore_index=True)
+    row_names = names.tolist()
+    cells: dict[tuple[str, str], float] = {}
+    for column in values:
+        numbers_ = pd.to_numeric(data[column], errors="coerce").astype("float64").tolist()
+        for name, value in zip(row_names, numbers_, strict=True):
+            cells[(name, column)] = value
+    return cells
+
+
+def _difference(value: float, base: float) -> tuple[float, float]:
+    """(value − base, the same in percent of base), rounded; NaN where there is nothing to compare."""
+    if math.isnan(value) or math.isnan(base):
+        return math.nan, math.nan
+    diff = value - base
+    return round_half_up(diff, 2), (round_half_up(diff / base * 100, 2) if base != 0 else math.nan)
 
 
 def compare(base: Side, scenarios: Sequence[Side]) -> pd.DataFrame:
     """One row per (figure, row, number): ``key, title, row, column, base`` and per scenario
-    ``<label>, <label>_diff, <label>_diff_pct`` (difference to the base; percent empty where the base is 0)."""
-    parts = []
+    ``<label>, <label>_diff, <label>_diff_pct`` (difference to the base; percent empty where the base is 0).
+
+    Plain Python over the cells: a comparison is a few thousand numbers, and pandas' cost per
+    small frame would outweigh the work.
+    """
+    records = []
     for key, figure in base.figures.items():
-        table = _long(figure).rename(columns={"value": "base"})
-        if table.empty:
-            continue
-        for side in scenarios:
-            other = side.figures.get(key)
-            theirs = _long(other).rename(columns={"value": side.label}) if other is not None else None
-            if theirs is None or theirs.empty:
-                table[side.label] = np.nan
-            else:
-                table = table.merge(theirs, on=["row", "column"], how="outer", sort=False)
-            diff = table[side.label] - table["base"]
-            table[f"{side.label}_diff"] = round_half_up(diff, 2)
-            table[f"{side.label}_diff_pct"] = round_half_up(diff / table["base"].where(table["base"] != 0) * 100, 2)
-        table.insert(0, "title", figure.title)
-        table.insert(0, "key", key)
-        parts.append(table)
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+        cells = _cells(figure)
+        theirs = [_cells(side.figures[key]) if key in side.figures else {} for side in scenarios]
+        for place in dict.fromkeys([*cells, *(p for other in theirs for p in other)]):
+            record = {"key": key, "title": figure.title, "row": place[0], "column": place[1], "base": cells.get(place, math.nan)}
+            for side, other in zip(scenarios, theirs, strict=True):
+                value = other.get(place, math.nan)
+                record[side.label] = value
+                record[f"{side.label}_diff"], record[f"{side.label}_diff_pct"] = _difference(value, record["base"])
+            records.append(record)
+    columns = ["key", "title", "row", "column", "base"]
+    for side in scenarios:
+        columns += [side.label, f"{side.label}_diff", f"{side.label}_diff_pct"]
+    return pd.DataFrame.from_records(records, columns=columns)
 
 
 # --- the sentence ------------------------------------------------------------
