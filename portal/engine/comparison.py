@@ -140,12 +140,6 @@ def _years_pair(new: int, old: int) -> str:
     return f"{_count_word(new)} statt {_count_word(old)} Jahre"
 
 
-def catalog_value(dataset: DataSet, group: str, column: str):
-    """The catalog's value of ``column`` for ``group`` (what the scenario replaces)."""
-    catalog = dataset.tables["catalog"]
-    return catalog.loc[catalog["product_group"] == group, column].iloc[0]
-
-
 def assumptions(dataset: DataSet, scenario: Scenario) -> list[str]:
     """Each change of ``scenario`` in words, against ``dataset``'s value: ``„iPads …“ sechs statt fünf Jahre genutzt werden``."""
     catalog = dataset.tables["catalog"].set_index("product_group")

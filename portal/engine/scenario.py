@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import math
 import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from portal.engine.plan_toml import PlanText
 from portal.engine.specs import SCHOOL_TYPES, YEAR_MAX, YEAR_MIN, DataSet, DataSetError, Problem
@@ -77,7 +76,7 @@ def _is_int(value: Any) -> bool:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and bool(np.isfinite(value))
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 Check = Callable[[Any], str | None]  # a value's problem in German, or None
