@@ -185,7 +185,8 @@ class ChapterPage(Page):
         if self.number == SCENARIO_CHAPTER:
             from portal.figures.scenarios import published_scenarios
 
-            context["published_scenarios"] = list(published_scenarios())
+            # called by the template only on a cache miss; publishing a scenario renews the cache
+            context["published_scenarios"] = lambda: list(published_scenarios())
         return context
 
 
