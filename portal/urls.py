@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal.figures import scenario_views
 from portal.figures import views as figure_views
 from portal.figures.api import api as figure_api
 from portal.operations import views as operation_views
@@ -36,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("workshops/", include("portal.workshops.urls")),
     path("abbildungen/vergleich/", figure_views.figure_compare, name="figure_compare"),
     path("offene-daten/", figure_views.open_data, name="open_data"),
+    path("szenarien/<slug:cycle>/<slug:slug>/", scenario_views.scenario_page, name="scenario_page"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

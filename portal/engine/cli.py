@@ -76,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
     compute.add_argument("data", metavar="DATA", help="Ordner mit CSV-Dateien oder .xlsx-Arbeitsmappe")
     compute.add_argument("--out", metavar="OUT", required=True, help="Zielordner (wird als Ganzes ersetzt)")
     compute.add_argument(
+        "--scenario",
+        metavar="FILE",
+        help="Szenario (TOML): rechnen, als stünden seine Annahmen im Datensatz",
+    )
+    compute.add_argument(
         "--language",
         choices=LANGUAGES,
         default=SOURCE_LANGUAGE,
@@ -89,6 +94,15 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="Prozesse, die die Diagramme zeichnen (0: im Hauptprozess; Standard: einer je freiem Kern neben dem Hauptprozess, höchstens 4)",
     )
+
+    compare = commands.add_parser(
+        "compare", help="Basis und Szenarien nebeneinander: jede Zahl, ihre Differenz und ein Satz für die Vorlage"
+    )
+    compare.add_argument("data", metavar="DATA", help="Ordner mit CSV-Dateien oder .xlsx-Arbeitsmappe")
+    compare.add_argument(
+        "--scenario", metavar="FILE", action="append", required=True, help="Szenario (TOML); mehrfach möglich"
+    )
+    compare.add_argument("--out", metavar="OUT", required=True, help="Zielordner (wird als Ganzes ersetzt)")
 
     commands.add_parser("plugins", help="Plugins und ihre Abbildungen auflisten")
     return parser
@@ -115,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         args = build_parser().parse_args(argv)
-        command = {"validate": _validate, "compute": _compute, "plugins": _plugins}[args.command]
+        command = {"validate": _validate, "compute": _compute, "compare": _compare, "plugins": _plugins}[args.command]
         return command(args, out, err)
     except SystemExit as exc:  # --help and usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
@@ -147,6 +161,29 @@ def _load(data: str, pm, out: Console, err: Console):
             "der Datensatz wurde nicht übernommen."
         )
         return None
+
+
+def _load_scenarios(files: Sequence[str], dataset, out: Console, err: Console):
+    """Every scenario checked against ``dataset``, or None after listing every problem of all of them."""
+    from portal.engine.dataset import DataSetError
+    from portal.engine.scenario import read_scenario
+
+    scenarios, problems = [], []
+    for file in files:
+        try:
+            scenarios.append(read_scenario(file, dataset))
+        except DataSetError as exc:
+            problems.extend(exc.problems)
+    if not problems:
+        return scenarios
+    for problem in problems:
+        out.print(escape(str(problem)))
+    count = len(problems)
+    err.print(
+        f"[bold red]{count} {'Problem' if count == 1 else 'Probleme'}[/] im Szenario: "
+        "es wurde nicht übernommen."
+    )
+    return None
 
 
 def _validate(args, out: Console, err: Console) -> int:
@@ -184,6 +221,17 @@ def _compute_with(args, out: Console, err: Console, started: float, pool) -> int
         err.print(f"{escape(args.out)} bleibt unverändert.")
         return EXIT_PROBLEMS
     err.print(f"Datensatz {escape(dataset.cycle_name)} gelesen ({time.perf_counter() - started:.2f} s).")
+    scenario = None
+    if args.scenario is not None:
+        from portal.engine.scenario import apply_scenario
+
+        scenarios = _load_scenarios([args.scenario], dataset, out, err)
+        if scenarios is None:
+            err.print(f"{escape(args.out)} bleibt unverändert.")
+            return EXIT_PROBLEMS
+        scenario = scenarios[0]
+        dataset = apply_scenario(dataset, scenario)
+        err.print(f"Szenario {escape(scenario.name)} angewandt.")
 
     names = pm.plugin_names()
     with Progress(
@@ -202,10 +250,35 @@ def _compute_with(args, out: Console, err: Console, started: float, pool) -> int
             progress.console.print(f"  {escape(name)}: {len(figures)} Abbildungen ({seconds:.2f} s)")
 
         results = compute_figures(dataset, pm, progress=report, language=args.language, pool=pool)
-    written = write_figures(args.out, dataset, results, pm)
+    written = write_figures(args.out, dataset, results, pm, scenario=scenario)
     err.print(
         f"[bold green]{len(results)} Abbildungen[/] nach {escape(str(written))} geschrieben "
         f"({time.perf_counter() - started:.2f} s)."
+    )
+    return EXIT_OK
+
+
+def _compare(args, out: Console, err: Console) -> int:
+    from portal.engine.comparison import compare, sides, summary_sentence
+    from portal.engine.compute import write_comparison
+    from portal.engine.plugins import get_plugin_manager
+
+    started = time.perf_counter()
+    pm = get_plugin_manager()
+    dataset = _load(args.data, pm, out, err)
+    scenarios = None if dataset is None else _load_scenarios(args.scenario, dataset, out, err)
+    if scenarios is None:
+        err.print(f"{escape(args.out)} bleibt unverändert.")
+        return EXIT_PROBLEMS
+    base, others = sides(dataset, scenarios, pm)
+    table = compare(base, others)
+    sentences = [summary_sentence(base, side, table) for side in others]
+    written = write_comparison(args.out, table, sentences, [side.scenario.manifest() for side in others], dataset)
+    for sentence in sentences:
+        out.print(escape(sentence))
+    err.print(
+        f"[bold green]Vergleich[/] von {len(others)} {'Szenario' if len(others) == 1 else 'Szenarien'} "
+        f"nach {escape(str(written))} geschrieben ({time.perf_counter() - started:.2f} s)."
     )
     return EXIT_OK
 

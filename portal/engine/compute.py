@@ -15,6 +15,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pluggy
 
@@ -24,6 +25,9 @@ from portal.engine.figures import FIGURE_KINDS, Figure, ensure_accessible_svg
 from portal.engine.i18n import SOURCE_LANGUAGE
 from portal.engine.plugins import PluginError, call_each, call_each_concurrently, get_plugin_manager
 from portal.engine.rendering import ChartPool
+
+if TYPE_CHECKING:
+    from portal.engine.scenario import Scenario
 
 KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]*\.[a-z0-9_]+")
 
@@ -142,8 +146,11 @@ def write_figures(
     dataset: DataSet,
     results: list[tuple[str, Figure]],
     pm: pluggy.PluginManager | None = None,
+    scenario: Scenario | None = None,
 ) -> Path:
     """Write ``figures.json``, ``<key>.csv`` and ``<key>.svg`` into ``out``, atomically.
+
+    With a ``scenario`` (computed into ``dataset`` already), ``figures.json`` names it.
 
     Everything goes into a temporary folder beside ``out`` first; only then
     is the old ``out`` moved aside and the new one renamed into place.
@@ -181,6 +188,8 @@ def write_figures(
             "plugins": {plugin: versions.get(plugin, "") for plugin in dict.fromkeys(p for p, _ in results)},
             "figures": entries,
         }
+        if scenario is not None:
+            manifest["scenario"] = scenario.manifest()
         (staging / "figures.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
@@ -205,3 +214,29 @@ def _swap_in(staging: Path, out: Path) -> None:
         retired.rename(out)
         raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def write_comparison(out: str | Path, table, sentences: Sequence[str], scenarios: Sequence[dict], dataset: DataSet) -> Path:
+    """Write ``compare.csv`` (:func:`portal.engine.comparison.compare`'s table), ``summary.txt`` (one
+    sentence per scenario) and ``compare.json`` (the scenarios and their sentences) into ``out``, atomically."""
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(f"{out} ist kein Ordner")
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.neu-", dir=out.parent))
+    try:
+        table.to_csv(staging / "compare.csv", index=False, lineterminator="\n")
+        (staging / "summary.txt").write_text("".join(f"{s}\n" for s in sentences), encoding="utf-8")
+        manifest = {
+            "cycle": dataset.cycle_name,
+            "fingerprint": dataset.fingerprint,
+            "engine_version": ENGINE_VERSION,
+            "scenarios": [{**scenario, "summary": sentence} for scenario, sentence in zip(scenarios, sentences, strict=True)],
+            "files": ["compare.csv", "summary.txt"],
+        }
+        (staging / "compare.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        _swap_in(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out

@@ -16,7 +16,13 @@ parent's threads, locks or open files, and none of its pandas.
 from __future__ import annotations
 
 import contextvars
+import hashlib
 import os
+import pickle
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # multiprocessing and the process pool only where a pool starts: drawing in process needs neither
@@ -26,6 +32,15 @@ if TYPE_CHECKING:  # multiprocessing and the process pool only where a pool star
 MAX_WORKERS = 4
 
 _pool: contextvars.ContextVar[ChartPool | None] = contextvars.ContextVar("mep_chart_pool", default=None)
+_skipped: contextvars.ContextVar[bool] = contextvars.ContextVar("mep_charts_skipped", default=False)
+
+#: what :func:`draw` returns inside :func:`without_charts`: a valid, empty SVG document
+NO_CHART = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"></svg>'
+
+#: charts kept by their arguments, so a scenario whose chart did not change is not drawn again
+DRAWN_CHARTS_KEPT = 64
+_drawn: OrderedDict[str, str] = OrderedDict()
+_drawn_lock = threading.Lock()
 
 
 def default_workers() -> int:
@@ -45,11 +60,40 @@ def default_workers() -> int:
 
 
 def draw(kind: str, arguments: dict) -> str:
-    """One chart's SVG, drawn by the active pool's workers or, without one, right here."""
+    """One chart's SVG, drawn by the active pool's workers or, without one, right here.
+
+    The same chart (kind and arguments) drawn before in this process is
+    returned as it was drawn: a scenario redraws only the charts it changes.
+    """
+    if _skipped.get():
+        return NO_CHART
+    key = _chart_key(kind, arguments)
+    with _drawn_lock:
+        svg = _drawn.get(key)
+        if svg is not None:
+            _drawn.move_to_end(key)
+            return svg
     pool = _pool.get()
-    if pool is None:
-        return _draw(kind, arguments)
-    return pool.submit(kind, arguments).result()
+    svg = _draw(kind, arguments) if pool is None else pool.submit(kind, arguments).result()
+    with _drawn_lock:
+        _drawn[key] = svg
+        while len(_drawn) > DRAWN_CHARTS_KEPT:
+            _drawn.popitem(last=False)
+    return svg
+
+
+def _chart_key(kind: str, arguments: dict) -> str:
+    return hashlib.sha256(pickle.dumps((kind, arguments), protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+
+
+@contextmanager
+def without_charts() -> Iterator[None]:
+    """Inside, :func:`draw` draws nothing and returns :data:`NO_CHART`: for work that needs the numbers only."""
+    token = _skipped.set(True)
+    try:
+        yield
+    finally:
+        _skipped.reset(token)
 
 
 def _draw(kind: str, arguments: dict) -> str:

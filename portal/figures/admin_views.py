@@ -166,3 +166,51 @@ def publish(request, regeneration_id: int):
     services.publish(regeneration)
     messages.success(request, _("Die Abbildungen des Zyklus %(cycle)s sind veröffentlicht.") % {"cycle": regeneration.cycle})
     return redirect("figures_admin:index")
+
+
+# --- scenarios -----------------------------------------------------------------
+
+
+@permission_required(PERMISSION, raise_exception=True)
+def scenario_status(request, scenario_id: int):
+    """A scenario's state: computing progress, its result's sentence, and the buttons to compute and publish."""
+    from .models import Scenario
+
+    scenario = get_object_or_404(Scenario.objects.select_related("cycle"), pk=scenario_id)
+    return TemplateResponse(request, "figures/admin/scenario.html", {"scenario": scenario})
+
+
+@require_POST
+@permission_required(PERMISSION, raise_exception=True)
+def scenario_compute(request, scenario_id: int):
+    from . import scenarios
+    from .models import Scenario
+
+    scenario = scenarios.enqueue(get_object_or_404(Scenario, pk=scenario_id))
+    if scenario.status == Scenario.SUCCEEDED:
+        messages.success(request, _("Das Szenario „%(name)s“ wurde berechnet.") % {"name": scenario.name})
+    elif scenario.status == Scenario.FAILED:
+        messages.error(request, _("Das Szenario „%(name)s“ konnte nicht berechnet werden.") % {"name": scenario.name})
+    else:
+        messages.info(request, _("Das Szenario „%(name)s“ wird im Hintergrund berechnet.") % {"name": scenario.name})
+    return redirect("figures_admin:scenario", scenario.pk)
+
+
+@require_POST
+@permission_required(PERMISSION, raise_exception=True)
+def scenario_publish(request, scenario_id: int):
+    from . import scenarios
+    from .models import Scenario
+
+    scenario = get_object_or_404(Scenario, pk=scenario_id)
+    publish = request.POST.get("publish") == "1"
+    try:
+        scenarios.set_published(scenario, publish)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        if publish:
+            messages.success(request, _("Das Szenario „%(name)s“ ist veröffentlicht.") % {"name": scenario.name})
+        else:
+            messages.success(request, _("Das Szenario „%(name)s“ ist nicht mehr öffentlich.") % {"name": scenario.name})
+    return redirect("figures_admin:scenario", scenario.pk)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
@@ -239,3 +240,97 @@ def published_snapshot(cycle: Cycle, key: str) -> FigureSnapshot | None:
     if snapshot is not None:
         snapshot.regeneration = regeneration  # spare the template a query
     return snapshot
+
+
+class Scenario(models.Model):
+    """A "what if …?" of a cycle: a few assumptions changed, computed against its published data set.
+
+    The overrides are the engine's scenario file (``shared/spec/planning-data.md``,
+    *Scenarios*) in form fields; :meth:`toml` writes that file. A computed
+    scenario keeps its result (the comparison with the base, its two charts
+    and the summary sentence); only a published one has a public page.
+    """
+
+    DRAFT = "draft"
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    STATUS_CHOICES = [
+        (DRAFT, _("nicht berechnet")),
+        (QUEUED, _("wartet")),
+        (RUNNING, _("läuft")),
+        (SUCCEEDED, _("berechnet")),
+        (FAILED, _("fehlgeschlagen")),
+    ]
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="scenarios", verbose_name=_("Zyklus"))
+    name = models.CharField(_("Name"), max_length=200, help_text=_("z. B. Schülergeräte ein Jahr länger nutzen"))
+    slug = models.SlugField(_("Kurzname"), max_length=80, blank=True)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    price_increase_pct = models.DecimalField(
+        _("Preissteigerung pro Jahr (%)"), max_digits=6, decimal_places=2, null=True, blank=True,
+        help_text=_("leer: wie im Datensatz"),
+    )
+    price_base_year = models.PositiveSmallIntegerField(
+        _("Preisbasisjahr"), null=True, blank=True, help_text=_("leer: wie im Datensatz")
+    )
+    useful_life_years = models.TextField(
+        _("Nutzungsdauer je Produktgruppe (Jahre)"), blank=True,
+        help_text=_("eine Zeile je Produktgruppe, z. B. ipad_pupils = 6"),
+    )
+    unit_cost_eur = models.TextField(
+        _("Stückpreis je Produktgruppe (€)"), blank=True, help_text=_("eine Zeile je Produktgruppe, z. B. ipad_pupils = 420")
+    )
+    device_ratio_pct = models.TextField(
+        _("Zielwerte Schülergeräte je 100 Schülerinnen und Schüler"), blank=True,
+        help_text=_("eine Zeile je Schulform (oder default), z. B. Grundschule = 50"),
+    )
+    status = models.CharField(_("Status"), max_length=20, choices=STATUS_CHOICES, default=DRAFT, editable=False)
+    progress = models.TextField(_("Fortschritt"), blank=True, editable=False)
+    error = models.TextField(_("Fehler"), blank=True, editable=False)
+    result = models.JSONField(_("Ergebnis"), default=dict, blank=True, editable=False)
+    computed_at = models.DateTimeField(_("Berechnet am"), null=True, blank=True, editable=False)
+    dataset_version = models.ForeignKey(
+        DataSetVersion, null=True, blank=True, on_delete=models.SET_NULL, editable=False,
+        related_name="+", verbose_name=_("Datensatz-Version"),
+    )
+    published = models.BooleanField(_("Veröffentlicht"), default=False, editable=False)
+
+    class Meta:
+        ordering = ["cycle", "name"]
+        verbose_name = _("Szenario")
+        verbose_name_plural = _("Szenarien")
+        constraints = [models.UniqueConstraint(fields=["cycle", "slug"], name="one_scenario_slug_per_cycle")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.cycle})"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            base = slugify(self.name)[:70] or "szenario"
+            slug, n = base, 1
+            while Scenario.objects.filter(cycle_id=self.cycle_id, slug=slug).exclude(pk=self.pk).exists():
+                n += 1
+                slug = f"{base}-{n}"
+            self.slug = slug
+        super().save(*args, **kwargs)
+
+    def toml(self) -> str:
+        """The engine's scenario file for these fields; lines are kept, so a problem's line points at a field."""
+        from .scenarios import scenario_toml
+
+        return scenario_toml(self)
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("scenario_page", args=[self.cycle.slug, self.slug])
+
+    @admin.display(description=_("Aktionen"))
+    def state_link(self) -> str:
+        """The admin list's link to computing and publishing."""
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        return format_html('<a href="{}">{}</a>', reverse("figures_admin:scenario", args=[self.pk]), _("Berechnen und veröffentlichen"))

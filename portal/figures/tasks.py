@@ -20,3 +20,12 @@ def regenerate_task(regeneration_id: int, publish_when_done: bool = False) -> st
 
     regeneration = run_regeneration(Regeneration.objects.get(pk=regeneration_id), publish_when_done)
     return regeneration.status
+
+
+@task()
+def scenario_task(scenario_id: int) -> str:
+    """Compute a scenario against its cycle's published data set; the outcome is stored on the scenario."""
+    from .models import Scenario
+    from .scenarios import run
+
+    return run(Scenario.objects.get(pk=scenario_id)).status

@@ -1,13 +1,16 @@
 """The "Planungsdaten" menu item and its admin URLs."""
 
 from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import admin_views
-from .models import Cycle
+from .models import Cycle, Scenario
+from .scenario_forms import ScenarioForm
 
 
 @hooks.register("register_admin_urls")
@@ -16,6 +19,9 @@ def register_admin_urls():
         path("", admin_views.index, name="index"),
         path("version/<int:version_id>/berechnen/", admin_views.regenerate, name="regenerate"),
         path("berechnung/<int:regeneration_id>/veroeffentlichen/", admin_views.publish, name="publish"),
+        path("szenario/<int:scenario_id>/", admin_views.scenario_status, name="scenario"),
+        path("szenario/<int:scenario_id>/berechnen/", admin_views.scenario_compute, name="scenario_compute"),
+        path("szenario/<int:scenario_id>/veroeffentlichen/", admin_views.scenario_publish, name="scenario_publish"),
     ]
     return [path("planungsdaten/", include((urls, "figures_admin"), namespace="figures_admin"))]
 
@@ -45,3 +51,33 @@ class CycleViewSet(SnippetViewSet):
 
 
 register_snippet(CycleViewSet)
+
+
+class ScenarioViewSet(SnippetViewSet):
+    """"Was wäre, wenn …?" scenarios of a cycle: planners write, compute and publish them."""
+
+    model = Scenario
+    icon = "resubmit"
+    menu_label = _("Szenarien")
+    menu_order = 216
+    add_to_admin_menu = True
+    ordering = ["cycle", "name"]
+    list_display = ["name", "cycle", "status", "published", "state_link"]
+    list_filter = ["cycle", "published"]
+    search_fields = ["name"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("cycle"),
+            FieldPanel("name"),
+            FieldPanel("description"),
+            FieldPanel("price_increase_pct"),
+            FieldPanel("price_base_year"),
+            FieldPanel("useful_life_years"),
+            FieldPanel("unit_cost_eur"),
+            FieldPanel("device_ratio_pct"),
+        ],
+        base_form_class=ScenarioForm,
+    )
+
+
+register_snippet(ScenarioViewSet)

@@ -118,6 +118,10 @@ class PartPage(Page):
         return _chapter_tree(self)
 
 
+#: the chapter (Finanz- und Investitionsplanung) that links to the published scenarios
+SCENARIO_CHAPTER = "5.3"
+
+
 class ChapterPage(Page):
     """A chapter or section of the plan, numbered like the document (1, 2, … 5.1 … 6.4)."""
 
@@ -187,6 +191,11 @@ class ChapterPage(Page):
         context["previous_chapter"], context["next_chapter"] = self.previous_next()
         context["cited_endnotes"] = self.cited_endnotes  # called by the template only on a cache miss
         context["page_cache_version"] = cache_version(request)
+        if self.number == SCENARIO_CHAPTER:
+            from portal.figures.scenarios import published_scenarios
+
+            # called by the template only on a cache miss; publishing a scenario renews the cache
+            context["published_scenarios"] = lambda: list(published_scenarios())
         return context
 
 
