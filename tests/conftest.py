@@ -2,7 +2,7 @@ import warnings
 
 import pytest
 
-from tests.databases import drop_template, setup_test_database, shared_folder, teardown_test_database
+from tests.databases import TemplateBuilder, drop_template, setup_test_database, shared_folder, teardown_test_database
 from tests.demo import DemoData, publish_demo
 
 
@@ -13,6 +13,30 @@ def pytest_sessionstart(session):
     for po_path in catalogue_files():
         if is_stale(po_path):
             compile_catalogue(po_path)
+    _start_template_build(session.config)
+
+
+def _start_template_build(config) -> None:
+    """With xdist: the process that starts the run builds the test database while its workers start.
+
+    Its own process does no test, so the workers do not wait for one of them to migrate
+    and load the content pack (see tests/databases.py); without xdist the first test
+    that needs a database builds it, as before.
+    """
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    if getattr(config.option, "dist", "no") == "no" or config.option.collectonly:
+        return
+    from django.test.utils import setup_test_environment
+    from pytest_django.plugin import blocking_manager_key
+
+    if blocking_manager_key not in config.stash:
+        return
+    setup_test_environment(debug=False)  # as pytest-django's django_test_environment does in a worker
+    config.stash[_builder_key] = TemplateBuilder(config._tmp_path_factory.getbasetemp(), config.stash[blocking_manager_key])
+
+
+_builder_key = pytest.StashKey[TemplateBuilder]()
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +61,10 @@ def pytest_sessionfinish(session):
         return
     from pytest_django.plugin import blocking_manager_key
 
+    if _builder_key in session.config.stash:
+        error = session.config.stash[_builder_key].join()
+        if error is not None:
+            warnings.warn(f"Vorlage der Testdatenbank nicht im Hauptprozess gebaut: {error!r}", pytest.PytestWarning, stacklevel=1)
     if blocking_manager_key not in session.config.stash:
         return
     folder = session.config._tmp_path_factory.getbasetemp()

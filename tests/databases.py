@@ -3,21 +3,27 @@
 Migrating (Wagtail's and ours, some two hundred migrations) and loading the content
 pack costs more CPU than any test. Done once per xdist worker, once more for the
 browser tests' live portal and once more for the production-site tests, it was the
-biggest single cost of the suite on two cores. Now the first process that needs a
-database builds a *template* (migrate + ``load_content``) under a file lock in the
-run's shared temporary folder, and each worker, the live portal and the production
-site get a copy of it: a file copy on SQLite, ``CREATE DATABASE … TEMPLATE`` on
-PostgreSQL (both through Django's own test-database cloning). The process that
-started the run drops the template at its end (:func:`drop_template`).
+biggest single cost of the suite on two cores. Now one process builds a *template*
+(migrate + ``load_content``) under a file lock in the run's shared temporary folder,
+and each worker, the live portal and the production site get a copy of it: a file
+copy on SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL (both through Django's
+own test-database cloning). The process that started the run drops the template at
+its end (:func:`drop_template`).
+
+With xdist that process builds the template itself, in a thread, while the workers
+start and collect (:class:`TemplateBuilder`): no worker waits idle while another
+migrates. Without xdist the first test that needs a database builds it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import io
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
 
 MARKER = "test-database.json"
@@ -63,7 +69,7 @@ def _build_template(folder: Path) -> dict:
         test["NAME"] = str(folder / "test-template.sqlite3")
     # PostgreSQL: the settings' per-process name (test_mep_<pid>) is unique on the server already.
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    call_command("load_content", verbosity=0)
+    call_command("load_content", verbosity=0, stdout=io.StringIO())  # the xdist controller does not capture output
     connection.close()  # PostgreSQL copies a template only while nobody is connected to it
     info = {"vendor": connection.vendor, "name": name}
     (folder / MARKER).write_text(json.dumps(info), encoding="utf-8")
@@ -120,6 +126,43 @@ def copy_template(folder: Path, sqlite_target: Path | None = None, pg_name: str 
                 )
             return True
     return False
+
+
+class TemplateBuilder:
+    """Build the run's template in a thread of the process that started the run (the xdist controller).
+
+    The lock is taken before the thread starts, so a worker that needs its database
+    before the template is done waits for it; should the build fail, the lock is
+    released without a template and the first worker builds it as before.
+    """
+
+    def __init__(self, folder: Path, blocker):
+        self.folder = folder
+        self.blocker = blocker
+        self.error: BaseException | None = None
+        self._handle = open(folder / "test-database.lock", "a")
+        fcntl.flock(self._handle, fcntl.LOCK_EX)
+        self._thread = threading.Thread(target=self._run, name="test-database-template", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        from django.db import connection
+
+        try:
+            with self.blocker.unblock():
+                if _template(self.folder) is None:
+                    _build_template(self.folder)
+        except BaseException as exc:  # reported at the end of the run; the workers build it themselves
+            self.error = exc
+            (self.folder / MARKER).unlink(missing_ok=True)
+        finally:
+            connection.close()
+            fcntl.flock(self._handle, fcntl.LOCK_UN)
+            self._handle.close()
+
+    def join(self) -> BaseException | None:
+        self._thread.join()
+        return self.error
 
 
 def drop_template(folder: Path) -> None:

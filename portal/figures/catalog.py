@@ -10,7 +10,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from portal.engine.compute import figure_catalog
 from portal.engine.plugins import PluginError, get_plugin_manager
 
 log = logging.getLogger(__name__)
@@ -19,6 +18,10 @@ log = logging.getLogger(__name__)
 @lru_cache(maxsize=1)
 def installed_figures() -> dict[str, tuple[str, str]]:
     """key -> (plugin, title) for every figure an installed plugin offers."""
+    # Imported here: the engine's computing modules bring pandas, which a portal process needs
+    # only to compute figures, not to start or to serve pages (every gunicorn worker, every manage.py).
+    from portal.engine.compute import figure_catalog
+
     try:
         catalog = figure_catalog(get_plugin_manager())
     except PluginError as exc:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from portal.engine.dataset import DataSetError, load_dataset
 from portal.engine.plugins import PluginError
 
 from .models import DataSetVersion, Regeneration
@@ -39,6 +38,8 @@ def schools_of(dataset: DataSet) -> list[list[str]]:
 
 def read_schools(version: DataSetVersion) -> list[list[str]]:
     """The schools of a stored version, read from its file: only for versions validated before they were stored."""
+    from portal.engine.dataset import DataSetError, load_dataset  # on use: see services._ENGINE_ON_USE
+
     from .services import dataset_limits, unpacked
 
     if not version.file:

@@ -28,8 +28,6 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 
 from portal.engine import __version__ as ENGINE_VERSION
-from portal.engine.compute import compute_figures
-from portal.engine.dataset import DataSetError, Problem, load_dataset
 from portal.engine.i18n import TRANSLATIONS
 from portal.engine.limits import DEFAULT_LIMITS, MB, LimitExceeded, Limits, archive_problems, extract_entry
 from portal.engine.plugins import PluginError, get_plugin_manager
@@ -39,6 +37,11 @@ from .schools import read_schools, schools_of
 from .signals import figures_changed
 from .storage import unguessable_name
 from .svg import csp_ready
+
+#: The engine's modules that read and compute data sets (portal.engine.compute, .dataset, .specs) bring
+#: pandas and numpy, half a second of every process's start. They are imported where they are used, so a
+#: process that serves pages or runs a management command (a gunicorn worker, ``manage.py check``) never loads them.
+_ENGINE_ON_USE = ("portal.engine.compute", "portal.engine.dataset", "portal.engine.specs")
 
 #: files of a data set that are kept; everything else in an upload is ignored
 KEPT_SUFFIXES = (".csv", ".xlsx", ".toml")
@@ -109,6 +112,8 @@ def validate_version(version: DataSetVersion) -> DataSetVersion:
     a new unguessable name. If the cycle already holds a validated version with
     the same fingerprint, this one is dropped and that one returned.
     """
+    from portal.engine.dataset import DataSetError, load_dataset  # see _ENGINE_ON_USE
+
     version = DataSetVersion.objects.get(pk=version.pk)
     if version.status != DataSetVersion.CHECKING:
         return version  # a task run twice
@@ -281,6 +286,9 @@ def run_regeneration(regeneration: Regeneration, publish_when_done: bool = False
     name and error, or the data's problems) and stores no snapshot, so the
     published figures stay exactly as they were.
     """
+    from portal.engine.compute import compute_figures  # see _ENGINE_ON_USE
+    from portal.engine.dataset import DataSetError, load_dataset
+
     _update(regeneration, status=Regeneration.RUNNING, started=timezone.now(), progress="Daten werden gelesen …")
     version = regeneration.dataset_version
     try:
@@ -355,6 +363,8 @@ def _hex_digest(fingerprint: str) -> str:
 @contextmanager
 def unpacked(version: DataSetVersion) -> Iterator[Path]:
     """A validated version's data set in a temporary folder, unpacked within the limits."""
+    from portal.engine.specs import DataSetError, Problem  # see _ENGINE_ON_USE
+
     tmp = Path(tempfile.mkdtemp(prefix="mep-dataset-"))
     try:
         refused = _unzip_file(version, tmp, dataset_limits())

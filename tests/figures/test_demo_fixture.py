@@ -26,8 +26,7 @@ def no_computing(monkeypatch, demo_cache):
     def forbidden(*args, **kwargs):
         raise AssertionError("die Abbildungen werden einmal je Testlauf berechnet, nicht je Test")
 
-    monkeypatch.setattr("portal.engine.compute.compute_figures", forbidden)
-    monkeypatch.setattr("portal.figures.services.compute_figures", forbidden)
+    monkeypatch.setattr("portal.engine.compute.compute_figures", forbidden)  # services imports it from there on each use
 
 
 @pytest.mark.parametrize("slug", ["2025-2026", "2027-2028"])

@@ -105,9 +105,9 @@ def test_page_view_never_runs_the_engine(client, published, monkeypatch):
     def forbidden(*args, **kwargs):
         raise AssertionError("Die Seite hat die Planungsmaschine aufgerufen")
 
+    # the portal imports both from the engine on each use (portal.figures.services._ENGINE_ON_USE)
     monkeypatch.setattr("portal.engine.compute.compute_figures", forbidden)
-    monkeypatch.setattr("portal.figures.services.compute_figures", forbidden)
-    monkeypatch.setattr("portal.figures.services.load_dataset", forbidden)
+    monkeypatch.setattr("portal.engine.dataset.load_dataset", forbidden)
     doc = soup(client, chapter_url("5.3"))
     assert doc.select_one('figure[data-figure-key="finance.forecast"] svg') is not None
 
