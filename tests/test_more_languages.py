@@ -201,3 +201,16 @@ def test_load_content_creates_the_locales_and_stays_idempotent_keeping_edits(cli
     title.refresh_from_db()
     assert title.data == "Plan kısaca"
     assert StringTranslation.objects.filter(locale=turkish, translation_of__data="Der Plan in Kürze").count() == 1
+
+
+def test_a_language_taken_out_of_mep_partial_languages_is_offered_everywhere(client, settings):
+    """MEP_PARTIAL_LANGUAGES decides: Turkish as a full language gets its views and the switcher's fallback note."""
+    settings.MEP_PARTIAL_LANGUAGES = ["uk", "ar"]
+    assert client.get("/tr/suche/").status_code == 200
+    chapter = ChapterPage.objects.get(number="5.3", locale__language_code="de")
+    doc = html(client.get(chapter.url))
+    turkish = doc.select_one('.language-switcher a[hreflang="tr"]')
+    assert turkish["href"] == "http://testserver/tr/"  # no Turkish chapter: the Turkish start page, and it says so
+    assert "Bu sayfa henüz Türkçe olarak yok" in doc.select_one('.language-switcher__note[lang="tr"]').get_text()
+    assert doc.select_one('.language-switcher a[hreflang="uk"]') is None
+    assert client.get("/uk/suche/").status_code == 302
