@@ -151,6 +151,10 @@ def test_only_arabic_is_right_to_left(client, code):
         doc = html(client.get(url))
         assert doc.html["lang"] == code
         assert doc.html["dir"] == ("rtl" if code == "ar" else "ltr")
+        # German text on the page (menu entries, the workshop titles) keeps its own direction on an Arabic page
+        if code == "ar":
+            german = doc.select('[lang="de"]')
+            assert german and all(el.get("dir") == "ltr" for el in german)
 
 
 def test_the_stylesheet_uses_logical_directions():

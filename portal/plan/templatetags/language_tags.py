@@ -108,6 +108,9 @@ def lang_if_not(code: str) -> str:
     """{% lang_if_not "de" %}: ` lang="de"` on an element whose text is German when the page is not."""
     if (translation.get_language() or settings.LANGUAGE_CODE) == code:
         return ""
+    bidi = translation.get_language_info(code)["bidi"]
+    if bidi != translation.get_language_bidi():  # German words on an Arabic page keep their own direction
+        return format_html(' lang="{}" dir="{}"', code, "rtl" if bidi else "ltr")
     return format_html(' lang="{}"', code)
 
 
