@@ -62,10 +62,25 @@ class GoalListBlock(blocks.StructBlock):
         template = "plan/blocks/goal_list.html"
 
 
+class LocalizedPageChooserBlock(blocks.PageChooserBlock):
+    """A page chooser whose translations keep the chosen (German) page; templates show ``page.localized``.
+
+    wagtail-localize would otherwise refuse to translate a link into a language that lacks the
+    linked page (Turkish, Ukrainian and Arabic have only a few pages): such a link now leads to the
+    German page, and to the reader's language wherever the page exists there.
+    """
+
+    def get_translatable_segments(self, value):
+        return []
+
+    def restore_translated_segments(self, value, segments):
+        return value
+
+
 class LinkBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("Linktext"))
     url = blocks.URLBlock(required=False, label=_("Externe Adresse"))
-    page = blocks.PageChooserBlock(required=False, label=_("Seite im Portal"))
+    page = LocalizedPageChooserBlock(required=False, label=_("Seite im Portal"))
     description = blocks.CharBlock(required=False, label=_("Beschreibung"))
 
     class Meta:

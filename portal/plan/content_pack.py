@@ -5,7 +5,10 @@ an editor may have changed it, unless ``update=True`` asks to overwrite it
 from the pack. Nothing is ever duplicated.
 
 The English text lives beside the German in ``content/en/`` (same file names,
-same structure, only the words differ). It is not loaded as separate pages:
+same structure, only the words differ). Further languages (``content/tr/``,
+``content/uk/``, ``content/ar/``: any content language of the settings with a
+folder of its code) translate only the start page (``site.yaml``) and "Der Plan
+in Kürze" (``summary.yaml``); their other pages stay German. It is not loaded as separate pages:
 each German page and snippet gets a wagtail-localize translation whose strings
 come from the English files (see ``content_translation.py``), so editors work
 on it in the translation editor and see German changes as untranslated there.
@@ -31,6 +34,7 @@ from .models import (
     PartnerOfferPage,
     PartPage,
     PlanPage,
+    SummaryPage,
 )
 from .pack_state import changed_by_editor, remember
 from .snippets import (
@@ -120,12 +124,13 @@ def merge_english(german: Any, english: Any, where: str) -> Any:
 
 @dataclass
 class Translatable:
-    """A German page or snippet and two unsaved copies built from the pack: German and English."""
+    """A German page or snippet and two unsaved copies built from the pack: German and its translation."""
 
     instance: Any
     german: Any
-    english: Any
+    english: Any  # the translation (English unless ``language`` says otherwise)
     where: str
+    language: str = "en"
 
 
 def read_yaml(path: Path) -> Any:
@@ -175,6 +180,7 @@ class ContentPackLoader:
         self._load_links()
         home = self._load_home()
         self._load_plan(home)
+        self._load_summary(home)
         self._load_partner_offers(home)
         self._load_legal(home)
         self._load_highlights(home)
@@ -214,10 +220,22 @@ class ContentPackLoader:
             english = english[key]
         return english
 
-    def _translatable(self, instance, german, english, where: str):
+    def _translatable(self, instance, german, english, where: str, language: str = "en"):
         if english is not None:
-            key = (instance._meta.label, instance.pk)
-            self.translatables[key] = Translatable(instance, german, english, where)
+            key = (instance._meta.label, instance.pk, language)
+            self.translatables[key] = Translatable(instance, german, english, where, language)
+
+    def _translations(self, name: str, german: Any) -> dict[str, Any]:
+        """Every translation of a German file in the pack, by language: ``content/<code>/<name>`` merged over it."""
+        found = {}
+        for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES:
+            path = self.pack / code / name
+            if code == settings.LANGUAGE_CODE or not path.is_file():
+                continue
+            current = self.current_file
+            found[code] = merge_english(german, self._read(path), str(path))
+            self.current_file = current
+        return found
 
     def _upsert(self, model, lookup: dict, values: dict, label: str, english: dict | None = None):
         obj = model.objects.filter(locale=self.locale, **lookup).first()
@@ -443,7 +461,7 @@ class ContentPackLoader:
     def _load_home(self) -> HomePage:
         data = self._read(self.pack / "site.yaml")
         self.site_data = data
-        self.site_english = self._english("site.yaml", data)
+        self.site_translations = self._translations("site.yaml", data)
         root = Page.get_first_root_node()
         # Wagtail's initial migration leaves a generic welcome page; the portal replaces it.
         for child in root.get_children():
@@ -457,10 +475,10 @@ class ContentPackLoader:
             self._home_values(home_data),
             "Startseite",
         )
-        english = self._at(self.site_english, "home")
-        if english is not None:
-            # Registered here so the home is translated before the pages below it; highlights complete it later.
-            self._translatable(home, HomePage(slug="home"), HomePage(slug="home"), "Startseite")
+        for code, translated in self.site_translations.items():
+            if self._at(translated, "home") is not None:
+                # Registered here so the home is translated before the pages below it; highlights complete it later.
+                self._translatable(home, HomePage(slug="home"), HomePage(slug="home"), "Startseite", code)
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
             Site.objects.create(
@@ -620,13 +638,35 @@ class ContentPackLoader:
             remember(home, highlights)
         elif self.update:
             self._write(home, highlights, "Startseite", lambda: home.save_revision().publish())
-        english = self._at(self.site_english, "home")
-        if english is not None:
+        for code, translated in self.site_translations.items():
+            english = self._at(translated, "home")
+            if english is not None:
+                self._translatable(
+                    home,
+                    HomePage(slug="home", **self._home_values(home_data), highlights=self._highlights(home_data)),
+                    HomePage(slug="home", **self._home_values(english), highlights=self._highlights(english)),
+                    f"{self.pack / code / 'site.yaml'} (Startseite)",
+                    code,
+                )
+
+    def _load_summary(self, home: HomePage):
+        """"Der Plan in Kürze" (``summary.yaml``), if the pack has it, with every translation the pack has."""
+        path = self.pack / "summary.yaml"
+        if not path.is_file():
+            return
+        data = self._read(path)
+
+        def values(d):
+            return {"title": d["title"], "intro": (d.get("intro") or "").strip(), "body": md(d["body"]), "show_in_menus": True}
+
+        page = self._page(home, SummaryPage, data["slug"], values(data), "Der Plan in Kürze")
+        for code, translated in self._translations("summary.yaml", data).items():
             self._translatable(
-                home,
-                HomePage(slug="home", **self._home_values(home_data), highlights=self._highlights(home_data)),
-                HomePage(slug="home", **self._home_values(english), highlights=self._highlights(english)),
-                "Startseite",
+                page,
+                SummaryPage(slug=data["slug"], **values(data)),
+                SummaryPage(slug=translated.get("slug") or data["slug"], **values(translated)),
+                f"{self.pack / code / 'summary.yaml'} (Seite {page.url})",
+                code,
             )
 
     # -- chapter body --------------------------------------------------------

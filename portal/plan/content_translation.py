@@ -38,8 +38,9 @@ from wagtail_localize.strings import validate_translation_links
 
 from .content_pack import ContentPackError, LoadReport, Translatable
 
-TARGET_LANGUAGE = "en"
 TOOL_NAME = "Inhaltspaket"
+# How the messages name a translation ("Die englische Fassung …"); other languages by their code.
+FASSUNG = {"en": "englische", "tr": "türkische", "uk": "ukrainische", "ar": "arabische"}
 
 _ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|None")
 
@@ -69,8 +70,13 @@ def _shape(path: str) -> str:
     return _ID.sub("*", path)
 
 
+def _fassung(item: Translatable) -> str:
+    return FASSUNG.get(item.language, f"{item.language}-")
+
+
 def english_for(item: Translatable) -> dict[str, str]:
-    """German string of the pack -> its English, for one object."""
+    """German string of the pack -> its translation (English or ``item.language``), for one object."""
+    fassung = _fassung(item)
     german, english = _strings(item.german), _strings(item.english)
     german_shapes, english_shapes = [_shape(s.path) for s in german], [_shape(s.path) for s in english]
     if german_shapes != english_shapes:
@@ -78,7 +84,7 @@ def english_for(item: Translatable) -> dict[str, str]:
             if g != e:
                 at = german[i].string.data[:60] if i < len(german) else "(Ende)"
                 raise ContentPackError(
-                    f"{item.where}: Die englische Fassung hat nicht dieselben Abschnitte wie die deutsche "
+                    f"{item.where}: Die {fassung} Fassung hat nicht dieselben Abschnitte wie die deutsche "
                     f"(Absätze, Listenpunkte und Felder müssen einander entsprechen); erste Abweichung im Feld "
                     f"{(g or e).split('.')[0]!r} bei „{at}“."
                 )
@@ -87,9 +93,9 @@ def english_for(item: Translatable) -> dict[str, str]:
     for (path, g), (_path, e) in zip(german_templates, english_templates, strict=True):
         if g != e:
             raise ContentPackError(
-                f"{item.where}: Die englische Fassung ist im Feld {path.split('.')[0]!r} anders gegliedert als die "
+                f"{item.where}: Die {fassung} Fassung ist im Feld {path.split('.')[0]!r} anders gegliedert als die "
                 f"deutsche (z. B. ein ganz kursiver oder fetter Absatz, eine Liste statt eines Absatzes): "
-                f"deutsch {g[:120]!r}, englisch {e[:120]!r}."
+                f"deutsch {g[:120]!r}, übersetzt {e[:120]!r}."
             )
     pairs: dict[str, str] = {}
     for g, e in zip(german, english, strict=True):
@@ -98,7 +104,7 @@ def english_for(item: Translatable) -> dict[str, str]:
             validate_translation_links(source, target)
         except ValueError as exc:
             raise ContentPackError(
-                f"{item.where}: Die englische Fassung von „{source[:60]}“ hat andere Links als die deutsche ({exc})."
+                f"{item.where}: Die {fassung} Fassung von „{source[:60]}“ hat andere Links als die deutsche ({exc})."
             ) from exc
         if source and target:
             pairs.setdefault(source, target)
@@ -106,15 +112,21 @@ def english_for(item: Translatable) -> dict[str, str]:
 
 
 def translate(items: list[Translatable], *, update: bool, report: LoadReport) -> None:
-    locale = Locale.objects.get(language_code=TARGET_LANGUAGE)
+    locales = {locale.language_code: locale for locale in Locale.objects.filter(language_code__in={i.language for i in items})}
+    sources: dict[tuple[str, int], TranslationSource] = {}  # one source per object, however many languages
     for item in items:
-        _translate_one(item, locale, update=update, report=report)
+        if item.language not in locales:
+            raise ContentPackError(f"{item.where}: Sprache {item.language!r} ist keine Inhaltssprache des Portals (LANGUAGES).")
+        _translate_one(item, locales[item.language], update=update, report=report, sources=sources)
 
 
-def _translate_one(item: Translatable, locale: Locale, *, update: bool, report: LoadReport) -> None:
+def _translate_one(item: Translatable, locale: Locale, *, update: bool, report: LoadReport, sources: dict) -> None:
     pairs = english_for(item)
     instance = type(item.instance).objects.get(pk=item.instance.pk)  # as stored, so re-runs compare equal
-    source, _ = TranslationSource.update_or_create_from_instance(instance)
+    key = (instance._meta.label, instance.pk)
+    if key not in sources:
+        sources[key] = TranslationSource.update_or_create_from_instance(instance)[0]
+    source = sources[key]
     translation, created = Translation.objects.get_or_create(
         source=source, target_locale=locale, defaults={"enabled": True}
     )
@@ -144,7 +156,7 @@ def _translate_one(item: Translatable, locale: Locale, *, update: bool, report: 
             locale=locale, context__object_id=source.object_id, has_error=True
         ).values_list("data", flat=True)
         if broken:
-            raise ContentPackError(f"{item.where}: fehlerhafte englische Texte: {list(broken)[:3]}")
+            raise ContentPackError(f"{item.where}: fehlerhafte Texte der {_fassung(item)}n Fassung: {list(broken)[:3]}")
     target_exists = type(item.instance).objects.filter(
         translation_key=instance.translation_key, locale=locale
     ).exists()
@@ -156,4 +168,5 @@ def _translate_one(item: Translatable, locale: Locale, *, update: bool, report: 
             source.get_translated_instance(locale).get_latest_revision().publish()
         else:
             translation.save_target(publish=True)
-        report.count("englische Übersetzungen", created=not target_exists)
+        label = "englische Übersetzungen" if item.language == "en" else f"Übersetzungen ({item.language})"
+        report.count(label, created=not target_exists)

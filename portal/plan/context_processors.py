@@ -15,8 +15,8 @@ def navigation(request):
     root = structure.node(site.root_page)
     if root is None:  # a site root the kept tree does not know yet: read as before
         return _from_database(site)
-    root = structure.localized(root)
-    children = [c for c in structure.children(root) if c.live and structure.is_public(c)]
+    german_root, root = root, structure.localized(root)
+    children = [c for c in _menu_children(structure, german_root, root) if c.live and structure.is_public(c)]
     return {
         "site_root": root,
         # The menu's pages come from the tree of the reader's language, or the German one where it has none yet.
@@ -24,6 +24,20 @@ def navigation(request):
         "nav_pages": [c for c in children if c.show_in_menus],
         "legal_pages": [c for c in children if isinstance(c, LegalPage)],
     }
+
+
+def _menu_children(structure, german_root, root) -> list:
+    """The start page's children in the reader's language, and in German where a page has no translation yet.
+
+    A language with only a few pages (Turkish, Ukrainian, Arabic) still leads to the plan and the
+    legal pages, in German (the templates mark them ``lang="de"``).
+    """
+    own = structure.children(root)
+    if root is german_root:
+        return own
+    by_key = {child.translation_key: child for child in own}
+    merged = [by_key.pop(child.translation_key, child) for child in structure.children(german_root)]
+    return merged + list(by_key.values())
 
 
 def _from_database(site):

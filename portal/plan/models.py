@@ -1,5 +1,6 @@
 """The living plan as Wagtail pages: home, plan, parts, chapters, partner offers, legal pages."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +37,7 @@ class HomePage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("highlights")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
-    subpage_types = ["plan.PlanPage", "plan.PartnerOfferIndexPage", "plan.LegalPage"]
+    subpage_types = ["plan.PlanPage", "plan.SummaryPage", "plan.PartnerOfferIndexPage", "plan.LegalPage"]
     max_count_per_parent = 1
 
     class Meta:
@@ -53,12 +54,23 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        structure, node = navigation.of_page(self)
-        if node is None:
-            context["plan"] = PlanPage.objects.live().descendant_of(self).first()
-        else:
-            context["plan"] = next((p for p in structure.descendants(node) if p.live and isinstance(p, PlanPage)), None)
+        context["plan"] = self.plan()
         return context
+
+    def plan(self):
+        """The live plan below this start page, or the German one for a language with only a few pages."""
+        plan = _plan_below(self)
+        if plan is None and self.locale.language_code != settings.LANGUAGE_CODE:
+            german = next((p for p in self.get_translations() if p.locale.language_code == settings.LANGUAGE_CODE), None)
+            plan = _plan_below(german) if german is not None else None
+        return plan
+
+
+def _plan_below(home):
+    structure, node = navigation.of_page(home)
+    if node is None:
+        return PlanPage.objects.live().descendant_of(home).first()
+    return next((p for p in structure.descendants(node) if p.live and isinstance(p, PlanPage)), None)
 
 
 class PlanPage(Page):
@@ -268,6 +280,28 @@ class PartnerOfferPage(Page):
 
     def target_group_list(self) -> list[str]:
         return [g.strip() for g in self.target_groups.split(",") if g.strip()]
+
+
+class SummaryPage(Page):
+    """"Der Plan in Kürze": the plan on one page, also in the languages that have only a few pages."""
+
+    intro = models.TextField(_("Einleitung"), blank=True)
+    body = RichTextField(_("Inhalt"), features=["h2", "h3", "bold", "italic", "link", "ul", "ol"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["plan.HomePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("Der Plan in Kürze")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        home = self.get_parent().specific
+        context["plan"] = home.plan() if isinstance(home, HomePage) else None
+        return context
 
 
 class LegalPage(Page):

@@ -15,6 +15,8 @@ from django.urls import reverse
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page
 
+from .languages import TRANSLATED_VIEWS, is_partial
+
 
 class PagesSitemap(Sitemap):
     """All live public pages of the site in all languages; pages of one translation key name each other."""
@@ -59,6 +61,11 @@ class ViewsSitemap(DjangoSitemap):
 
     def items(self):
         return ["workshops:list", "open_data", "figure_compare"]
+
+    def get_languages_for_item(self, item):
+        """A language with only a few pages (MEP_PARTIAL_LANGUAGES) has the workshops, not the other views."""
+        namespace = item.split(":")[0] if ":" in item else ""
+        return [code for code in self._languages() if not is_partial(code) or namespace in TRANSLATED_VIEWS]
 
     def location(self, item):
         return reverse(item)

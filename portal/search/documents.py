@@ -211,9 +211,11 @@ def snippet_documents(obj, urls: dict | None = None) -> list[SearchDocument]:
 
 
 def _languages() -> list[str]:
+    """The languages with a search page (a language with only a few pages searches in German)."""
     from django.conf import settings
 
-    return [code for code, _name in settings.LANGUAGES]
+    partial = getattr(settings, "MEP_PARTIAL_LANGUAGES", ())
+    return [code for code, _name in settings.LANGUAGES if code not in partial]
 
 
 def _in(language: str, key: str) -> str:

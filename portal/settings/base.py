@@ -48,6 +48,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Turkish, Ukrainian, Arabic: views without a translation lead to German (portal/plan/languages.py).
+    "portal.plan.languages.PartialLanguageMiddleware",
     # Whole public pages for visitors without a session (after Locale: keyed by language; before
     # compression: keeps the compressed variant); 304s for hits; see "Page cache" below.
     "portal.response_cache.AnonymousResponseCacheMiddleware",
@@ -114,12 +116,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# German first; English is the second content language (wagtail-localize).
+# German first; English is the second content language (wagtail-localize): the whole plan.
+# Turkish, Ukrainian and Arabic (right to left) are partial languages: the start page, "Der Plan in
+# Kürze" and the workshop pages. Each language is named in its own words (the switcher shows them so).
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", "Deutsch"), ("en", "English")]
+LANGUAGES = [("de", "Deutsch"), ("en", "English"), ("tr", "Türkçe"), ("uk", "Українська"), ("ar", "العربية")]
+# Languages with only some pages: the switcher offers them only where the page exists, and views
+# without a translation there (search, open data, figure comparison) lead to the German version.
+MEP_PARTIAL_LANGUAGES = ["tr", "uk", "ar"]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAILADMIN_PERMITTED_LANGUAGES = [(code, name) for code, name in LANGUAGES if code not in MEP_PARTIAL_LANGUAGES]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

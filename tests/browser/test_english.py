@@ -37,8 +37,8 @@ def test_the_switcher_keeps_the_reader_on_the_same_workshop_page(live_portal, pa
     page.goto(live_portal + "/en/workshops/")
     page.locator(".session-card a").first.click()
     english_url = page.url
-    page.locator(".language-switcher a").click()
+    page.locator('.language-switcher a[hreflang="de"]').click()
     assert page.url == english_url.replace("/en/workshops/", "/workshops/")
     assert page.locator("html").get_attribute("lang") == "de"
-    page.locator(".language-switcher a").click()
+    page.locator('.language-switcher a[hreflang="en"]').click()
     assert page.url == english_url

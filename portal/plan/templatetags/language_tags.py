@@ -4,7 +4,8 @@ A Wagtail page links to its live translations (wagtail-localize keeps them as
 pages of one ``translation_key``); any other view (workshops, open data, search)
 to the same address in the other language (``i18n_patterns`` and Django's
 ``translate_url``). A page without a translation leads to the other language's
-start page and says so, in that language.
+start page and says so, in that language; a language with only a few pages
+(``MEP_PARTIAL_LANGUAGES``) is left out where the page does not exist in it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from wagtail.models import Page
+
+from portal.plan.languages import is_partial, view_translated
 
 register = template.Library()
 
@@ -64,6 +67,10 @@ def alternates_for(request, page: Page | None = None) -> list[Alternate]:
     for code, name in settings.LANGUAGES:
         path = paths.get(code)
         note = ""
+        if is_partial(code) and code != current and (
+            not path if isinstance(page, Page) else not view_translated(getattr(request, "resolver_match", None), code)
+        ):
+            continue  # a language with only a few pages is offered only where this page exists in it
         if not path:
             path = home_path(code)
             with translation.override(code):
@@ -101,6 +108,9 @@ def lang_if_not(code: str) -> str:
     """{% lang_if_not "de" %}: ` lang="de"` on an element whose text is German when the page is not."""
     if (translation.get_language() or settings.LANGUAGE_CODE) == code:
         return ""
+    bidi = translation.get_language_info(code)["bidi"]
+    if bidi != translation.get_language_bidi():  # German words on an Arabic page keep their own direction
+        return format_html(' lang="{}" dir="{}"', code, "rtl" if bidi else "ltr")
     return format_html(' lang="{}"', code)
 
 

@@ -105,7 +105,9 @@ def alias_name(language: str) -> str:
 
 
 def languages() -> list[str]:
-    return [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES]
+    """One index per language with a search page (a language with only a few pages searches in German)."""
+    partial = getattr(settings, "MEP_PARTIAL_LANGUAGES", ())
+    return [code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES if code not in partial]
 
 
 def build_index(language: str, name: str) -> Index:
