@@ -19,6 +19,7 @@ from portal.spreadsheet import neutralise
 from .goals import Goal, GoalStatus, GoalStatusChange, goal_texts
 
 CHART_WIDTH = 360  # the longest bar, in SVG user units
+LABEL_WIDTH = 280  # the field names left of the bars
 
 
 @dataclass
@@ -74,7 +75,7 @@ def _chart(fields: list[FieldOfGoals]) -> list[dict]:
     most = max((len(f.goals) for f in fields), default=0) or 1
     rows = []
     for index, entry in enumerate(fields):
-        x = 0.0
+        x = float(LABEL_WIDTH)
         segments = []
         for value, label, count in entry.counts:
             width = round(CHART_WIDTH * count / most, 1)
@@ -117,7 +118,7 @@ def overview(request):
         "total": len(all_goals),
         "shown_total": sum(len(f.goals) for f in shown),
         "chart": _chart(fields),
-        "chart_width": CHART_WIDTH,
+        "chart_width": LABEL_WIDTH + CHART_WIDTH + 20,
         "chart_height": max(len(fields), 1) * 32,
     }
     return TemplateResponse(request, "plan/goals_overview.html", context)

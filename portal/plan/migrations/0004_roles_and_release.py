@@ -5,10 +5,10 @@ both lose Wagtail's default rights and get exactly these:
 
 - Redaktion: open the admin; add and edit pages (publish: no; delete: only own drafts that were
   never published); add and edit the plan's snippets, edit goals (no publishing, no deleting);
-  upload and edit images and documents (no deleting).
+  upload images and documents, edit and delete their own uploads (not others').
 - Freigabe (Schulverwaltungsamt): open the admin; edit, publish, lock and unlock pages (delete:
   single pages, not whole branches); edit, publish and delete the plan's snippets and goals;
-  upload, edit and delete images and documents. Approves in the workflow below.
+  upload, edit and delete all images and documents. Approves in the workflow below.
 
 "Planung" and "Medienzentrum (Workshops)" keep what their own migrations gave them; they get no
 rights on pages, snippets or uploads.
@@ -35,7 +35,8 @@ SNIPPET_RIGHTS = {
     + ["change_goal", "view_goal", "delete_goal", "publish_goal"],
 }
 UPLOAD_RIGHTS = {
-    REDAKTION: ["add", "change", "choose"],
+    # Wagtail lets whoever may "add" an upload edit and delete their own; "change" means every upload.
+    REDAKTION: ["add", "choose"],
     FREIGABE: ["add", "change", "choose", "delete"],
 }
 
