@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.figures import views as figure_views
 from portal.figures.api import api as figure_api
+from portal.plan import api as plan_api  # noqa: F401  (adds the goals to the open-data API)
 from portal.plan import goal_views
 from portal.plan.sitemaps import SITEMAPS
 from portal.search import views as search_views

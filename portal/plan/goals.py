@@ -12,6 +12,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
@@ -32,7 +33,7 @@ class Goal(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.I
     )
     position = models.PositiveSmallIntegerField(_("Nummer im Kapitel"), help_text=_("1 für das erste Ziel des Kapitels"))
     text = models.TextField(_("Ziel"), help_text=_("Der Wortlaut steht im Kapitel und wird beim Veröffentlichen übernommen."))
-    status = models.CharField(_("Stand"), max_length=20, choices=GoalStatus.choices, default=GoalStatus.OPEN)
+    status = models.CharField(pgettext_lazy("Ziel", "Stand"), max_length=20, choices=GoalStatus.choices, default=GoalStatus.OPEN)
     progress = models.PositiveSmallIntegerField(
         _("Fortschritt in Prozent"), null=True, blank=True, validators=[MaxValueValidator(100)]
     )
@@ -84,7 +85,7 @@ class GoalStatusChange(models.Model):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="history", verbose_name=_("Ziel"))
     cycle = models.CharField(_("Fortschreibungszyklus"), max_length=50, blank=True)
     date = models.DateField(_("Datum"))
-    status = models.CharField(_("Stand"), max_length=20, choices=GoalStatus.choices)
+    status = models.CharField(pgettext_lazy("Ziel", "Stand"), max_length=20, choices=GoalStatus.choices)
     previous_status = models.CharField(_("vorher"), max_length=20, choices=GoalStatus.choices, blank=True)
     progress = models.PositiveSmallIntegerField(_("Fortschritt in Prozent"), null=True, blank=True)
     note = models.TextField(_("Nachweis"), blank=True)
