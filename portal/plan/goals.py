@@ -84,7 +84,7 @@ class GoalStatusChange(models.Model):
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="history", verbose_name=_("Ziel"))
     cycle = models.CharField(_("Fortschreibungszyklus"), max_length=50, blank=True)
-    date = models.DateField(_("Datum"))
+    date = models.DateField(_("Datum"), help_text=_("Tag der Freigabe"))
     status = models.CharField(pgettext_lazy("Ziel", "Stand"), max_length=20, choices=GoalStatus.choices)
     previous_status = models.CharField(_("vorher"), max_length=20, choices=GoalStatus.choices, blank=True)
     progress = models.PositiveSmallIntegerField(_("Fortschritt in Prozent"), null=True, blank=True)
@@ -94,7 +94,7 @@ class GoalStatusChange(models.Model):
     )
 
     class Meta:
-        ordering = ["goal", "date", "pk"]
+        ordering = ["goal", "pk"]
         verbose_name = _("Änderung am Stand eines Ziels")
         verbose_name_plural = _("Verlauf der Ziele")
 
@@ -144,13 +144,13 @@ def record_change(goal, user=None) -> GoalStatusChange | None:
     """Keep a published change of status or progress in the goal's history."""
     from django.utils import timezone
 
-    last = goal.history.order_by("-date", "-pk").first()
+    last = goal.history.order_by("-pk").first()
     if last is not None and last.status == goal.status and last.progress == goal.progress and last.note == goal.evidence:
         return None
     return GoalStatusChange.objects.create(
         goal=goal,
         cycle=current_cycle_name(),
-        date=goal.evidence_date or timezone.localdate(),
+        date=timezone.localdate(),  # the day it was released; the evidence keeps its own date on the goal
         status=goal.status,
         previous_status=last.status if last else "",
         progress=goal.progress,

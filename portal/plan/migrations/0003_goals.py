@@ -93,7 +93,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('cycle', models.CharField(blank=True, max_length=50, verbose_name='Fortschreibungszyklus')),
-                ('date', models.DateField(verbose_name='Datum')),
+                ('date', models.DateField(help_text='Tag der Freigabe', verbose_name='Datum')),
                 ('status', models.CharField(choices=[('open', 'offen'), ('in_progress', 'in Arbeit'), ('achieved', 'erreicht'), ('deferred', 'zurückgestellt')], max_length=20, verbose_name='Stand')),
                 ('previous_status', models.CharField(blank=True, choices=[('open', 'offen'), ('in_progress', 'in Arbeit'), ('achieved', 'erreicht'), ('deferred', 'zurückgestellt')], max_length=20, verbose_name='vorher')),
                 ('progress', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='Fortschritt in Prozent')),
@@ -104,7 +104,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'Änderung am Stand eines Ziels',
                 'verbose_name_plural': 'Verlauf der Ziele',
-                'ordering': ['goal', 'date', 'pk'],
+                'ordering': ['goal', 'pk'],
             },
         ),
         migrations.AddConstraint(
