@@ -19,6 +19,7 @@ def test_goal_list_renders_each_goal_with_its_published_status():
     goal.status = "achieved"
     goal.save_revision().publish()
     block = next(b for b in chapter.body if b.block_type == "goals")
+    assert isinstance(block.block, GoalListBlock)
     html = block.block.render(block.value, context={"page": chapter})
     assert block.value["title"] in html
     assert html.count('<li class="goal') == 3

@@ -13,7 +13,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel, PublishingPanel
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 from wagtail.search import index
 
@@ -58,6 +58,7 @@ class Goal(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.I
         MultiFieldPanel([FieldPanel("evidence"), FieldPanel("evidence_date")], heading=_("Nachweis")),
         FieldPanel("link"),
         FieldPanel("responsible"),
+        PublishingPanel(),
     ]
     search_fields = [index.SearchField("text"), index.SearchField("evidence"), index.SearchField("responsible")]
 
