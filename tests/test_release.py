@@ -4,6 +4,7 @@ publishing; comparing and reverting a chapter's revisions. Driven through the Wa
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
@@ -73,6 +74,7 @@ def test_redaktion_submits_freigabe_is_notified_in_german_and_approves_with_a_co
     assert "Freigabe durch das Schulverwaltungsamt" in submitted[0].body
     assert "eingereicht" in (submitted[0].subject + submitted[0].body)  # German, not Wagtail's English
     assert "submitted" not in submitted[0].subject
+    assert f"{settings.WAGTAILADMIN_BASE_URL}/admin/pages/{page.pk}/edit/" in submitted[0].body  # the portal's address
 
     # Redaktion cannot approve its own submission
     client.force_login(redaktion)

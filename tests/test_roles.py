@@ -87,6 +87,13 @@ def test_redaktion_may_add_a_page_and_delete_its_own_draft_but_no_live_page(clie
     assert not _allowed(_status(client, user, f"/admin/pages/{part.pk}/delete/"))
 
 
+def test_freigabe_releases_but_neither_writes_new_pages_nor_deletes_whole_branches(client, member):
+    user = member("Freigabe")
+    part = ChapterPage.objects.get(locale__language_code="de", number="5").get_parent()
+    assert not _allowed(_status(client, user, f"/admin/pages/add/plan/chapterpage/{part.pk}/"))
+    assert not _allowed(_status(client, user, f"/admin/pages/{part.pk}/delete/"))  # a part with its chapters
+
+
 @pytest.mark.parametrize(
     ("group", "add", "edit", "delete"),
     [
