@@ -34,8 +34,12 @@ setup: install pdf-libs
 	$(BIN)/python manage.py load_workshops
 	$(BIN)/python manage.py ensure_admin
 
+# Beside the server, Wagtail's publish_scheduled once a minute: pages and goals released with a
+# "go live" date appear then (production: the same command from cron or a systemd timer).
 run: setup
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@( while sleep 60; do $(BIN)/python manage.py publish_scheduled >/dev/null || true; done ) & \
+	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Every process as production runs them (Procfile): web, task worker (tasks wait in the database), clock.
 serve: setup

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -10,6 +10,8 @@ from portal.figures import scenario_views
 from portal.figures import views as figure_views
 from portal.figures.api import api as figure_api
 from portal.operations import views as operation_views
+from portal.plan import api as plan_api  # noqa: F401  (adds the goals to the open-data API)
+from portal.plan import goal_views
 from portal.plan.sitemaps import SITEMAPS
 from portal.search import views as search_views
 
@@ -38,6 +40,9 @@ urlpatterns += i18n_patterns(
     path("abbildungen/vergleich/", figure_views.figure_compare, name="figure_compare"),
     path("offene-daten/", figure_views.open_data, name="open_data"),
     path("szenarien/<slug:cycle>/<slug:slug>/", scenario_views.scenario_page, name="scenario_page"),
+    path("ziele/", goal_views.overview, name="goals_overview"),
+    re_path(r"^ziele/ziele\.(?P<fmt>csv|json)$", goal_views.download, {"what": "goals"}, name="goals_download"),
+    re_path(r"^ziele/verlauf\.(?P<fmt>csv|json)$", goal_views.download, {"what": "history"}, name="goals_history_download"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -99,7 +99,7 @@ def editor(db, django_user_model):
     from django.contrib.auth.models import Group
 
     user = django_user_model.objects.create_user("redaktion", password="x-not-used")
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(Group.objects.get(name="Redaktion"))
     return user
 
 

@@ -10,15 +10,23 @@ from portal.plan.blocks import AccessibleImageBlock, FigureBlock, GoalListBlock,
 from portal.plan.models import ChapterPage, HomePage, PlanPage
 
 
-def test_goal_list_renders_each_goal_with_its_status():
-    block = GoalListBlock()
-    value = block.to_python(
-        {"title": "Gesetzte Ziele: Test", "goals": [{"text": "Ziel A", "status": "achieved"}, {"text": "Ziel B", "status": ""}]}
-    )
-    html = block.render(value)
-    assert "Gesetzte Ziele: Test" in html
-    assert html.count('<li class="goal') == 2
-    assert "erreicht" in html and "goal--achieved" in html
+@pytest.mark.django_db
+def test_goal_list_renders_each_goal_with_its_published_status():
+    from portal.plan.goals import Goal
+
+    chapter = ChapterPage.objects.get(locale__language_code="de", number="5.3")
+    goal = Goal.objects.get(chapter=chapter, position=2)
+    goal.status = "achieved"
+    goal.save_revision().publish()
+    block = next(b for b in chapter.body if b.block_type == "goals")
+    assert isinstance(block.block, GoalListBlock)
+    html = block.block.render(block.value, context={"page": chapter})
+    assert block.value["title"] in html
+    assert html.count('<li class="goal') == 3
+    assert "erreicht" in html and html.count("goal--achieved") == 1 and html.count("goal--open") == 2
+    english = ChapterPage.objects.get(locale__language_code="en", number="5.3")
+    block = next(b for b in english.body if b.block_type == "goals")
+    assert block.block.render(block.value, context={"page": english}).count("goal--achieved") == 1
 
 
 def test_image_without_alternative_text_is_refused():

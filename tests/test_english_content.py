@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 SNIPPETS = [Milestone, ActorGroup, CycleStep, ContentField, StrategicLevel, LinkEntry, Endnote]
 
 # Interface pages of other parts of the portal; the crawl looks at the plan's content pages.
-NOT_CONTENT = ("/en/workshops/", "/en/suche/", "/en/abbildungen/", "/en/offene-daten/")
+NOT_CONTENT = ("/en/workshops/", "/en/suche/", "/en/abbildungen/", "/en/offene-daten/", "/en/ziele/ziele.", "/en/ziele/verlauf.")  # downloads
 
 ENGLISH_WORDS = {"the", "and", "of", "to", "is", "for", "with", "in", "are", "on", "that", "which", "by", "it", "this", "be"}
 GERMAN_WORDS = {

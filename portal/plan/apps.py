@@ -7,7 +7,9 @@ class PlanConfig(AppConfig):
     verbose_name = "Medienentwicklungsplan"
 
     def ready(self):
-        from . import cache_tables, checks, navigation, page_cache, pdf  # noqa: F401 (checks registers itself)
+        from . import cache_tables, checks, goals, navigation, page_cache, pdf  # noqa: F401 (checks registers itself)
+
+        goals.connect()
 
         page_cache.connect()
         navigation.connect()

@@ -30,20 +30,9 @@ class HeadingBlock(blocks.StructBlock):
 
 
 class GoalBlock(blocks.StructBlock):
-    """One goal the plan sets; the status is filled in as the cycle goes on."""
+    """One goal the plan sets; where it stands is reported in its own snippet (portal/plan/goals.py)."""
 
     text = blocks.TextBlock(label=_("Ziel"))
-    status = blocks.ChoiceBlock(
-        choices=[
-            ("", "ohne Angabe"),
-            ("open", "offen"),
-            ("in_progress", "in Arbeit"),
-            ("achieved", "erreicht"),
-        ],
-        required=False,
-        default="",
-        label=_("Stand"),
-    )
 
     class Meta:
         icon = "tick"
@@ -51,10 +40,19 @@ class GoalBlock(blocks.StructBlock):
 
 
 class GoalListBlock(blocks.StructBlock):
-    """A "Gesetzte Ziele" list of a field of action."""
+    """A "Gesetzte Ziele" list of a field of action, each goal with its published status."""
 
     title = blocks.CharBlock(default="Gesetzte Ziele", label=_("Titel"))
     goals = blocks.ListBlock(GoalBlock(), label=_("Ziele"))
+
+    def get_context(self, value, parent_context=None):
+        from .goals import tracked_goals
+
+        context = super().get_context(value, parent_context=parent_context)
+        page = (parent_context or {}).get("page")
+        tracked = tracked_goals(page, value) if page is not None else {}
+        context["goal_rows"] = [(goal, tracked.get(index)) for index, goal in enumerate(value["goals"])]
+        return context
 
     class Meta:
         icon = "list-ul"

@@ -704,7 +704,8 @@ class ContentPackLoader:
 
     def _block_goals(self, value, path, position):
         goals = [
-            {"text": g if isinstance(g, str) else g["text"], "status": "" if isinstance(g, str) else g.get("status", "")}
+            # where a goal stands is kept in its own snippet (portal/plan/goals.py), not in the chapter
+            {"text": g if isinstance(g, str) else g["text"]}
             for g in value["items"]
         ]
         return ("goals", {"title": value.get("title", "Gesetzte Ziele"), "goals": goals})

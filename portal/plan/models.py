@@ -12,6 +12,7 @@ from wagtail.search import index
 from . import navigation
 from .blocks import ChapterStreamBlock, LinkListBlock
 from .editions import CouncilEdition, PdfFile  # noqa: F401  (the PDF files live in their own module)
+from .goals import Goal, GoalStatusChange  # noqa: F401  (goals live in their own module)
 from .snippets import (  # noqa: F401  (snippets live in their own module)
     Actor,
     ActorGroup,

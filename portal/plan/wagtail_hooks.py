@@ -3,6 +3,7 @@
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .goals import Goal
 from .snippets import ActorGroup, ContentField, CycleStep, Endnote, LinkEntry, Milestone, StrategicLevel
 
 
@@ -63,11 +64,24 @@ class EndnoteViewSet(SnippetViewSet):
     search_fields = ["text"]
 
 
+class GoalViewSet(SnippetViewSet):
+    """Where each goal stands; edited here without touching the chapter, released like a page."""
+
+    model = Goal
+    icon = "tick"
+    ordering = ["chapter__path", "position"]
+    list_display = ["text", "chapter", "status", "progress", "responsible"]
+    list_filter = ["status", "chapter"]
+    search_fields = ["text", "evidence", "responsible"]
+    add_to_admin_menu = False
+
+
 class PlanSnippetGroup(SnippetViewSetGroup):
     menu_label = "Planinhalte"
     menu_icon = "doc-full"
     menu_order = 200
     items = (
+        GoalViewSet,
         MilestoneViewSet,
         ActorGroupViewSet,
         CycleStepViewSet,

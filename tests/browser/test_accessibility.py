@@ -15,6 +15,9 @@ PAGES = {
     "partner offer": "/partnerangebote/medienstudio/",
     "compare cycles": "/abbildungen/vergleich/?key=finance.forecast&a=2025-2026&b=2027-2028",
     "open data": "/offene-daten/",
+    "goals": "/ziele/",
+    "goals filtered": "/ziele/?status=open&feld=controlling-und-evaluation",
+    "goals in English": "/en/ziele/",
 }
 
 
@@ -27,7 +30,7 @@ def test_page_has_no_axe_violations(live_portal, page, axe, name):
     assert results.violations_count == 0, results.generate_report()
 
 
-@pytest.mark.parametrize("name", ["home", "chapter 5.3", "actor map", "compare cycles", "open data"])
+@pytest.mark.parametrize("name", ["home", "chapter 5.3", "actor map", "compare cycles", "open data", "goals"])
 def test_page_fits_a_320_pixel_screen(live_portal, browser, name):
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
@@ -35,6 +38,14 @@ def test_page_fits_a_320_pixel_screen(live_portal, browser, name):
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     context.close()
     assert overflow <= 0, f"{name}: {overflow} px breiter als der Bildschirm"
+
+
+def test_goal_history_opens_without_script_and_has_no_axe_violations(live_portal, page, axe):
+    page.goto(live_portal + PAGES["goals"])
+    page.locator(".goal-report__history summary").first.click()
+    assert page.locator(".goal-report__history[open] li").count() >= 1
+    results = axe.run(page, options=WCAG_21_AA)
+    assert results.violations_count == 0, results.generate_report()
 
 
 def test_skip_link_is_visible_on_focus_and_moves_to_main(live_portal, page):

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from portal.figures.api import api
 from portal.figures.models import FigureSnapshot
 
-API_PATHS = {"/api/v1/cycles/", "/api/v1/cycles/{cycle}/figures/", "/api/v1/cycles/{cycle}/figures/{key}"}
+API_PATHS = {"/api/v1/cycles/", "/api/v1/cycles/{cycle}/figures/", "/api/v1/cycles/{cycle}/figures/{key}", "/api/v1/goals/"}
 
 
 @pytest.fixture
