@@ -14,3 +14,12 @@ def release_comment(obj) -> str:
         return ""
     task_state = workflow_state.task_states.filter(finished_at__isnull=False).order_by("-finished_at").first()
     return task_state.comment if task_state else ""
+
+
+@register.simple_tag
+def goal_rows(page, value):
+    """(goal of the block, its published snippet or None) for each goal of a "Gesetzte Ziele" block (the PDF)."""
+    from portal.plan.goals import tracked_goals
+
+    tracked = tracked_goals(page, value) if page is not None else {}
+    return [(goal, tracked.get(index)) for index, goal in enumerate(value["goals"])]
