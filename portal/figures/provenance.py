@@ -184,7 +184,7 @@ def _value(value, tr) -> str:
     if isinstance(value, int):
         return str(value) if 1000 <= value <= 9999 else tr.number(value)  # years without a separator
     if isinstance(value, float):
-        return tr.number(value, 0 if value.is_integer() else 2)
+        return tr.number(value, next(d for d in (0, 1, 2) if round(value, d) == value or d == 2))
     return str(value)
 
 
