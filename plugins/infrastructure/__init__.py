@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from portal.engine.hookspecs import hookimpl
 
-from . import compute
+from . import compute, recipes
 
 __version__ = "0.1.0"
 
@@ -17,3 +17,9 @@ def mep_figure_catalog():
 @hookimpl
 def mep_figures(dataset, language="de"):
     return compute.figures(dataset, language)
+
+
+@hookimpl
+def mep_figure_recipes(language="de"):
+    tr = compute.MESSAGES.translator(language)
+    return [recipe.translated(tr) for recipe in recipes.RECIPES]

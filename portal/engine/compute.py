@@ -24,6 +24,7 @@ from portal.engine.dataset import DataSet
 from portal.engine.figures import FIGURE_KINDS, Figure, ensure_accessible_svg
 from portal.engine.i18n import SOURCE_LANGUAGE
 from portal.engine.plugins import PluginError, call_each, call_each_concurrently, get_plugin_manager
+from portal.engine.provenance import FigureRecipe, attach_provenance
 from portal.engine.rendering import ChartPool
 
 if TYPE_CHECKING:
@@ -79,6 +80,8 @@ def _compute_languages(
         for _plugin, figure in _compute(dataset, pm, _labelled(progress, other), other, call):
             if figure.key in by_key:
                 by_key[figure.key].translations[other] = figure
+    recipes = {lang: figure_recipes(pm, lang) for lang in dict.fromkeys((language, *translations))}
+    attach_provenance(dataset, results, recipes, getattr(pm, "versions", {}), ENGINE_VERSION)
     return results
 
 
@@ -141,6 +144,15 @@ def figure_catalog(pm: pluggy.PluginManager | None = None) -> list[tuple[str, li
     return [(name, catalog.get(name, [])) for name in pm.plugin_names()]
 
 
+def figure_recipes(pm: pluggy.PluginManager, language: str = SOURCE_LANGUAGE) -> dict[str, FigureRecipe]:
+    """Every plugin's recipes (``mep_figure_recipes``) in ``language``, by figure key."""
+    return {
+        recipe.key: recipe
+        for _name, recipes in call_each(pm, "mep_figure_recipes", language=language)
+        for recipe in recipes or ()
+    }
+
+
 def write_figures(
     out: str | Path,
     dataset: DataSet,
@@ -177,6 +189,7 @@ def write_figures(
                     "summary": figure.summary,
                     "columns": figure.column_labels(),
                     "files": files,
+                    "provenance": figure.provenance,
                 }
             )
         versions = getattr(pm, "versions", {}) if pm is not None else {}

@@ -45,6 +45,7 @@ __all__ = [
     "Figure",
     "FigureInfo",
     "FigureKind",
+    "FigureRecipe",
     "bar_chart",
     "ensure_accessible_svg",
     "format_amount",
@@ -88,6 +89,25 @@ class FigureInfo:
     columns: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
 
 
+@dataclass(frozen=True)
+class FigureRecipe:
+    """How one catalogue entry is computed, in words a reader can check (hook ``mep_figure_recipes``)."""
+
+    key: str  # the catalogue entry's key, e.g. "finance.forecast"
+    #: German, a few sentences; marked with ``N_`` so the plugin's catalogue translates it
+    rule: str
+    #: table -> the columns the figure reads, e.g. {"inventory": ("quantity", "acquired_year")}
+    reads: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    #: plan.toml keys the figure uses, dotted: "cycle.horizon", "targets.device_ratio_pct", "support.…"
+    settings: tuple[str, ...] = ()
+
+    def translated(self, tr: Translator | None) -> FigureRecipe:
+        """This recipe with its rule in ``tr``'s language (German without ``tr``)."""
+        if tr is None:
+            return self
+        return FigureRecipe(self.key, tr(self.rule), self.reads, self.settings)
+
+
 @dataclass
 class Figure:
     """A computed figure: data, summary and, for a chart, the SVG."""
@@ -102,6 +122,8 @@ class Figure:
     language: str = SOURCE_LANGUAGE  # the language of title, summary, headers and the chart's words
     #: the same figure in other languages (the engine fills it when it renders more than one)
     translations: dict[str, Figure] = field(default_factory=dict, repr=False)
+    #: where it comes from: rule, input tables, settings, versions (:mod:`portal.engine.provenance`); the engine fills it
+    provenance: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from portal.engine.figures import Figure, FigureInfo
+    from portal.engine.figures import Figure, FigureInfo, FigureRecipe
     from portal.engine.specs import DataSet, Problem, TableSpec
 
 hookspec = pluggy.HookspecMarker("mep")
@@ -73,4 +73,25 @@ def mep_figures(dataset: DataSet, language: str) -> list[Figure]:
         summary says so): key, title, kind, a one-sentence summary (also the
         chart's text alternative), the data as a DataFrame and, for a chart,
         its SVG.
+    """
+
+
+@hookspec
+def mep_figure_recipes(language: str) -> list[FigureRecipe]:
+    """Say how each figure of the catalogue is computed: the rule in words, its inputs and settings.
+
+    The engine attaches this to every computed figure as its provenance
+    (``figure.provenance``: the rule, a sha256 and row count of each table
+    read, the settings' values, the versions), which ``figures.json`` and the
+    portal's "Wie entsteht diese Zahl?" show. ``tests/engine/test_provenance.py``
+    checks that every figure of every installed plugin has one.
+
+    :param language: the language to write the rule in, as for ``mep_figures``;
+        a plugin translates its German rule (marked with ``N_``) with
+        :meth:`~portal.engine.figures.FigureRecipe.translated`.
+    :return: one :class:`~portal.engine.figures.FigureRecipe` per catalogue
+        entry: its key, the rule (for the contract's fixed figures the spec's
+        formula in words), the tables and columns it reads (each declared by
+        the engine's core tables or the plugin's ``mep_tables``) and the
+        plan.toml keys it uses, dotted (``cycle.price_increase_pct``).
     """

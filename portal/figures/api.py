@@ -7,15 +7,16 @@ it would load scripts from a CDN, and the portal loads nothing from elsewhere.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import HttpError
 
 from .models import Cycle, published_snapshot
+from .provenance import provenance_record
 
 api = NinjaAPI(
     title="Medienentwicklungsplan Bochum – Offene Daten",
@@ -61,6 +62,63 @@ class Column(Schema):
     label: str
 
 
+class InputTable(Schema):
+    table: str
+    file: str
+    columns: list[str]
+    rows: int | None = Field(description="Zeilen der Tabelle; null, wenn der Datensatz sie nicht enthält")
+    sha256: str = Field(description="SHA-256 der CSV-Datei (bei einer Arbeitsmappe: des Tabellenblatts als CSV)")
+
+
+class Setting(Schema):
+    key: str = Field(description="Schlüssel in plan.toml, mit Punkten: cycle.price_increase_pct")
+    value: Any
+
+
+class KeyNumber(Schema):
+    column: str
+    before: float | None
+    after: float | None
+    total: bool = Field(description="true: Summe über alle Zeilen")
+
+
+class SettingChange(Schema):
+    key: str
+    before: Any
+    after: Any
+
+
+class Changes(Schema):
+    previous_regeneration: int
+    rows_before: int
+    rows_after: int
+    rows_changed: int
+    rows_added: int
+    rows_removed: int
+    key_numbers: list[KeyNumber]
+    tables_changed: list[str]
+    settings_changed: list[SettingChange]
+    unchanged: bool
+    text: str
+    text_en: str
+
+
+class Provenance(Schema):
+    rule: str = Field(description="Wie die Abbildung berechnet wird, auf Deutsch; leer bei älteren Abbildungen")
+    rule_en: str
+    dataset_version: int
+    dataset_uploaded: datetime
+    dataset_fingerprint: str
+    tables: list[InputTable]
+    settings: list[Setting]
+    engine_version: str
+    plugin: str
+    plugin_version: str
+    regeneration: int
+    regeneration_finished: datetime | None
+    changes: Changes | None = Field(description="Was sich seit der zuvor veröffentlichten Neuberechnung geändert hat")
+
+
 class FigureOut(Schema):
     key: str
     title: str
@@ -76,6 +134,7 @@ class FigureOut(Schema):
     dataset_fingerprint: str
     columns: list[Column]
     data: list[dict[str, Any]]
+    provenance: Provenance
 
 
 class Error(Schema):
@@ -161,4 +220,5 @@ def figure(request, cycle: str, key: str):
         "dataset_fingerprint": snapshot.dataset_fingerprint,
         "columns": [{"name": n, "label": label} for n, label in zip(snapshot.columns, snapshot.headers, strict=True)],
         "data": snapshot.data,
+        "provenance": provenance_record(snapshot),
     }

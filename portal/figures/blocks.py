@@ -84,8 +84,15 @@ class FigureBlock(blocks.StructBlock):
                 rows=table_rows(snapshot, snapshot.language),
                 # the figure's words are German on a page whose language the figure lacks: say so (WCAG 3.1.2)
                 figure_lang=snapshot.language if snapshot.language != language else "",
+                provenance=_reader_provenance(snapshot, language),
             )
         return context
+
+
+def _reader_provenance(snapshot, language: str) -> dict:
+    from .provenance import reader_provenance  # here: provenance reads this module's cell formats
+
+    return reader_provenance(snapshot, language)
 
 
 def _keys_on_page(parent_context) -> set[str]:

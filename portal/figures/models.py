@@ -182,6 +182,11 @@ class FigureSnapshot(models.Model):
     # the same figure in other languages: {"en": {"title", "summary", "column_labels", "svg"}}; the fields
     # above are German (the source language), which readers see wherever a language is missing
     translations = models.JSONField("Übersetzungen", default=dict, blank=True)
+    # how it was computed (portal.engine.provenance): rule, input tables with sha256 and rows, settings, versions;
+    # empty for a snapshot stored before provenance existed (its page shows what else is known)
+    provenance = models.JSONField("Herkunft", default=dict, blank=True)
+    # what changed since the regeneration published before, stored when this one is published (portal.figures.provenance)
+    changes = models.JSONField("Änderungen", default=dict, blank=True)
     engine_version = models.CharField("Version der Planungsmaschine", max_length=50)
     plugin_version = models.CharField("Version des Plugins", max_length=50, blank=True)
     dataset_fingerprint = models.CharField("Fingerabdruck des Datensatzes", max_length=64)

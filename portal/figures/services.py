@@ -33,6 +33,7 @@ from portal.engine.limits import DEFAULT_LIMITS, MB, LimitExceeded, Limits, arch
 from portal.engine.plugins import PluginError, get_plugin_manager
 
 from .models import Cycle, DataSetVersion, FigureSnapshot, Regeneration
+from .provenance import record_changes
 from .schools import read_schools, schools_of
 from .signals import figures_changed
 from .storage import unguessable_name
@@ -343,9 +344,11 @@ def _snapshot(regeneration, plugin, figure, plugin_version, fingerprint) -> Figu
                 "summary": translated.summary,
                 "column_labels": translated.column_labels(),
                 "svg": csp_ready(translated.svg) if translated.svg else "",
+                "rule": translated.provenance.get("rule", ""),
             }
             for language, translated in figure.translations.items()
         },
+        provenance=figure.provenance,
         engine_version=ENGINE_VERSION,
         plugin_version=plugin_version,
         dataset_fingerprint=_hex_digest(fingerprint),
@@ -409,6 +412,7 @@ def publish(regeneration: Regeneration) -> Regeneration:
         version.schools = read_schools(version)
         version.save(update_fields=["schools"])
     cycle = Cycle.objects.select_for_update().get(pk=version.cycle_id)
+    record_changes(regeneration, cycle.published_regeneration())
     Regeneration.objects.filter(dataset_version__cycle=cycle, published=True).update(published=False)
     DataSetVersion.objects.filter(cycle=cycle, is_published=True).update(is_published=False)
     DataSetVersion.objects.filter(pk=version.pk).update(is_published=True)

@@ -11,6 +11,7 @@ from portal.spreadsheet import neutralised_csv
 from .catalog import installed_figures
 from .compare import compare
 from .models import Cycle, FigureSnapshot, published_snapshot
+from .provenance import provenance_record
 from .svg import inline_svg
 
 
@@ -45,6 +46,7 @@ def figure_download(request, cycle: str, key: str, fmt: str):
                 "dataset_fingerprint": snapshot.dataset_fingerprint,
                 "columns": snapshot.columns,
                 "data": snapshot.data,
+                "provenance": provenance_record(snapshot),
             },
             json_dumps_params={"ensure_ascii": False, "indent": 2},
         )

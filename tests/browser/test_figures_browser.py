@@ -14,9 +14,13 @@ def test_chapter_5_3_shows_forecast_chart_and_opens_its_table(live_portal, page)
     assert "Beispieldaten" in figure.locator(".figure-block__note--synthetic").inner_text()
     table = figure.locator("details table")
     assert not table.is_visible()
-    figure.locator("details summary").click()
+    figure.locator("details.figure-block__data summary").click()
     assert table.is_visible()
     assert table.locator("tbody tr").count() == 10
+    rule = figure.locator(".provenance__rule")
+    assert not rule.is_visible()
+    figure.get_by_text("Wie entsteht diese Zahl?").click()
+    assert rule.is_visible() and "Nutzungsdauer" in rule.inner_text()
     with page.expect_download() as download:
         figure.get_by_role("link", name="CSV").click()
     assert download.value.suggested_filename == "finance-forecast-2025-2026.csv"
