@@ -3,7 +3,7 @@
 from wagtail.models import Locale, Page, Site
 
 from . import navigation as page_tree
-from .models import LegalPage
+from .models import EasyLanguagePage, LegalPage
 
 
 def navigation(request):
@@ -15,9 +15,12 @@ def navigation(request):
     root = structure.node(site.root_page)
     if root is None:  # a site root the kept tree does not know yet: read as before
         return _from_database(site)
+    german = [c for c in structure.children(root) if c.live and structure.is_public(c)]
     root = structure.localized(root)
     children = [c for c in structure.children(root) if c.live and structure.is_public(c)]
     return {
+        # Leichte Sprache is German only: every language links to the German page.
+        "easy_language_page": next((c for c in german if isinstance(c, EasyLanguagePage)), None),
         "site_root": root,
         # The menu's pages come from the tree of the reader's language, or the German one where it has none yet.
         "nav_language": root.locale.language_code,
@@ -28,12 +31,14 @@ def navigation(request):
 
 def _from_database(site):
     root = site.root_page
+    easy = EasyLanguagePage.objects.child_of(root).live().public().first()
     try:
         root = root.get_translation(Locale.get_active())
     except (Page.DoesNotExist, Locale.DoesNotExist):
         pass
     children = root.get_children().live().public()
     return {
+        "easy_language_page": easy,
         "site_root": root,
         # The menu's pages come from the tree of the reader's language, or the German one where it has none yet.
         "nav_language": root.locale.language_code,

@@ -84,7 +84,16 @@ def _stream_text(stream) -> tuple[str, list]:
 
 
 def page_documents(page) -> list[SearchDocument]:
-    from portal.plan.models import ChapterPage, HomePage, LegalPage, PartnerOfferIndexPage, PartnerOfferPage, PartPage, PlanPage
+    from portal.plan.models import (
+        ChapterPage,
+        EasyLanguagePage,
+        HomePage,
+        LegalPage,
+        PartnerOfferIndexPage,
+        PartnerOfferPage,
+        PartPage,
+        PlanPage,
+    )
 
     page = page.specific
     language = _language(page)
@@ -105,7 +114,7 @@ def page_documents(page) -> list[SearchDocument]:
         text = ""
         if isinstance(page, LegalPage | PartnerOfferIndexPage):
             text = plain(getattr(page, "body", "") or getattr(page, "intro", ""))
-        elif isinstance(page, HomePage | PlanPage):
+        elif isinstance(page, HomePage | PlanPage | EasyLanguagePage):
             text = " ".join(plain(c) for c in _searchable(page))
         docs.append(SearchDocument(key, "page", language, page.title, text, url))
     return docs
