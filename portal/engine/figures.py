@@ -102,6 +102,9 @@ class Figure:
     language: str = SOURCE_LANGUAGE  # the language of title, summary, headers and the chart's words
     #: the same figure in other languages (the engine fills it when it renders more than one)
     translations: dict[str, Figure] = field(default_factory=dict, repr=False)
+    #: text values of the data in ``language`` where a catalogue knows them (``{"Grundschule": "Primary school"}``);
+    #: empty in German. The data keeps the contract's values.
+    value_labels: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(
@@ -128,6 +131,7 @@ class Figure:
             svg=svg,
             columns=tr.columns(info) if tr else info.columns,
             language=tr.language if tr else SOURCE_LANGUAGE,
+            value_labels=tr.value_labels(data) if tr else {},
         )
 
     def column_labels(self) -> dict[str, str]:

@@ -335,6 +335,7 @@ def _snapshot(regeneration, plugin, figure, plugin_version, fingerprint) -> Figu
                 "summary": translated.summary,
                 "column_labels": translated.column_labels(),
                 "svg": csp_ready(translated.svg) if translated.svg else "",
+                "values": translated.value_labels,  # table cells in this language; the data keeps the contract's
             }
             for language, translated in figure.translations.items()
         },
