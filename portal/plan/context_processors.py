@@ -14,13 +14,14 @@ def navigation(request):
     structure = page_tree.for_request(request)
     root = structure.node(site.root_page)
     if root is None:  # a site root the kept tree does not know yet: read as before
-        return _from_database(site)
+        return _from_database(site, request)
     german = [c for c in structure.children(root) if c.live and structure.is_public(c)]
     root = structure.localized(root)
     children = [c for c in structure.children(root) if c.live and structure.is_public(c)]
+    easy = next((c for c in german if isinstance(c, EasyLanguagePage)), None)
     return {
         # Leichte Sprache is German only: every language links to the German page.
-        "easy_language_page": next((c for c in german if isinstance(c, EasyLanguagePage)), None),
+        "easy_language_url": easy.get_url(request) if easy is not None else "",
         "site_root": root,
         # The menu's pages come from the tree of the reader's language, or the German one where it has none yet.
         "nav_language": root.locale.language_code,
@@ -29,7 +30,7 @@ def navigation(request):
     }
 
 
-def _from_database(site):
+def _from_database(site, request=None):
     root = site.root_page
     easy = EasyLanguagePage.objects.child_of(root).live().public().first()
     try:
@@ -38,7 +39,7 @@ def _from_database(site):
         pass
     children = root.get_children().live().public()
     return {
-        "easy_language_page": easy,
+        "easy_language_url": easy.get_url(request) if easy is not None else "",
         "site_root": root,
         # The menu's pages come from the tree of the reader's language, or the German one where it has none yet.
         "nav_language": root.locale.language_code,
