@@ -16,7 +16,7 @@ from wagtail.models import Locale, Page, Revision
 from wagtail.rich_text import RichText
 from wagtail_localize.models import StringTranslation, Translation, TranslationSource
 
-from portal.plan.models import ChapterPage
+from portal.plan.models import ChapterPage, EasyLanguagePage
 from portal.plan.snippets import ActorGroup, ContentField, CycleStep, Endnote, LinkEntry, Milestone, StrategicLevel
 
 from .helpers import PACK
@@ -37,7 +37,8 @@ GERMAN_WORDS = {
 
 
 def german_pages():
-    return Page.objects.filter(locale__language_code="de", depth__gt=1).specific()
+    # Leichte Sprache is easy German for German readers: by design it has no English version (issue 11, point 5).
+    return Page.objects.filter(locale__language_code="de", depth__gt=1).not_type(EasyLanguagePage).specific()
 
 
 def interface_strings() -> list[str]:

@@ -154,7 +154,7 @@ def review_coverage_figure(reviews: pd.DataFrame, schools: pd.DataFrame, tr: Tra
     school_types = list(dict.fromkeys(data["school_type"]))
     by_year = data.pivot(index="school_type", columns="year", values="coverage_pct").reindex(school_types)
     svg = bar_chart(
-        school_types,
+        tr.labels(school_types),
         {str(year): by_year[year].tolist() for year in by_year.columns} or {"": []},
         title=tr.title(REVIEW_COVERAGE),
         desc=summary,

@@ -226,7 +226,7 @@ def device_ratio_figure(by_type: pd.DataFrame, tr: Translator | None = None) -> 
             "Über alle Schulen kommen %(ratio)s Schüler-Endgeräte auf 100 Schülerinnen und Schüler; unter ihrem Ziel "
             "liegen %(school_types)s mit zusammen %(missing)s fehlenden Geräten.",
             ratio=tr.pct(overall),
-            school_types=tr.join(below["school_type"].tolist()),
+            school_types=tr.join(tr.labels(below["school_type"].tolist())),
             missing=tr.number(below["missing_devices"].sum()),
         )
     else:
@@ -236,7 +236,7 @@ def device_ratio_figure(by_type: pd.DataFrame, tr: Translator | None = None) -> 
             ratio=tr.pct(overall),
         )
     svg = bar_chart(
-        by_type["school_type"].tolist(),
+        tr.labels(by_type["school_type"].tolist()),
         {tr("Quote"): by_type["ratio_pct"].fillna(0)},
         markers={tr("Ziel"): by_type["target_pct"]},
         title=tr.title(DEVICE_RATIO),

@@ -147,7 +147,7 @@ def pilots_by_status_figure(pilots: pd.DataFrame, schools: pd.DataFrame, tr: Tra
             statuses=tr.join(per_status),
         )
     svg = bar_chart(
-        data["school_type"].tolist(),
+        tr.labels(data["school_type"].tolist()),
         {tr(STATUS_LABELS[status]): data[status].tolist() for status in STATUSES},
         title=tr.title(PILOTS_BY_STATUS),
         desc=summary,
@@ -214,7 +214,7 @@ def training_reach_figure(pilots: pd.DataFrame, schools: pd.DataFrame, tr: Trans
                 **values,
             )
     svg = bar_chart(
-        data["school_type"].tolist(),
+        tr.labels(data["school_type"].tolist()),
         {tr("geschulte Lehrkräfte"): data["reach_pct"].tolist()},
         title=tr.title(TRAINING_REACH),
         desc=summary,

@@ -294,7 +294,7 @@ def tickets_per_devices_figure(
             "Auf 100 Geräte kamen über alle Schulen %(rate)s Tickets; am höchsten war der Wert bei der Schulform "
             "%(school_type)s (%(top_rate)s).",
             rate=tr.number(100 * count / devices, 1),
-            school_type=top["school_type"],
+            school_type=tr.labels([top["school_type"]])[0],
             top_rate=tr.number(top["tickets_per_100_devices"], 1),
         )
     svg = bar_chart(

@@ -124,6 +124,9 @@ class Figure:
     translations: dict[str, Figure] = field(default_factory=dict, repr=False)
     #: where it comes from: rule, input tables, settings, versions (:mod:`portal.engine.provenance`); the engine fills it
     provenance: dict = field(default_factory=dict, repr=False)
+    #: text values of the data in ``language`` where a catalogue knows them (``{"Grundschule": "Primary school"}``);
+    #: empty in German. The data keeps the contract's values.
+    value_labels: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(
@@ -150,6 +153,7 @@ class Figure:
             svg=svg,
             columns=tr.columns(info) if tr else info.columns,
             language=tr.language if tr else SOURCE_LANGUAGE,
+            value_labels=tr.value_labels(data) if tr else {},
         )
 
     def column_labels(self) -> dict[str, str]:

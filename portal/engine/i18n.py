@@ -195,6 +195,30 @@ class Translator:
         """Each value translated where the catalogue knows it (a plugin's fixed vocabulary), else as it is."""
         return [self(str(value)) for value in values]
 
+    def knows(self, message: str) -> bool:
+        """True when a catalogue of this language translates ``message``; German knows every message."""
+        if self.language == SOURCE_LANGUAGE:
+            return True
+        catalogue = self._catalogue
+        while catalogue is not None:  # the plugin's catalogue, then the engine's (stdlib gettext's fallback chain)
+            if message in getattr(catalogue, "_catalog", {}):
+                return True
+            catalogue = getattr(catalogue, "_fallback", None)
+        return False
+
+    def value_labels(self, data) -> dict[str, str]:
+        """The text values in ``data`` (a DataFrame) that a catalogue knows, translated: ``{"Grundschule":
+        "Primary school"}``. Tables show them in this language; the data itself (CSV, JSON) keeps the
+        contract's values. Values no catalogue knows (a school's name, a planner's label) are left out."""
+        if self.language == SOURCE_LANGUAGE:
+            return {}
+        found = {}
+        for column in data.columns:
+            for value in data[column].dropna().unique():
+                if isinstance(value, str) and value not in found and self.knows(value):
+                    found[value] = self(value)
+        return found
+
     # --- numbers -------------------------------------------------------------
 
     @property

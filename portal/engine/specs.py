@@ -14,6 +14,11 @@ from typing import Any, Literal
 
 import pandas as pd
 
+
+def N_(message: str) -> str:
+    """Mark a message for the engine's catalogue (as :func:`portal.engine.i18n.N_`; specs imports no engine module)."""
+    return message
+
 ColumnType = Literal["text", "int", "decimal", "bool", "date", "year"]
 
 
@@ -105,17 +110,18 @@ class DataSetError(Exception):
 
 # --- the core tables -------------------------------------------------------
 
+#: the contract's school types; the engine's catalogue translates them for tables in other languages
 SCHOOL_TYPES = (
-    "Grundschule",
-    "Hauptschule",
-    "Realschule",
-    "Sekundarschule",
-    "Gesamtschule",
-    "Gymnasium",
-    "Förderschule",
-    "Berufskolleg",
-    "Weiterbildungskolleg",
-    "Klinikschule",
+    N_("Grundschule"),
+    N_("Hauptschule"),
+    N_("Realschule"),
+    N_("Sekundarschule"),
+    N_("Gesamtschule"),
+    N_("Gymnasium"),
+    N_("Förderschule"),
+    N_("Berufskolleg"),
+    N_("Weiterbildungskolleg"),
+    N_("Klinikschule"),
 )
 CATEGORIES = ("infrastructure", "hardware", "software", "service")
 

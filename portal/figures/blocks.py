@@ -121,10 +121,46 @@ def _unique_ident(ident: str, parent_context) -> str:
     return ident if count == 1 else f"{ident}-{count}"
 
 
-def table_rows(snapshot, language: str = SOURCE_LANGUAGE) -> list[list[str]]:
-    """The snapshot's data as table cells formatted for ``language``, one list per row."""
+class Cell(str):
+    """A table cell's text; ``lang`` names its language where it differs from the table's (else "")."""
+
+    lang = ""
+
+    @classmethod
+    def of(cls, text: str, lang: str = "") -> Cell:
+        cell = cls(text)
+        cell.lang = lang
+        return cell
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+#: the contract's keys and codes (``ipad_pupils``, ``S001``): in no language, never marked
+_CODE = re.compile(r"[a-z0-9_]+|[A-Z0-9_-]+")
+
+
+def text_cell(value, labels: dict[str, str], language: str) -> Cell:
+    """A text value in ``language`` where the snapshot's catalogue words know it (a school type, a
+    category); otherwise as the data has it, German, and marked so on a page in another language
+    (a school's name, a planner's label: WCAG 3.1.2). Keys and codes stay unmarked."""
+    if value in labels:
+        return Cell.of(labels[value])
+    german = language != SOURCE_LANGUAGE and _LETTER.search(value) and not _CODE.fullmatch(value)
+    return Cell.of(str(value), SOURCE_LANGUAGE if german else "")
+
+
+def table_rows(snapshot, language: str = SOURCE_LANGUAGE) -> list[list[Cell]]:
+    """The snapshot's data as table cells for ``language``, one list per row: numbers in its format,
+    text values translated where the figure's translation knows them (``snapshot.value_labels``)."""
     tr = engine_translator(language)
-    return [[format_cell(column, row.get(column), tr) for column in snapshot.columns] for row in snapshot.data]
+    labels = getattr(snapshot, "value_labels", {}) if getattr(snapshot, "language", language) == language else {}
+    return [
+        [
+            text_cell(value, labels, language) if isinstance(value, str) else Cell.of(format_cell(column, value, tr))
+            for column in snapshot.columns
+            for value in (row.get(column),)
+        ]
+        for row in snapshot.data
+    ]
 
 
 def is_year_column(column: str) -> bool:

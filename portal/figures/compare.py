@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from portal.engine.i18n import SOURCE_LANGUAGE, engine_translator
 
-from .blocks import format_cell, is_year_column
+from .blocks import format_cell, is_year_column, text_cell
 from .models import FigureSnapshot
 
 
@@ -63,7 +63,12 @@ def compare(a: FigureSnapshot, b: FigureSnapshot, language: str = SOURCE_LANGUAG
     labels = dict(zip(a.columns, a.headers, strict=True))
     differences = []
     for row_a, row_b in pairs:
-        cells = [format_cell(column, row_a.get(column), tr) for column in ident]
+        words = a.value_labels if a.language == language else {}
+        cells = [
+            text_cell(value, words, language) if isinstance(value, str) else format_cell(column, value, tr)
+            for column in ident
+            for value in (row_a.get(column),)
+        ]
         for column in numbers:
             value_a, value_b = row_a.get(column), row_b.get(column)
             differences.append(

@@ -179,7 +179,7 @@ class FigureSnapshot(models.Model):
     data = models.JSONField("Daten", default=list)  # records: one dict per row
     data_csv = models.TextField("Daten (CSV)")
     svg = models.TextField("Diagramm (SVG)", blank=True)
-    # the same figure in other languages: {"en": {"title", "summary", "column_labels", "svg"}}; the fields
+    # the same figure in other languages: {"en": {"title", "summary", "column_labels", "svg", "values"}}; the fields
     # above are German (the source language), which readers see wherever a language is missing
     translations = models.JSONField("Übersetzungen", default=dict, blank=True)
     # how it was computed (portal.engine.provenance): rule, input tables with sha256 and rows, settings, versions;
@@ -205,6 +205,8 @@ class FigureSnapshot(models.Model):
 
     #: the language of title, summary, headers and chart (see :meth:`in_language`)
     language = SOURCE_LANGUAGE
+    #: text values of the data in :attr:`language` (``{"Grundschule": "Primary school"}``); none in German
+    value_labels: dict[str, str] = {}  # noqa: RUF012 – read only; in_language sets a copy's own
 
     def in_language(self, language: str | None) -> FigureSnapshot:
         """This snapshot with title, summary, column headers and chart in ``language``, for reading only.
@@ -222,6 +224,7 @@ class FigureSnapshot(models.Model):
         translated.summary = words.get("summary") or self.summary
         translated.column_labels = words.get("column_labels") or self.column_labels
         translated.svg = words.get("svg", self.svg)
+        translated.value_labels = words.get("values") or {}
         translated.language = language
         return translated
 

@@ -345,6 +345,7 @@ def _snapshot(regeneration, plugin, figure, plugin_version, fingerprint) -> Figu
                 "column_labels": translated.column_labels(),
                 "svg": csp_ready(translated.svg) if translated.svg else "",
                 "rule": translated.provenance.get("rule", ""),
+                "values": translated.value_labels,  # table cells in this language; the data keeps the contract's
             }
             for language, translated in figure.translations.items()
         },

@@ -113,8 +113,14 @@ def figure_compare(request):
 def open_data(request):
     """Every published figure of every cycle, with its columns and its data as CSV and JSON."""
     sections = []
+    language = normalize_language(get_language())
     for cycle in published_cycles():
         regeneration = cycle.published_regeneration()
         snapshots = list(regeneration.snapshots.order_by("key").defer("svg", "data_csv", "data"))
+        for snapshot in snapshots:  # titles and headers in the page's language (the svg stays deferred)
+            words = snapshot.translations.get(language) if language != SOURCE_LANGUAGE else None
+            if words:
+                snapshot.title = words.get("title") or snapshot.title
+                snapshot.column_labels = words.get("column_labels") or snapshot.column_labels
         sections.append({"cycle": cycle, "regeneration": regeneration, "snapshots": snapshots})
     return TemplateResponse(request, "figures/open_data.html", {"sections": sections})

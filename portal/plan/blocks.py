@@ -228,3 +228,76 @@ class ChapterStreamBlock(blocks.StreamBlock):
     figure = FigureBlock()
     plan_values = PlanValuesBlock()
     collection = CollectionBlock()
+
+
+# --- Leichte Sprache ---------------------------------------------------------
+
+
+def sentence_lines(text: str) -> list[str]:
+    """The non-empty lines of a text: in Leichte Sprache each sentence starts on a new line."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class EasySentencesBlock(blocks.TextBlock):
+    """Short sentences, one per line: each line becomes its own paragraph (a rule of Leichte Sprache)."""
+
+    class Meta:
+        icon = "pilcrow"
+        label = _("Sätze (ein Satz pro Zeile)")
+        template = "plan/blocks/easy_sentences.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["lines"] = sentence_lines(value)
+        return context
+
+
+class ExplainedWordBlock(blocks.StructBlock):
+    """A hard word and what it means, shown in a box beside the text ("Das Wort … bedeutet:")."""
+
+    word = blocks.CharBlock(label=_("Schweres Wort"))
+    explanation = blocks.TextBlock(label=_("Erklärung (ein Satz pro Zeile)"))
+
+    class Meta:
+        icon = "help"
+        label = _("Wort-Erklärung")
+        template = "plan/blocks/explained_word.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["lines"] = sentence_lines(value["explanation"])
+        return context
+
+
+class EasyListBlock(blocks.ListBlock):
+    """A list with one short point per item."""
+
+    def __init__(self, **kwargs):
+        super().__init__(blocks.CharBlock(label=_("Punkt")), **kwargs)
+
+    class Meta:
+        icon = "list-ul"
+        label = _("Liste")
+        template = "plan/blocks/easy_list.html"
+
+
+class EasyLinkBlock(blocks.StructBlock):
+    """A link on its own line, its text saying where it leads ("Hier finden Sie alle Workshops.")."""
+
+    text = blocks.CharBlock(label=_("Link-Text"))
+    url = blocks.CharBlock(label=_("Adresse"), help_text=_("z. B. /workshops/ oder https://www.bochum.de/…"))
+
+    class Meta:
+        icon = "link"
+        label = _("Link")
+        template = "plan/blocks/easy_link.html"
+
+
+class EasyLanguageStreamBlock(blocks.StreamBlock):
+    """What a page in Leichte Sprache is made of: headings, short sentences, lists and explained words."""
+
+    heading = blocks.CharBlock(icon="title", label=_("Überschrift"), template="plan/blocks/easy_heading.html")
+    sentences = EasySentencesBlock()
+    list = EasyListBlock()
+    word = ExplainedWordBlock()
+    link = EasyLinkBlock()

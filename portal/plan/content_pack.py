@@ -28,6 +28,7 @@ from wagtail.models import Locale, Page, Site
 
 from .models import (
     ChapterPage,
+    EasyLanguagePage,
     HomePage,
     LegalPage,
     PartnerOfferIndexPage,
@@ -183,6 +184,7 @@ class ContentPackLoader:
         self._load_summary(home)
         self._load_partner_offers(home)
         self._load_legal(home)
+        self._load_easy_language(home)
         self._load_highlights(home)
         if self.translatables:
             from .content_translation import translate
@@ -613,6 +615,33 @@ class ContentPackLoader:
                 home, LegalPage, page["slug"], values(page), "Rechtliche Seiten",
                 english=(en["slug"], values(en), "en/legal.yaml") if en else None,
             )
+
+    #: the blocks of the Leichte-Sprache page and the type each one's value has in the pack
+    EASY_BLOCKS = {"heading": str, "sentences": str, "list": list, "word": dict, "link": dict}
+
+    def _load_easy_language(self, home: HomePage):
+        """``leichte_sprache.yaml``: the portal explained in Leichte Sprache, German only (it has no English twin)."""
+        path = self.pack / "leichte_sprache.yaml"
+        data = self._read(path)
+        body = []
+        for position, item in enumerate(data.get("body") or [], start=1):
+            if not isinstance(item, dict) or len(item) != 1:
+                raise ContentPackError(f"{path}: Block {position}: jeder Block braucht genau einen Schlüssel.")
+            (kind, value), = item.items()
+            expected = self.EASY_BLOCKS.get(kind)
+            if expected is None:
+                raise ContentPackError(
+                    f"{path}: Block {position}: unbekannter Blocktyp '{kind}' (erlaubt: {', '.join(self.EASY_BLOCKS)})."
+                )
+            if not isinstance(value, expected):
+                raise ContentPackError(f"{path}: Block {position} ({kind}): hat nicht die erwartete Form.")
+            if kind == "word":
+                value = {"word": value["word"], "explanation": value["explanation"]}
+            elif kind == "link":
+                value = {"text": value["text"], "url": value["url"]}
+            body.append((kind, value))
+        values = {"title": data["title"], "intro": data.get("intro", ""), "body": body, "show_in_menus": False}
+        self._page(home, EasyLanguagePage, data["slug"], values, "Leichte Sprache")
 
     def _highlights(self, home_data: dict) -> list:
         links = []

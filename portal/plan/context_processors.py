@@ -3,7 +3,7 @@
 from wagtail.models import Locale, Page, Site
 
 from . import navigation as page_tree
-from .models import LegalPage
+from .models import EasyLanguagePage, LegalPage
 
 
 def navigation(request):
@@ -14,10 +14,16 @@ def navigation(request):
     structure = page_tree.for_request(request)
     root = structure.node(site.root_page)
     if root is None:  # a site root the kept tree does not know yet: read as before
-        return _from_database(site)
+        return _from_database(site, request)
     german_root, root = root, structure.localized(root)
     children = [c for c in _menu_children(structure, german_root, root) if c.live and structure.is_public(c)]
+    easy = next(
+        (c for c in structure.children(german_root) if isinstance(c, EasyLanguagePage) and c.live and structure.is_public(c)),
+        None,
+    )
     return {
+        # Leichte Sprache is German only: every language links to the German page.
+        "easy_language_url": easy.get_url(request) if easy is not None else "",
         "site_root": root,
         # The menu's pages come from the tree of the reader's language, or the German one where it has none yet.
         "nav_language": root.locale.language_code,
@@ -40,14 +46,16 @@ def _menu_children(structure, german_root, root) -> list:
     return merged + list(by_key.values())
 
 
-def _from_database(site):
+def _from_database(site, request=None):
     root = site.root_page
+    easy = EasyLanguagePage.objects.child_of(root).live().public().first()
     try:
         root = root.get_translation(Locale.get_active())
     except (Page.DoesNotExist, Locale.DoesNotExist):
         pass
     children = root.get_children().live().public()
     return {
+        "easy_language_url": easy.get_url(request) if easy is not None else "",
         "site_root": root,
         # The menu's pages come from the tree of the reader's language, or the German one where it has none yet.
         "nav_language": root.locale.language_code,

@@ -10,7 +10,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from . import navigation
-from .blocks import ChapterStreamBlock, LinkListBlock
+from .blocks import ChapterStreamBlock, EasyLanguageStreamBlock, LinkListBlock, sentence_lines
 from .editions import CouncilEdition, PdfFile  # noqa: F401  (the PDF files live in their own module)
 from .goals import Goal, GoalStatusChange  # noqa: F401  (goals live in their own module)
 from .snippets import (  # noqa: F401  (snippets live in their own module)
@@ -38,7 +38,7 @@ class HomePage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("highlights")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
-    subpage_types = ["plan.PlanPage", "plan.SummaryPage", "plan.PartnerOfferIndexPage", "plan.LegalPage"]
+    subpage_types = ["plan.PlanPage", "plan.SummaryPage", "plan.PartnerOfferIndexPage", "plan.LegalPage", "plan.EasyLanguagePage"]
     max_count_per_parent = 1
 
     class Meta:
@@ -334,3 +334,25 @@ class ContentPackState(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["content_type", "object_id"], name="unique_pack_state")]
         verbose_name = _("Stand aus dem Inhaltspaket")
+class EasyLanguagePage(Page):
+    """The portal explained in Leichte Sprache (BITV 2.0): German only, linked from every page's header.
+
+    Its blocks keep to the rules of the Netzwerk Leichte Sprache: one short
+    sentence per line, lists, and hard words explained in a box. The layout is
+    larger, with more space between lines, and left aligned.
+    """
+
+    intro = models.TextField(_("Einleitung (ein Satz pro Zeile)"), blank=True)
+    body = StreamField(EasyLanguageStreamBlock(), blank=True, use_json_field=True, verbose_name=_("Inhalt"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["plan.HomePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("Seite in Leichter Sprache")
+
+    def intro_lines(self) -> list[str]:
+        return sentence_lines(self.intro)

@@ -84,7 +84,16 @@ def _stream_text(stream) -> tuple[str, list]:
 
 
 def page_documents(page) -> list[SearchDocument]:
-    from portal.plan.models import ChapterPage, HomePage, LegalPage, PartnerOfferIndexPage, PartnerOfferPage, PartPage, PlanPage
+    from portal.plan.models import (
+        ChapterPage,
+        EasyLanguagePage,
+        HomePage,
+        LegalPage,
+        PartnerOfferIndexPage,
+        PartnerOfferPage,
+        PartPage,
+        PlanPage,
+    )
 
     page = page.specific
     language = _language(page)
@@ -105,7 +114,7 @@ def page_documents(page) -> list[SearchDocument]:
         text = ""
         if isinstance(page, LegalPage | PartnerOfferIndexPage):
             text = plain(getattr(page, "body", "") or getattr(page, "intro", ""))
-        elif isinstance(page, HomePage | PlanPage):
+        elif isinstance(page, HomePage | PlanPage | EasyLanguagePage):
             text = " ".join(plain(c) for c in _searchable(page))
         docs.append(SearchDocument(key, "page", language, page.title, text, url))
     return docs
@@ -157,8 +166,11 @@ def _figure_documents(page, special, url) -> list[SearchDocument]:
         snapshot = snapshots.get(key)
         if snapshot is None:
             continue  # not published in the current cycle: the page shows no figure
-        headings = [str(snapshot.column_labels.get(c, c)) for c in snapshot.columns]
-        text = " ".join(filter(None, [snapshot.summary, plain(block.value.get("caption") or ""), " ".join(headings)]))
+        words = snapshot.translations.get(_language(page)) or {}  # the figure in the page's language, where it has it
+        labels = words.get("column_labels") or snapshot.column_labels
+        headings = [str(labels.get(c, c)) for c in snapshot.columns]
+        summary = words.get("summary") or snapshot.summary
+        text = " ".join(filter(None, [summary, plain(block.value.get("caption") or ""), " ".join(headings)]))
         title = block.value.get("title") or snapshot.title
         docs.append(SearchDocument(f"figure:{key}:{page.pk}", "figure", _language(page), title, text, f"{url}#{ident}-title"))
     return docs

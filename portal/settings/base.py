@@ -363,5 +363,6 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},  # task lines come from mep.tasks, with the request id
+        "axes": {"level": "WARNING"},  # its start-up banner in every manage.py command
     },
 }

@@ -198,3 +198,17 @@ def test_english_is_rendered_in_a_process_without_django(data, tmp_path):
     manifest = json.loads((tmp_path / "out" / "figures.json").read_text(encoding="utf-8"))
     titles = {entry["key"]: entry["title"] for entry in manifest["figures"]}
     assert titles["finance.total"] == "Funding needed over the planning horizon"
+
+
+def test_english_figures_translate_the_text_values_their_catalogues_know(demo_cache):
+    for _plugin, figure in demo_cache.figures("2025")[0]:
+        english = figure.translations["en"]
+        assert figure.value_labels == {}, figure.key  # German needs none
+        if "school_type" in figure.data.columns:
+            types = set(figure.data["school_type"])
+            assert types <= set(english.value_labels), figure.key
+            assert english.value_labels["Grundschule"] == "Primary school"
+        assert english.data.equals(figure.data), figure.key  # the data keeps the contract's values
+    tr = engine_translator("en")
+    assert tr.knows("Gymnasium") and not tr.knows("Beispielschule Gymnasium 01")
+    assert engine_translator("de").knows("irgendetwas")

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from django.utils import translation
 from wagtail.models import Locale
 
-from portal.figures.blocks import format_cell
+from portal.figures.blocks import format_cell, table_rows
 from portal.figures.models import FigureSnapshot
 from portal.plan.models import ChapterPage
 
@@ -134,3 +134,39 @@ def test_compare_page_in_english(client, published, demo_cache):
     assert any(r.th.get_text() == "Total (€)" for r in rows)
     changes = [r.select("td.number")[3].get_text() for r in rows]
     assert all(re.fullmatch(r"[+−±]?\d+\.\d%|–", c) for c in changes), changes
+
+
+def table_cells(figure) -> list[list]:
+    return [row.select("td") for row in figure.select("details table tbody tr")]
+
+
+def test_table_values_follow_the_page_language_and_the_data_keeps_the_contracts(client, published):
+    """School types are translated on the English page, German on the German one; CSV and JSON stay as the contract has them."""
+    english = soup(client, english_chapter("5.1").url)
+    figure = english.select_one('figure[data-figure-key="infrastructure.device_ratio"]')
+    types = [cells[0] for cells in table_cells(figure)]
+    assert [td.get_text() for td in types][:2] == ["Primary school", "Lower secondary school"]
+    assert "Grammar school" in [td.get_text() for td in types]
+    assert not any(td.has_attr("lang") for td in types)
+    german = soup(client, ChapterPage.objects.get(locale__language_code="de", number="5.1").url)
+    figure = german.select_one('figure[data-figure-key="infrastructure.device_ratio"]')
+    assert [cells[0].get_text() for cells in table_cells(figure)][:2] == ["Grundschule", "Hauptschule"]
+    rows = list(csv.DictReader(io.StringIO(client.get("/figures/2025-2026/infrastructure.device_ratio.csv").content.decode())))
+    assert rows[0]["school_type"] == "Grundschule"
+    payload = json.loads(client.get("/figures/2025-2026/infrastructure.device_ratio.json", HTTP_ACCEPT_LANGUAGE="en").content)
+    assert payload["data"][0]["school_type"] == "Grundschule"
+
+
+def test_text_no_catalogue_knows_stays_german_and_says_so_keys_stay_unmarked(published):
+    snapshot = published.snapshots.get(key="infrastructure.equipment")
+    english = snapshot.in_language("en")
+    rows = table_rows(english, "en")
+    column = {name: [row[i] for row in rows] for i, name in enumerate(english.columns)}
+    german = {name: [row[name] for row in snapshot.data] for name in snapshot.columns}
+    assert "services" in column["category_label"] and "Dienstleistung" in german["category_label"]
+    assert not any(cell.lang for cell in column["category_label"])  # the plugin's own vocabulary, translated
+    assert [str(c) for c in column["category"]] == german["category"] and not any(c.lang for c in column["category"])
+    assert [str(c) for c in column["label"]] == german["label"]  # the planner's product group names: German …
+    assert {c.lang for c in column["label"]} == {"de"}  # … and marked so
+    assert not any(c.lang for c in column["quantity"])
+    assert not any(cell.lang for row in table_rows(snapshot, "de") for cell in row)  # nothing marked on a German page
