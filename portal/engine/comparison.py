@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pluggy
 
 from portal.engine.compute import compute_figures
@@ -22,6 +22,9 @@ from portal.engine.numbers import format_eur, format_number, format_pct, round_h
 from portal.engine.rendering import without_charts
 from portal.engine.scenario import Scenario, apply_scenario
 from portal.engine.specs import DataSet
+
+if TYPE_CHECKING:  # pandas only where a comparison is made: a portal process starts without it
+    import pandas as pd
 
 #: columns that name a row rather than measure it, whatever their type
 KEY_COLUMNS = frozenset({"year", "first_year", "last_year"})
@@ -65,6 +68,8 @@ def sides(
 
 def _rows(data: pd.DataFrame) -> tuple[list[str], list[str], pd.Series]:
     """(key columns, value columns, a row name per row) of a figure's data."""
+    import pandas as pd
+
     keys = [c for c in data.columns if c in KEY_COLUMNS or not pd.api.types.is_numeric_dtype(data[c]) or pd.api.types.is_bool_dtype(data[c])]
     values = [c for c in data.columns if c not in keys]
     if keys:
@@ -107,6 +112,8 @@ def compare(base: Side, scenarios: Sequence[Side]) -> pd.DataFrame:
     Plain Python over the cells: a comparison is a few thousand numbers, and pandas' cost per
     small frame would outweigh the work.
     """
+    import pandas as pd
+
     records = []
     for key, figure in base.figures.items():
         cells = _cells(figure)
@@ -174,6 +181,8 @@ def _peak(figure: Figure) -> int | None:
 
 def summary_sentence(base: Side, side: Side, table: pd.DataFrame) -> str:
     """The sentence a planner pastes into a council paper; its sums are ``table``'s (``finance.total``'s ``total_eur``)."""
+    import pandas as pd
+
     first, last = base.dataset.horizon
     span = f"{first}–{last}"
     clauses = assumptions(base.dataset, side.scenario) if side.scenario is not None else []

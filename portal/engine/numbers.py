@@ -11,8 +11,6 @@ from __future__ import annotations
 import math
 import sys
 
-import numpy as np
-
 
 def round_half_up(values, decimals: int = 2):
     """Commercial rounding (0,125 → 0,13), for a scalar, an array or a Series.
@@ -21,6 +19,8 @@ def round_half_up(values, decimals: int = 2):
     fractions such as 2.675 (stored as 2.67499999…) rounding the way a
     person with a calculator expects.
     """
+    import numpy as np  # here, not at import: a portal process formats numbers without loading numpy
+
     factor = 10.0**decimals
     scaled = np.abs(np.asarray(values, dtype="float64")) * factor
     rounded = np.sign(values) * np.floor(scaled + 0.5 + 1e-9 + scaled * 1e-12) / factor

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from . import scenarios
-
 
 class ScenarioForm(WagtailAdminModelForm):
     """Checks the overrides as ``mep compute --scenario`` would, against the cycle's published data set."""
 
     def clean(self):
+        from . import scenarios  # the engine (pandas) only when a scenario is used
+
         cleaned = super().clean()
         if self.errors or not cleaned.get("cycle"):
             return cleaned
@@ -25,6 +25,8 @@ class ScenarioForm(WagtailAdminModelForm):
 
     def save(self, commit=True):
         """Changed assumptions make the computed result stale: it is dropped and the scenario withdrawn until computed again."""
+        from . import scenarios  # the engine (pandas) only when a scenario is used
+
         instance = super().save(commit=False)
         assumptions = {"price_increase_pct", "price_base_year", "useful_life_years", "unit_cost_eur", "device_ratio_pct", "cycle"}
         was_published = instance.published

@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.engine.numbers import format_number
 
-from . import scenarios
 from .models import Scenario, published_snapshot
 from .svg import inline_svg
 
@@ -87,6 +86,8 @@ class WhatIfForm(forms.Form):
 
 
 def scenario_page(request, cycle: str, slug: str):
+    from . import scenarios  # the engine (pandas) only when a scenario is used
+
     scenario = published_scenario(cycle, slug)
     result = scenario.result
     base = {key: published_snapshot(scenario.cycle, key) for key in scenarios.CHARTS}
@@ -127,6 +128,8 @@ def _number(value, signed: bool = False, decimals: int = 2) -> str:
 
 def _whatif(request, scenario: Scenario) -> dict:
     """The form, bound when the reader asked, and the forecast it answers with (or why not)."""
+    from . import scenarios  # the engine (pandas) only when a scenario is used
+
     version = scenario.dataset_version
     if version is None:
         return {}
@@ -171,6 +174,8 @@ def _whatif(request, scenario: Scenario) -> dict:
 
 
 def scenario_download(request, cycle: str, slug: str, fmt: str):
+    from . import scenarios  # the engine (pandas) only when a scenario is used
+
     scenario = published_scenario(cycle, slug)
     filename = f"szenario-{scenario.slug}-{scenario.cycle.slug}.{fmt}"
     if fmt == "csv":
