@@ -28,6 +28,7 @@ from portal.plan.models import (
     PartnerOfferPage,
     PartPage,
     PlanPage,
+    SummaryPage,
 )
 
 from .helpers import PACK
@@ -166,7 +167,9 @@ def test_the_layout_is_larger_left_aligned_and_without_inline_styles(client):
     assert not doc.find(attrs={"style": True}) and not doc.find("style")
     css = (PACK.parent / "portal" / "static" / "css" / "mep.css").read_text(encoding="utf-8")
     rule = re.search(r"\.easy-language \{([^}]*)\}", css).group(1)
-    assert "font-size: 1.25rem" in rule and "line-height: 1.8" in rule and "text-align: left" in rule
+    # "start" is the left edge on this German (left-to-right) page; the stylesheet has no physical directions
+    assert "font-size: 1.25rem" in rule and "line-height: 1.8" in rule and "text-align: start" in rule
+    assert doc.html.get("lang") == "de" and doc.html.get("dir") == "ltr"
 
 
 # --- reachable from every page ----------------------------------------------------
@@ -182,6 +185,7 @@ def test_every_page_type_and_view_links_to_it_in_its_header(client):
     url = easy_page().url
     pages = [
         HomePage, PlanPage, PartPage, ChapterPage, PartnerOfferIndexPage, PartnerOfferPage, LegalPage, EasyLanguagePage,
+        SummaryPage,
     ]
     addresses = [model.objects.filter(locale__language_code="de").live().first().url for model in pages]
     addresses += ["/workshops/", "/suche/?q=Plan", "/offene-daten/", "/abbildungen/vergleich/"]

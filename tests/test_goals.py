@@ -45,7 +45,7 @@ def test_every_goal_of_the_chapters_has_its_snippet_with_the_wording_and_a_first
 def test_the_migration_keeps_a_status_set_in_the_chapter(db):
     from importlib import import_module
 
-    migration = import_module("portal.plan.migrations.0003_goals")
+    migration = import_module("portal.plan.migrations.0008_goals")
     chapter = _chapter("5.2")
     raw = list(chapter.body.raw_data)
     for block in raw:
