@@ -86,6 +86,8 @@ def _rows(data: pd.DataFrame) -> tuple[list[str], list[str], pd.Series]:
 
 def _cells(figure: Figure) -> dict[tuple[str, str], float]:
     """Every number of a figure by (row name, column), in the figure's order."""
+    import pandas as pd
+
     data = figure.data.reset_index(drop=True)
     _keys, values, names = _rows(data)
     row_names = names.tolist()

@@ -102,12 +102,31 @@ def _keys_on_page(parent_context) -> set[str]:
     return set().union(*(_keys_in(getattr(page, name, None), blocks) for name, blocks in fields)) - {""}
 
 
+#: locale id -> language code, read once per process: a locale's code does not change (a new one gets a new id)
+_LOCALE_CODES: dict[int, str] = {}
+
+
+def locale_code(locale_id: int) -> str | None:
+    code = _LOCALE_CODES.get(locale_id)
+    if code is None:
+        from wagtail.models import Locale
+
+        _LOCALE_CODES.update(Locale.objects.values_list("pk", "language_code"))
+        code = _LOCALE_CODES.get(locale_id)
+    return code
+
+
 def page_language(parent_context=None) -> str:
-    """The language of the page being rendered: its locale's (one query per page, then cached on it),
+    """The language of the page being rendered: its locale's (the locales are read once per process),
     else the request's active language; German when neither is a language the figures speak."""
     page = parent_context.get("page") if parent_context is not None else None
-    if getattr(page, "locale_id", None):
-        return normalize_language(page.locale.language_code)
+    locale_id = getattr(page, "locale_id", None)
+    if locale_id:
+        if "locale" in page._state.fields_cache:  # already read with the page
+            return normalize_language(page.locale.language_code)
+        code = locale_code(locale_id)
+        if code:
+            return normalize_language(code)
     return normalize_language(translation.get_language())
 
 

@@ -342,3 +342,11 @@ class Scenario(models.Model):
         from django.utils.html import format_html
 
         return format_html('<a href="{}">{}</a>', reverse("figures_admin:scenario", args=[self.pk]), _("Berechnen und veröffentlichen"))
+
+
+def published_scenarios(cycles=None):
+    """The published, computed scenarios (newest cycle first): light enough for a chapter page to ask."""
+    queryset = Scenario.objects.filter(published=True, status=Scenario.SUCCEEDED).select_related("cycle")
+    if cycles is not None:
+        queryset = queryset.filter(cycle__in=list(cycles))
+    return queryset.order_by("-cycle__start_year", "name")

@@ -14,7 +14,6 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
@@ -28,7 +27,7 @@ from portal.engine.scenario import Scenario as EngineScenario
 from portal.engine.scenario import ScenarioProblem, apply_scenario, parse_scenario
 from portal.spreadsheet import neutralised_csv
 
-from .models import Cycle, DataSetVersion, Scenario
+from .models import Cycle, DataSetVersion, Scenario, published_scenarios  # noqa: F401  (used here and by callers)
 from .signals import figures_changed
 from .svg import csp_ready
 
@@ -330,8 +329,3 @@ def main_groups(dataset: DataSet, limit: int = 4) -> list[tuple[str, str, int]]:
     return [(group, str(hardware.loc[group, "label"]), int(hardware.loc[group, "useful_life_years"])) for group in ordered]
 
 
-def published_scenarios(cycles: Iterable[Cycle] | None = None):
-    queryset = Scenario.objects.filter(published=True, status=Scenario.SUCCEEDED).select_related("cycle")
-    if cycles is not None:
-        queryset = queryset.filter(cycle__in=list(cycles))
-    return queryset.order_by("-cycle__start_year", "name")

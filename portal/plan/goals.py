@@ -181,7 +181,9 @@ def connect() -> None:
 
 def german_chapter(page):
     """The German chapter a (possibly translated) chapter belongs to; goals are tracked there."""
-    if page.locale.language_code == settings.LANGUAGE_CODE:
+    from portal.figures.blocks import locale_code
+
+    if locale_code(page.locale_id) == settings.LANGUAGE_CODE:  # the locales are read once per process
         return page
     from wagtail.models import Page
 

@@ -205,7 +205,7 @@ class ChapterPage(Page):
         context["cited_endnotes"] = self.cited_endnotes  # called by the template only on a cache miss
         context["page_cache_version"] = cache_version(request)
         if self.number == SCENARIO_CHAPTER:
-            from portal.figures.scenarios import published_scenarios
+            from portal.figures.models import published_scenarios
 
             # called by the template only on a cache miss; publishing a scenario renews the cache
             context["published_scenarios"] = lambda: list(published_scenarios())
