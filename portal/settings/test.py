@@ -40,3 +40,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Request and task lines only where a test asks for them (tests/test_operations.py), not for every test request.
 LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "WARNING")  # noqa: F405
+
+# The browser tests' portal and the Django process that sets up their data share their caches (files), as
+# production's processes share theirs: a change made in one (say, a published scenario) reaches the other.
+if os.environ.get("MEP_TEST_CACHE_DIR"):
+    CACHES = {  # noqa: F405
+        name: {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.path.join(os.environ["MEP_TEST_CACHE_DIR"], name),
+            **({"OPTIONS": config["OPTIONS"]} if "OPTIONS" in config else {}),
+        }
+        for name, config in CACHES.items()  # noqa: F405
+    }

@@ -72,6 +72,8 @@ def portal_env(tmp_path_factory, django_db_setup, django_db_blocker):
         "MEDIA_ROOT": str(tmp / "media"),
         # The server writes every email it sends into this folder (file-based backend).
         "MEP_TEST_EMAIL_DIR": str(tmp / "mail"),
+        # caches in files shared by the server and the setup process (portal/settings/test.py)
+        "MEP_TEST_CACHE_DIR": str(tmp / "cache"),
     }
     yield env
     _close_shell(env)
