@@ -1,5 +1,6 @@
 """Operating the portal (issue 18): /readyz, /metrics, one log line per request and task."""
 
+import io
 import json
 import logging
 import os
@@ -53,6 +54,61 @@ def test_readyz_says_degraded_when_a_task_waits_too_long_and_counts_failures(cli
     assert tasks["status"] == "stuck"
     assert tasks["waiting"] == 1 and tasks["failed_last_day"] == 1
     assert tasks["oldest_waiting_seconds"] >= 30 * 60
+
+
+def _task_result(status, finished_days_ago=None):
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    finished = None if finished_days_ago is None else now - timedelta(days=finished_days_ago)
+    return DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}}, task_path="portal.workshops.tasks.workshop_housekeeping",
+        backend_name="default", run_after=now, status=status, finished_at=finished,
+    )
+
+
+@override_settings(TASKS=DB_TASKS, MEP_TASK_RESULTS_KEEP_DAYS=14)
+def test_the_clock_publishes_scheduled_pages_runs_housekeeping_and_prunes_old_task_results():
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from portal.workshops.models import HousekeepingRun
+
+    chapter = ChapterPage.objects.get(locale__language_code="de", number="5.3")
+    chapter.title = "Finanzen, neu gefasst"
+    chapter.save_revision(approved_go_live_at=timezone.now() - timedelta(minutes=1))
+    old_ok, old_failed = _task_result("SUCCESSFUL", 20), _task_result("FAILED", 15)
+    recent, waiting = _task_result("SUCCESSFUL", 2), _task_result("READY")
+    runs = HousekeepingRun.objects.count()
+
+    call_command("run_periodic", "--once", stdout=io.StringIO())
+
+    assert ChapterPage.objects.get(pk=chapter.pk).title == "Finanzen, neu gefasst"
+    assert HousekeepingRun.objects.count() == runs + 1
+    kept = set(DBTaskResult.objects.values_list("pk", flat=True))
+    assert recent.pk in kept and waiting.pk in kept
+    assert old_ok.pk not in kept and old_failed.pk not in kept
+
+
+def test_the_clock_leaves_task_results_alone_without_a_task_queue():
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    old = _task_result("SUCCESSFUL", 400)
+    call_command("run_periodic", "--once", stdout=io.StringIO())
+    call_command("prune_task_results")
+    assert DBTaskResult.objects.filter(pk=old.pk).exists()
+
+
+@override_settings(TASKS=DB_TASKS, MEP_TASK_RESULTS_KEEP_DAYS=30)
+def test_the_daily_units_prune_command_keeps_what_is_younger_than_the_setting():
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    younger, older = _task_result("SUCCESSFUL", 29), _task_result("FAILED", 31)
+    call_command("prune_task_results")
+    assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [younger.pk]
+    assert "manage.py prune_task_results" in (ROOT / "deploy" / "mep-daily.service").read_text(encoding="utf-8")
 
 
 @override_settings(ELASTICSEARCH_URL="http://127.0.0.1:9", ELASTICSEARCH_TIMEOUT=1)
@@ -195,7 +251,8 @@ def test_log_format_json_is_the_documented_setting():
 
 
 def test_the_documented_operations_settings_take_effect_in_a_started_portal(tmp_path, tmp_path_factory, django_db_blocker):
-    """MEP_METRICS_ALLOWED_IPS, MEP_METRICS_TOKEN, MEP_READY_MAX_TASK_AGE, MEP_TASK_QUEUE and LOG_LEVEL from the environment."""
+    """MEP_METRICS_ALLOWED_IPS, MEP_METRICS_TOKEN, MEP_READY_MAX_TASK_AGE, MEP_TASK_RESULTS_KEEP_DAYS, MEP_TASK_QUEUE and LOG_LEVEL
+    from the environment."""
     from django.db import connection
 
     from tests.databases import copy_template, shared_folder
@@ -219,6 +276,7 @@ def test_the_documented_operations_settings_take_effect_in_a_started_portal(tmp_
             "MEP_METRICS_ALLOWED_IPS": "10.0.0.0/8",
             "MEP_METRICS_TOKEN": "documented-token-123",
             "MEP_READY_MAX_TASK_AGE": "5",
+            "MEP_TASK_RESULTS_KEEP_DAYS": "3",
             "MEP_TASK_QUEUE": "database",
             "LOG_LEVEL": "INFO",
         }
@@ -230,10 +288,20 @@ def test_the_documented_operations_settings_take_effect_in_a_started_portal(tmp_
         "c = Client()\n"
         "workshop_housekeeping.enqueue(0)  # waits in the database: no worker runs\n"
         "time.sleep(6)\n"
-        "print(json.dumps([c.get('/metrics', REMOTE_ADDR='10.1.2.3').status_code,\n"
+        "answers = [c.get('/metrics', REMOTE_ADDR='10.1.2.3').status_code,\n"
         "  c.get('/metrics', REMOTE_ADDR='127.0.0.1').status_code,\n"
         "  c.get('/metrics', REMOTE_ADDR='198.51.100.1', HTTP_AUTHORIZATION='Bearer documented-token-123').status_code,\n"
-        "  c.get('/readyz').json()['checks']['tasks']]))\n"
+        "  c.get('/readyz').json()['checks']['tasks']]\n"
+        "from datetime import timedelta\n"
+        "from django.core.management import call_command\n"
+        "from django.utils import timezone\n"
+        "from django_tasks_db.models import DBTaskResult\n"
+        "for days in (4, 2):\n"
+        "    DBTaskResult.objects.create(args_kwargs={'args': [], 'kwargs': {}}, task_path='x.y', backend_name='default',\n"
+        "        run_after=timezone.now(), status='SUCCESSFUL', finished_at=timezone.now() - timedelta(days=days))\n"
+        "call_command('run_periodic', '--once')\n"
+        "answers.append(sorted((timezone.now() - r.finished_at).days for r in DBTaskResult.objects.exclude(finished_at=None)))\n"
+        "print(json.dumps(answers))\n"
     )
     try:
         result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
@@ -242,7 +310,8 @@ def test_the_documented_operations_settings_take_effect_in_a_started_portal(tmp_
             with django_db_blocker.unblock(), connection.creation._nodb_cursor() as cursor:
                 cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)} WITH (FORCE)")
     assert result.returncode == 0, result.stderr[-2000:]
-    network, loopback, token, tasks = json.loads(result.stdout.strip().splitlines()[-1])
+    network, loopback, token, tasks, finished_days = json.loads(result.stdout.strip().splitlines()[-1])
     assert (network, loopback, token) == (200, 403, 200)
     assert tasks["status"] == "stuck" and tasks["waiting"] == 1
+    assert finished_days == [2]  # MEP_TASK_RESULTS_KEEP_DAYS=3: the four-day-old result is gone
     assert "GET /metrics 403" in result.stderr  # LOG_LEVEL=INFO: the request lines are written

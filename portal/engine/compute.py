@@ -13,7 +13,8 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -168,11 +169,7 @@ def write_figures(
     is the old ``out`` moved aside and the new one renamed into place.
     """
     out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.exists() and not out.is_dir():
-        raise NotADirectoryError(f"{out} ist kein Ordner")
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.neu-", dir=out.parent))
-    try:
+    with _staged(out) as staging:
         entries = []
         for plugin, figure in results:
             files = [f"{figure.key}.csv"]
@@ -206,11 +203,23 @@ def write_figures(
         (staging / "figures.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
+    return out
+
+
+@contextmanager
+def _staged(out: Path) -> Iterator[Path]:
+    """A temporary folder beside ``out`` to write into; swapped in for ``out`` when the block ends
+    without an error, removed (and ``out`` left as it was) when it raises."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(f"{out} ist kein Ordner")
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.neu-", dir=out.parent))
+    try:
+        yield staging
         _swap_in(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return out
 
 
 def _swap_in(staging: Path, out: Path) -> None:
@@ -233,11 +242,7 @@ def write_comparison(out: str | Path, table, sentences: Sequence[str], scenarios
     """Write ``compare.csv`` (:func:`portal.engine.comparison.compare`'s table), ``summary.txt`` (one
     sentence per scenario) and ``compare.json`` (the scenarios and their sentences) into ``out``, atomically."""
     out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.exists() and not out.is_dir():
-        raise NotADirectoryError(f"{out} ist kein Ordner")
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.neu-", dir=out.parent))
-    try:
+    with _staged(out) as staging:
         table.to_csv(staging / "compare.csv", index=False, lineterminator="\n")
         (staging / "summary.txt").write_text("".join(f"{s}\n" for s in sentences), encoding="utf-8")
         manifest = {
@@ -248,8 +253,4 @@ def write_comparison(out: str | Path, table, sentences: Sequence[str], scenarios
             "files": ["compare.csv", "summary.txt"],
         }
         (staging / "compare.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        _swap_in(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return out

@@ -93,6 +93,7 @@ def page_documents(page) -> list[SearchDocument]:
         PartnerOfferPage,
         PartPage,
         PlanPage,
+        SummaryPage,
     )
 
     page = page.specific
@@ -114,7 +115,7 @@ def page_documents(page) -> list[SearchDocument]:
         text = ""
         if isinstance(page, LegalPage | PartnerOfferIndexPage):
             text = plain(getattr(page, "body", "") or getattr(page, "intro", ""))
-        elif isinstance(page, HomePage | PlanPage | EasyLanguagePage):
+        elif isinstance(page, HomePage | PlanPage | EasyLanguagePage | SummaryPage):
             text = " ".join(plain(c) for c in _searchable(page))
         docs.append(SearchDocument(key, "page", language, page.title, text, url))
     return docs

@@ -340,6 +340,8 @@ MEP_METRICS_ALLOWED_IPS = [a.strip() for a in os.environ.get("MEP_METRICS_ALLOWE
 MEP_METRICS_TOKEN = os.environ.get("MEP_METRICS_TOKEN", "")
 # /readyz reports the task queue as "stuck" (status "degraded") when a task has waited longer than this (seconds).
 MEP_READY_MAX_TASK_AGE = int(os.environ.get("MEP_READY_MAX_TASK_AGE", "600"))
+# Finished task results (database queue) are deleted by the daily housekeeping once they are this many days old.
+MEP_TASK_RESULTS_KEEP_DAYS = int(os.environ.get("MEP_TASK_RESULTS_KEEP_DAYS", "14"))
 # LOG_FORMAT=json: one JSON object per line; otherwise readable text. LOG_LEVEL: INFO by default.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").lower()
 LOGGING = {

@@ -221,6 +221,22 @@ def test_compare_puts_base_and_scenarios_side_by_side(data, cli_plugins, tmp_pat
     assert capsys.readouterr().out.splitlines() == sentences
 
 
+def test_failure_while_writing_a_comparison_keeps_the_previous_one(data, cli_plugins, tmp_path, monkeypatch):
+    longer = write(tmp_path, "longer.toml", scenario_text("[useful_life_years]\nipad = 3\n"))
+    out = tmp_path / "cmp"
+    assert main(["compare", str(data), "--scenario", str(longer), "--out", str(out)]) == EXIT_OK
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    siblings = sorted(p.name for p in tmp_path.iterdir())
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "Kein Platz mehr auf dem Gerät")
+
+    monkeypatch.setattr("pathlib.Path.write_text", full_disk)
+    assert main(["compare", str(data), "--scenario", str(longer), "--out", str(out)]) != EXIT_OK
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == siblings
+
+
 def test_summary_sentence_numbers_match_the_table(data, cli_plugins, tmp_path):
     longer = write(tmp_path, "longer.toml", scenario_text("[useful_life_years]\nipad = 3\n"))
     out = tmp_path / "cmp"

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
-from portal.plan.models import ChapterPage, PartnerOfferPage
+from portal.plan.models import ChapterPage, EasyLanguagePage, PartnerOfferPage, SummaryPage
 from portal.plan.snippets import Milestone
 from portal.search.backends import embedded_backend
 from portal.search.backends.embedded import analyse, highlight, term
@@ -52,6 +52,16 @@ def offer_url(slug):
 )
 def test_a_reader_finds_the_right_place_in_the_first_three(client, query, place):
     assert place() in result_urls(results(client, query))[:3]
+
+
+@pytest.mark.parametrize(
+    "model, query",
+    [(SummaryPage, "Eckpunkte"), (EasyLanguagePage, "Leichte Sprache")],
+    ids=["der-plan-in-kuerze", "leichte-sprache"],
+)
+def test_the_short_versions_of_the_plan_are_found_by_their_text(client, model, query):
+    page = model.objects.get(locale__language_code="de")
+    assert page.url in result_urls(results(client, query))[:3]
 
 
 def test_robotik_also_finds_the_robotics_workshop(client):

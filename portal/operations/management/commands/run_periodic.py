@@ -7,6 +7,7 @@ the same work for a process manager without timers. It stops cleanly on SIGTERM 
 import signal
 import time
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
                     call_command("run_housekeeping", stdout=self.stdout)
                 except Exception as exc:  # logged; the clock keeps running
                     self.stderr.write(f"Datenpflege fehlgeschlagen: {exc}")
+                prune_task_results()
                 last_daily = time.monotonic()
             if once:
                 break
@@ -37,3 +39,11 @@ class Command(BaseCommand):
             while not stopping and time.monotonic() < deadline:
                 time.sleep(0.5)
         self.stdout.write("Zeitsteuerung beendet.")
+
+
+def prune_task_results() -> None:
+    """Delete finished results of the database task queue older than MEP_TASK_RESULTS_KEEP_DAYS (django-tasks-db's
+    own command); tasks still waiting or running are kept. Nothing to do when tasks run at once (no queue)."""
+    if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
+        return
+    call_command("prune_db_task_results", queue_name="*", min_age_days=settings.MEP_TASK_RESULTS_KEEP_DAYS, verbosity=0)
