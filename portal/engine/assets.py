@@ -74,6 +74,7 @@ class AssetMapping:
     explicit_columns: frozenset[str] = frozenset()  # keys [columns] named itself, not --format
     unfilled: set[str] = field(default_factory=set)  # "schools:value"/"product_groups:value" left "": reported once, in the mapping
     file: str = "mapping.toml"
+    text: str = ""  # the TOML as read, to locate its keys
 
 
 def read_mapping(
@@ -104,6 +105,7 @@ def read_mapping(
         detail = re.sub(r"\s*\(at line.*\)", "", str(exc))
         return mapping, [MappingProblem(name, int(match.group(1)) if match else 1, None, f"kein gültiges TOML ({detail})")]
     where = PlanText(text)
+    mapping.text = text
 
     def problem(section: str, key: str | None, message: str) -> None:
         located = f"{section}.{_toml_key(key)}" if key is not None else section
@@ -217,6 +219,35 @@ class AssetImport:
         writer.writerow(INVENTORY_HEADER)
         writer.writerows((school, group, quantity, year, "", "") for school, group, quantity, year in self.rows())
         return out.getvalue()
+
+    def unknown_targets(
+        self,
+        school_ids: Iterable[str] | None,
+        product_groups: Iterable[str] | None,
+        *,
+        schools_file: str = "schools.csv",
+        catalog_file: str = "catalog.csv",
+    ) -> list[Problem]:
+        """Mapping entries that counted assets for a school_id or product_group the data set does not have, located in the mapping.
+
+        None for either side: not known, not checked (the data set's own validation says why).
+        """
+        used_schools = {school for school, _group, _year in self.counts} if school_ids is not None else set()
+        used_groups = {group for _school, group, _year in self.counts} if product_groups is not None else set()
+        known_schools, known_groups = set(school_ids or ()), set(product_groups or ())
+        where = PlanText(self.mapping.text)
+        problems: list[Problem] = []
+        for section, targets, used, known, what, file in (
+            ("schools", self.mapping.schools, used_schools, known_schools, "school_id", schools_file),
+            ("product_groups", self.mapping.product_groups, used_groups, known_groups, "product_group", catalog_file),
+        ):
+            for value, target in targets.items():
+                if target in used and target not in known:
+                    line = where.line(section, value) or where.line(section, None) or 1
+                    problems.append(
+                        MappingProblem(self.mapping.file, line, f"{section}.{_toml_key(value)}", f"{what} {target} steht nicht in {file}")
+                    )
+        return sorted(problems, key=lambda p: p.line or 0)
 
     def checked(self) -> AssetImport:
         """This import, or :class:`~portal.engine.specs.DataSetError` with every problem."""

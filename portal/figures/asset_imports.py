@@ -67,6 +67,9 @@ def prepare(request, cycle: Cycle, dataset, export, mapping, format: str | None)
         refused = services._unzip(_seekable(dataset), root, limits)
         if refused:
             return Prepared(problems=[f"{Path(dataset.name).name}: {problem}" for problem in refused])
+        unknown = result.unknown_targets(*_keys(root))
+        if unknown:  # caught here, the problem points at the mapping, not at a line of the generated inventory.csv
+            return Prepared(problems=[str(p) for p in unknown], template=template)
         replaced = (root / INVENTORY).exists()
         (root / INVENTORY).write_text(result.inventory_csv(), encoding="utf-8")
         names = _school_names(root / "schools.csv")
@@ -154,6 +157,22 @@ def _text(upload) -> tuple[str | None, list[str]]:
         return _read(upload).decode("utf-8-sig"), []
     except UnicodeDecodeError:
         return None, [f"{Path(upload.name).name}: Datei ist nicht UTF-8-kodiert"]
+
+
+def _keys(root: Path) -> tuple[set[str] | None, set[str] | None]:
+    """The school_ids of schools.csv and the product groups of catalog.csv; None where a file or column is missing or unreadable."""
+    return _column(root / "schools.csv", "school_id"), _column(root / "catalog.csv", "product_group")
+
+
+def _column(path: Path, name: str) -> set[str] | None:
+    try:
+        reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")))
+        rows = list(reader)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    if name not in (reader.fieldnames or ()):
+        return None
+    return {(row.get(name) or "").strip() for row in rows}
 
 
 def _school_names(path: Path) -> dict[str, str]:

@@ -455,3 +455,14 @@ def test_cli_missing_export_is_a_problem(tmp_path, files, capsys):
     code = main(["import-assets", str(tmp_path / "fehlt.csv"), "--mapping", str(mapping_file), "--format", "snipeit", "--out", str(tmp_path / "i.csv")])
     assert code == EXIT_PROBLEMS
     assert capsys.readouterr().out.splitlines() == ["fehlt.csv: Datei nicht gefunden"]
+
+
+def test_targets_the_data_set_lacks_are_located_in_the_mapping():
+    result = imported(HEADER + "1,GS Am Volkspark,iPad 10th gen,2022,Deployed\n2,Gymnasium Mitte,ThinkPad L14,2022,Deployed\n")
+    assert [str(p) for p in result.unknown_targets({"S001"}, {"ipad_pupils", "notebooks"})] == [
+        'mapping.toml:3: key schools."Gymnasium Mitte": school_id S002 steht nicht in schools.csv'
+    ]
+    assert [str(p) for p in result.unknown_targets(None, {"ipad_pupils"})] == [
+        'mapping.toml:7: key product_groups."ThinkPad L14": product_group notebooks steht nicht in catalog.csv'
+    ]
+    assert result.unknown_targets({"S001", "S002"}, None) == []

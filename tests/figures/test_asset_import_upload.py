@@ -150,3 +150,12 @@ def test_an_upload_without_export_works_as_before(client, planner, demo_folder, 
     response = upload(client, zip_folder(demo_folder, tmp_path / "d.zip"), None, None, format="")
     assert response.status_code == 302
     assert DataSetVersion.objects.get().status == DataSetVersion.VALIDATED
+
+
+def test_a_school_id_the_data_set_lacks_is_refused_at_the_mapping(client, planner, demo_zip):
+    client.force_login(planner)
+    export, mapping = demo_export()
+    response = upload(client, demo_zip, export, mapping.replace(b'= "S070"', b'= "S999"'))
+    html = response.content.decode()
+    assert "snipeit-mapping.toml:11: key schools.&quot;Beispielschule Gymnasium 01&quot;: school_id S999 steht nicht in schools.csv" in html
+    assert "Bericht des Imports" not in html and not DataSetVersion.objects.exists()
