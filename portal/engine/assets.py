@@ -289,21 +289,26 @@ def import_assets(
     if not text.strip():
         problems.append(Problem(file, 1, None, "Datei ist leer, die Kopfzeile fehlt"))
         return result
-    result.delimiter = delimiter = _delimiter(text, mapping)
+    # Excel's "sep=;" line names the delimiter; the header follows it
+    declared = re.match(r"sep=([,;])\r?(?:\n|$)", text)
+    result.delimiter = delimiter = declared.group(1) if declared else _delimiter(text, mapping)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        header = [name.strip() for name in next(reader)]
+        if declared:
+            next(reader)
+        header = [name.strip() for name in next(reader, [])]
     except csv.Error as exc:
         problems.append(Problem(file, 1, None, f"Kopfzeile nicht lesbar ({exc})"))
         return result
+    header_line = reader.line_num  # csv counts physical lines: a row's line stays right after a line break in a cell
     if len(header) > limits.columns:
-        problems.append(Problem(file, 1, None, f"{count(len(header))} Spalten, höchstens {count(limits.columns)} sind erlaubt"))
+        problems.append(Problem(file, header_line, None, f"{count(len(header))} Spalten, höchstens {count(limits.columns)} sind erlaubt"))
         return result
-    positions = _positions(header, mapping, file, problems)
+    positions = _positions(header, header_line, mapping, file, problems)
     if positions is None:
         return result
     result.readable = True
-    _count(reader, header, positions, result, limits)
+    _count(reader, header, header_line, positions, result, limits)
     return result
 
 
@@ -319,7 +324,9 @@ def _delimiter(text: str, mapping: AssetMapping) -> str:
     return max(DELIMITERS, key=score)
 
 
-def _positions(header: list[str], mapping: AssetMapping, file: str, problems: list[Problem]) -> dict[str, int] | None:
+def _positions(
+    header: list[str], header_line: int, mapping: AssetMapping, file: str, problems: list[Problem]
+) -> dict[str, int] | None:
     """Each mapped column key's position in the header; None after reporting a missing or doubled column."""
     positions: dict[str, int] = {}
     missing = False
@@ -330,13 +337,13 @@ def _positions(header: list[str], mapping: AssetMapping, file: str, problems: li
             continue
         found = [i for i, heading in enumerate(header) if heading == name]
         if len(found) > 1:
-            problems.append(Problem(file, 1, name, "Spalte kommt mehrfach vor"))
+            problems.append(Problem(file, header_line, name, "Spalte kommt mehrfach vor"))
             missing = True
         elif found:
             positions[key] = found[0]
         elif key != "status" or status_needed:
             why = " (für [skip] statuses)" if key == "status" and "status" not in mapping.explicit_columns else ""
-            problems.append(Problem(file, 1, name, f"Spalte fehlt{why}; die Kopfzeile hat: {_listed(header)}"))
+            problems.append(Problem(file, header_line, name, f"Spalte fehlt{why}; die Kopfzeile hat: {_listed(header)}"))
             missing = True
     return None if missing else positions
 
@@ -347,7 +354,9 @@ def _listed(names: Iterable[str], limit: int = 12) -> str:
     return shown + (f" … und {len(names) - limit} weitere" if len(names) > limit else "")
 
 
-def _count(reader: Iterator[list[str]], header: list[str], positions: dict[str, int], result: AssetImport, limits: Limits) -> None:
+def _count(
+    reader: Iterator[list[str]], header: list[str], header_line: int, positions: dict[str, int], result: AssetImport, limits: Limits
+) -> None:
     """One pass over the rows: count each asset, collect each problem's lines by its kind and value."""
     mapping, file = result.mapping, result.file
     width = len(header)
@@ -363,7 +372,7 @@ def _count(reader: Iterator[list[str]], header: list[str], positions: dict[str, 
     unmapped_schools: dict[str, list[int]] = defaultdict(list)
     unmapped_groups: dict[str, list[int]] = defaultdict(list)
     needed = max(positions.values()) + 1
-    line = 2
+    line = header_line + 1
     try:
         for row in reader:
             here, line = line, reader.line_num + 1

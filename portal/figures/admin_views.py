@@ -3,7 +3,9 @@
 Only users with ``figures.manage_planning_data`` (the "Planung" group) reach
 it. The rules live in :mod:`portal.figures.services`; these views only ask
 for input and report outcomes. An upload is stored and checked in the
-background worker, never read in the request.
+background worker, never read in the request; the one exception is an
+asset-management export (:mod:`portal.figures.asset_imports`), whose report
+the planner sees before the data set is accepted.
 """
 
 from __future__ import annotations

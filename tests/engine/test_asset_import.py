@@ -466,3 +466,13 @@ def test_targets_the_data_set_lacks_are_located_in_the_mapping():
         'mapping.toml:7: key product_groups."ThinkPad L14": product_group notebooks steht nicht in catalog.csv'
     ]
     assert result.unknown_targets({"S001", "S002"}, None) == []
+
+
+def test_excels_sep_line_names_the_delimiter_and_lines_still_count_from_the_top():
+    export = "sep=;\r\nLocation;Model;Purchase Date;Status\r\nGS Am Volkspark;iPad 10th gen;2022,5;Deployed\r\nGS Am Volkspark;iPad 10th gen;2022;Deployed\r\n"
+    result = imported(export)
+    assert result.delimiter == ";"
+    assert [str(p) for p in result.problems] == [
+        "export.csv:3: column Purchase Date: Datum „2022,5“ nicht lesbar (erwartet: JJJJ-MM-TT, auch mit Uhrzeit, TT.MM.JJJJ oder eine Jahreszahl)"
+    ]
+    assert problems_of("sep=,\nLocation,Modell\n")[0].startswith("export.csv:2: column Model: Spalte fehlt")
