@@ -75,6 +75,7 @@ class AssetMapping:
     unfilled: set[str] = field(default_factory=set)  # "schools:value"/"product_groups:value" left "": reported once, in the mapping
     file: str = "mapping.toml"
     text: str = ""  # the TOML as read, to locate its keys
+    columns_ok: bool = True  # False: a column is missing or unusable, so no export can be read with this mapping
 
 
 def read_mapping(
@@ -121,6 +122,7 @@ def read_mapping(
             problem("columns", key, f"unbekannter Schlüssel (erlaubt: {', '.join(COLUMN_KEYS)})")
         elif not isinstance(value, str) or not value.strip():
             problem("columns", key, "muss der Name einer Spalte des Exports sein (ein nicht leerer Text)")
+            mapping.columns_ok = False
         else:
             mapping.columns[key] = value.strip()
     mapping.explicit_columns = frozenset(key for key in columns if key in COLUMN_KEYS)
@@ -162,6 +164,7 @@ def _check_columns(mapping: AssetMapping, where: PlanText, problems: list[Proble
     hint = "" if format else " (oder --format snipeit bzw. glpi angeben)"
     for key in REQUIRED_COLUMN_KEYS:
         if key not in mapping.columns:
+            mapping.columns_ok = False
             line = where.line("columns", None) or 1
             problems.append(MappingProblem(mapping.file, line, f"columns.{key}", f"Angabe fehlt: welche Spalte des Exports?{hint}"))
 

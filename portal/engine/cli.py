@@ -307,7 +307,7 @@ def _compare(args, out: Console, err: Console) -> int:
 
 
 def _import_assets(args, out: Console, err: Console) -> int:
-    from portal.engine.assets import MappingProblem, import_assets, read_mapping
+    from portal.engine.assets import import_assets, read_mapping
     from portal.engine.limits import DEFAULT_LIMITS, file_problem
     from portal.engine.specs import Problem
 
@@ -329,7 +329,7 @@ def _import_assets(args, out: Console, err: Console) -> int:
         problems.append(Problem(export.name, None, None, "Datei nicht gefunden"))
     elif (too_big := file_problem(export, DEFAULT_LIMITS)) is not None:
         problems.append(Problem(export.name, None, None, too_big))
-    elif not any(isinstance(p, MappingProblem) and p.column and p.column.startswith("columns.") for p in problems):
+    elif mapping.columns_ok:
         result = import_assets(export.read_bytes(), mapping, file=export.name)
         problems.extend(result.problems)
     if template is not None and result is not None and result.readable:

@@ -56,7 +56,7 @@ def prepare(request, cycle: Cycle, dataset, export, mapping, format: str | None)
     parsed, mapping_problems = read_mapping(None, text=mapping_text or "", file=Path(mapping.name).name, format=format or None)
     problems += [str(p) for p in mapping_problems]
     result = None
-    if not any(p.column and p.column.startswith("columns.") for p in mapping_problems) and mapping_text is not None:
+    if parsed.columns_ok and mapping_text is not None:
         result = import_assets(_read(export), parsed, file=Path(export.name).name, limits=limits)
         problems += [str(p) for p in result.problems]
     template = result.template() if result is not None and result.readable else ""

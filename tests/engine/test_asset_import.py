@@ -476,3 +476,21 @@ def test_excels_sep_line_names_the_delimiter_and_lines_still_count_from_the_top(
         "export.csv:3: column Purchase Date: Datum „2022,5“ nicht lesbar (erwartet: JJJJ-MM-TT, auch mit Uhrzeit, TT.MM.JJJJ oder eine Jahreszahl)"
     ]
     assert problems_of("sep=,\nLocation,Modell\n")[0].startswith("export.csv:2: column Model: Spalte fehlt")
+
+
+def test_cli_lists_mapping_and_export_problems_together_unless_the_columns_are_unknown(files, capsys):
+    export, mapping_file = files
+    out = str(export.parent / "inventory.csv")
+    mapping_file.write_text(MAPPING + "\n[columns]\ncolour = \"Farbe\"\n", encoding="utf-8")
+    assert main(["import-assets", str(export), "--mapping", str(mapping_file), "--format", "snipeit", "--out", out]) == EXIT_PROBLEMS
+    assert capsys.readouterr().out.splitlines() == [
+        "mapping.toml:13: key columns.colour: unbekannter Schlüssel (erlaubt: school, product_group, acquired, status)",
+        "export.csv:3: column Location: Standort „Grundschule Nord“ steht nicht in [schools] der Zuordnung mapping.toml",
+    ]
+    assert main(["import-assets", str(export), "--mapping", str(mapping_file), "--out", out]) == EXIT_PROBLEMS
+    assert [line.split(": key ")[1][:22] for line in capsys.readouterr().out.splitlines()] == [
+        "columns.school: Angabe",  # at [columns], the line above
+        "columns.product_group:",
+        "columns.acquired: Anga",
+        "columns.colour: unbeka",
+    ]
