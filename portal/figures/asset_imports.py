@@ -16,6 +16,7 @@ over at most ``MEP_UPLOAD_MAX_MB`` (100,000 assets take about a second).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import secrets
 import tempfile
@@ -25,6 +26,7 @@ from typing import Any
 
 from django import forms
 from django.core.files import File
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -35,6 +37,7 @@ from .storage import private_storage
 SESSION_KEY = "figures_asset_imports"
 PENDING_FOLDER = "pending-asset-imports"
 INVENTORY = "inventory.csv"
+STALE_AFTER = dt.timedelta(days=1)  # a pending import not accepted by then is dropped with the next one
 
 
 @dataclass
@@ -93,6 +96,7 @@ def prepare(request, cycle: Cycle, dataset, export, mapping, format: str | None)
         for school, counts in report["by_school"].items()
     ]
     _forget_all(request)  # one pending import per session: a new upload replaces the last one
+    drop_stale()
     request.session[SESSION_KEY] = {
         token: {
             "cycle": cycle.pk,
@@ -129,6 +133,20 @@ def discard(request, token: str) -> bool:
     del imports[token]
     request.session[SESSION_KEY] = imports
     return True
+
+
+def drop_stale(max_age: dt.timedelta = STALE_AFTER) -> None:
+    """Delete pending imports nobody accepted or discarded (the session ended): older than ``max_age``."""
+    storage = private_storage()
+    try:
+        _folders, files = storage.listdir(PENDING_FOLDER)
+    except FileNotFoundError:
+        return
+    now = timezone.now()
+    for name in files:
+        path = f"{PENDING_FOLDER}/{name}"
+        if now - storage.get_modified_time(path) > max_age:
+            storage.delete(path)
 
 
 def _forget_all(request) -> None:

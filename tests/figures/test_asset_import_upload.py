@@ -159,3 +159,19 @@ def test_a_school_id_the_data_set_lacks_is_refused_at_the_mapping(client, planne
     html = response.content.decode()
     assert "snipeit-mapping.toml:11: key schools.&quot;Beispielschule Gymnasium 01&quot;: school_id S999 steht nicht in schools.csv" in html
     assert "Bericht des Imports" not in html and not DataSetVersion.objects.exists()
+
+
+def test_a_pending_import_left_for_a_day_is_dropped_with_the_next_one(client, planner, demo_zip, settings):
+    import os
+    import time
+
+    client.force_login(planner)
+    upload(client, demo_zip, *demo_export())
+    [left] = pending_files(settings)
+    day_ago = time.time() - 25 * 3600
+    os.utime(left, (day_ago, day_ago))
+    client.logout()  # the session that knew it is gone
+    client.force_login(planner)
+    upload(client, demo_zip, *demo_export())
+    files = pending_files(settings)
+    assert len(files) == 1 and left not in files
