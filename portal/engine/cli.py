@@ -1,4 +1,4 @@
-"""The headless interface: ``mep validate``, ``mep compute`` and ``mep plugins``.
+"""The headless interface: ``mep validate``, ``mep compute``, ``mep compare``, ``mep import-assets`` and ``mep plugins``.
 
 Exit codes: 0 done; 1 a plugin failed (or the engine itself), nothing written;
 2 the data set has problems, every one listed on stdout; 64 the command was
@@ -104,6 +104,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     compare.add_argument("--out", metavar="OUT", required=True, help="Zielordner (wird als Ganzes ersetzt)")
 
+    assets = commands.add_parser(
+        "import-assets",
+        help="Export einer Inventarverwaltung (Snipe-IT, GLPI, jede CSV je Gerät) als inventory.csv übernehmen",
+    )
+    assets.add_argument("export", metavar="EXPORT.csv", help="eine Zeile je Gerät; Trennzeichen , oder ;")
+    assets.add_argument(
+        "--mapping", metavar="MAPPING.toml", help="Zuordnung: Spalten, Standorte → school_id, Modelle → product_group"
+    )
+    assets.add_argument("--out", metavar="inventory.csv", help="Zieldatei (wird nur geschrieben, wenn es kein Problem gibt)")
+    assets.add_argument("--format", choices=("snipeit", "glpi"), help="Spaltennamen dieses Systems als Vorgabe für [columns]")
+    assets.add_argument(
+        "--write-mapping-template",
+        metavar="FILE",
+        help="eine Zuordnung schreiben, die jeden noch nicht zugeordneten Standort und jedes Modell enthält; "
+        "nur die rechten Seiten sind auszufüllen",
+    )
+
     commands.add_parser("plugins", help="Plugins und ihre Abbildungen auflisten")
     return parser
 
@@ -129,7 +146,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         args = build_parser().parse_args(argv)
-        command = {"validate": _validate, "compute": _compute, "compare": _compare, "plugins": _plugins}[args.command]
+        command = {
+            "validate": _validate,
+            "compute": _compute,
+            "compare": _compare,
+            "import-assets": _import_assets,
+            "plugins": _plugins,
+        }[args.command]
         return command(args, out, err)
     except SystemExit as exc:  # --help and usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
@@ -281,6 +304,106 @@ def _compare(args, out: Console, err: Console) -> int:
         f"nach {escape(str(written))} geschrieben ({time.perf_counter() - started:.2f} s)."
     )
     return EXIT_OK
+
+
+def _import_assets(args, out: Console, err: Console) -> int:
+    from portal.engine.assets import import_assets, read_mapping
+    from portal.engine.limits import DEFAULT_LIMITS, file_problem
+    from portal.engine.specs import Problem
+
+    started = time.perf_counter()
+    template = Path(args.write_mapping_template) if args.write_mapping_template else None
+    if args.out is None and template is None:
+        err.print("mep import-assets: Aufruf fehlerhaft: --out oder --write-mapping-template angeben")
+        return EXIT_USAGE
+    if template is not None and args.mapping is not None and template.resolve() == Path(args.mapping).resolve():
+        err.print("mep import-assets: Aufruf fehlerhaft: die Vorlage würde die Zuordnung überschreiben; einen anderen Dateinamen wählen")
+        return EXIT_USAGE
+    if args.mapping is None and args.format is None:
+        err.print("mep import-assets: Aufruf fehlerhaft: --mapping oder --format angeben")
+        return EXIT_USAGE
+    mapping, problems = read_mapping(args.mapping, format=args.format)
+    export = Path(args.export)
+    result = None
+    if not export.is_file():
+        problems.append(Problem(export.name, None, None, "Datei nicht gefunden"))
+    elif (too_big := file_problem(export, DEFAULT_LIMITS)) is not None:
+        problems.append(Problem(export.name, None, None, too_big))
+    elif mapping.columns_ok:
+        result = import_assets(export.read_bytes(), mapping, file=export.name)
+        problems.extend(result.problems)
+    if template is not None and result is not None and result.readable:
+        _write_atomically(template, result.template())
+        todo = len(result.unmapped_schools) + len(result.unmapped_product_groups)
+        err.print(
+            f"Vorlage der Zuordnung nach {escape(str(template))} geschrieben: "
+            f"{_counted(len(result.unmapped_schools), 'Standort', 'Standorte')} und "
+            f"{_counted(len(result.unmapped_product_groups), 'Modell', 'Modelle')} einzutragen."
+            if todo
+            else f"Vorlage der Zuordnung nach {escape(str(template))} geschrieben: jeder Wert ist zugeordnet."
+        )
+    if problems:
+        for problem in problems:
+            out.print(escape(str(problem)))
+        where = f"{escape(str(args.out))} bleibt unverändert." if args.out else "Es wurde kein Bestand geschrieben."
+        count = len(problems)
+        err.print(f"[bold red]{count} {'Problem' if count == 1 else 'Probleme'}[/] beim Import: {where}")
+        return EXIT_PROBLEMS
+    assert result is not None
+    if args.out:
+        _write_atomically(Path(args.out), result.inventory_csv())
+    for line in asset_report_lines(result):
+        err.print(escape(line))
+    if args.out:
+        err.print(
+            f"[bold green]{len(result.counts)} Zeilen[/] nach {escape(args.out)} geschrieben "
+            f"({time.perf_counter() - started:.2f} s)."
+        )
+    return EXIT_OK
+
+
+def _counted(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def asset_report_lines(result) -> list[str]:
+    """The import report as lines: how many assets, what was skipped, the counts per product group and school."""
+    from portal.engine.limits import count
+
+    lines = [f"{count(result.assets)} Geräte gelesen, {count(result.counted)} gezählt, {count(result.skipped)} nicht gezählt."]
+    for title, skipped in (
+        ("Status", result.skipped_statuses),
+        ("Standort", result.skipped_schools),
+        ("Modell", result.skipped_product_groups),
+    ):
+        for value, n in sorted(skipped.items()):
+            lines.append(f"  nicht gezählt, {title} {value or '(leer)'}: {count(n)}")
+    lines.append("Je Produktgruppe:")
+    lines += [f"  {group}: {count(n)}" for group, n in result.by_product_group().items()]
+    lines.append("Je Schule:")
+    for school, groups in result.by_school().items():
+        detail = ", ".join(f"{group} {count(n)}" for group, n in groups.items())
+        lines.append(f"  {school}: {count(sum(groups.values()))} ({detail})")
+    return lines
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all: a reader never sees half a file."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary file would be: mkstemp makes it private
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _plugins(args, out: Console, err: Console) -> int:

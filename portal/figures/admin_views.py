@@ -3,7 +3,9 @@
 Only users with ``figures.manage_planning_data`` (the "Planung" group) reach
 it. The rules live in :mod:`portal.figures.services`; these views only ask
 for input and report outcomes. An upload is stored and checked in the
-background worker, never read in the request.
+background worker, never read in the request; the one exception is an
+asset-management export (:mod:`portal.figures.asset_imports`), whose report
+the planner sees before the data set is accepted.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import asset_imports, services
 from .models import Cycle, DataSetVersion, Regeneration
 
 PERMISSION = "figures.manage_planning_data"
@@ -53,7 +55,8 @@ class UploadLimitHandler(FileUploadHandler):
         return None  # the next handler keeps the file
 
 
-class UploadForm(forms.Form):
+class UploadForm(asset_imports.AssetImportFields, forms.Form):
+    field_order = ["cycle", "file", "plan"]  # then the optional asset-management export
     cycle = forms.ModelChoiceField(Cycle.objects.all(), label=gettext_lazy("Zyklus"), empty_label=None)
     file = forms.FileField(label=gettext_lazy("Datensatz"))
     plan = forms.FileField(
@@ -85,6 +88,7 @@ class UploadForm(forms.Form):
         plan = data.get("plan")
         if plan is not None and plan.size > services.upload_limit():
             self.add_error("plan", too_big_message())
+        self.clean_asset_import(data)
         return data
 
 
@@ -101,7 +105,10 @@ def _index(request):
     too_big = getattr(request, "upload_too_big", False)  # set by the handler while the body was read above
     form = UploadForm(data, files, initial={"cycle": Cycle.current()}, too_big=too_big)
     refused = None
-    if request.method == "POST" and form.is_valid():
+    asset_import = None
+    if request.method == "POST" and form.is_valid() and form.cleaned_data.get("assets_export"):
+        asset_import = _prepare_asset_import(request, form.cleaned_data)
+    elif request.method == "POST" and form.is_valid():
         received = services.receive_upload(
             form.cleaned_data["cycle"], form.cleaned_data["file"], user=request.user, plan=form.cleaned_data["plan"]
         )
@@ -139,8 +146,70 @@ def _index(request):
     return TemplateResponse(
         request,
         "figures/admin/index.html",
-        {"form": form, "cycles": cycles, "refused": refused, "checking": checking},
+        {"form": form, "cycles": cycles, "refused": refused, "checking": checking, "asset_import": asset_import},
     )
+
+
+# --- an inventory from an asset-management export ---------------------------------
+
+
+def _prepare_asset_import(request, data) -> asset_imports.Prepared:
+    """Import the export into the uploaded tables and report; the data set waits for the planner's word."""
+    prepared = asset_imports.prepare(
+        request, data["cycle"], data["file"], data["assets_export"], data["assets_mapping"], data.get("assets_format")
+    )
+    asset_imports.remember_template(request, prepared.template)
+    if prepared.problems:
+        messages.error(
+            request,
+            _("Der Export aus der Inventarverwaltung wurde abgelehnt (%(count)s Probleme); es wurde nichts übernommen.")
+            % {"count": len(prepared.problems)},
+        )
+    else:
+        messages.info(request, _("Der Export wurde gelesen. Bitte prüfen Sie den Bericht und übernehmen Sie dann den Datensatz."))
+    return prepared
+
+
+@require_POST
+@permission_required(PERMISSION, raise_exception=True)
+def asset_import_accept(request):
+    version = asset_imports.accept(request, request.POST.get("token", ""), user=request.user)
+    if version is None:
+        messages.error(request, _("Dieser Import ist nicht mehr vorhanden; bitte laden Sie Datensatz und Export erneut hoch."))
+    elif version.status == DataSetVersion.CHECKING:
+        messages.info(request, _("Datensatz gespeichert (Version %(pk)s); er wird im Hintergrund geprüft.") % {"pk": version.pk})
+    elif version.status == DataSetVersion.REFUSED:
+        messages.error(
+            request,
+            _("Der Datensatz wurde abgelehnt (%(count)s Probleme). Veröffentlichtes bleibt unverändert.")
+            % {"count": len(version.problems)},
+        )
+    else:
+        messages.success(
+            request, _("Datensatz geprüft und als Version %(pk)s für %(cycle)s übernommen.") % {"pk": version.pk, "cycle": version.cycle}
+        )
+    return redirect("figures_admin:index")
+
+
+@require_POST
+@permission_required(PERMISSION, raise_exception=True)
+def asset_import_discard(request):
+    if asset_imports.discard(request, request.POST.get("token", "")):
+        messages.info(request, _("Der Import wurde verworfen; es wurde nichts übernommen."))
+    return redirect("figures_admin:index")
+
+
+@permission_required(PERMISSION, raise_exception=True)
+def asset_import_template(request):
+    """The mapping template of the last refused export: every unmapped location and model, to fill in."""
+    from django.http import Http404, HttpResponse
+
+    template = asset_imports.remembered_template(request)
+    if template is None:
+        raise Http404
+    response = HttpResponse(template, content_type="application/toml; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="zuordnung-vorlage.toml"'
+    return response
 
 
 @require_POST

@@ -131,7 +131,11 @@ def test_usage_errors_exit_64(capsys):
 ENGLISH = re.compile(r"usage|options|positional|show this help|error|\bargument\b|required|unrecognized|choice|expected", re.I)
 
 
-@pytest.mark.parametrize("command", [[], ["validate"], ["compute"], ["plugins"]], ids=["mep", "validate", "compute", "plugins"])
+@pytest.mark.parametrize(
+    "command",
+    [[], ["validate"], ["compute"], ["import-assets"], ["plugins"]],
+    ids=["mep", "validate", "compute", "import-assets", "plugins"],
+)
 def test_help_is_german_headings_included(command, capsys):
     assert main([*command, "--help"]) == EXIT_OK
     help_text = capsys.readouterr().out
@@ -140,8 +144,10 @@ def test_help_is_german_headings_included(command, capsys):
     assert re.search(r"\nOptionen:\n  -h, --help +diese Hilfe zeigen und beenden\n", help_text)
     if command in (["validate"], ["compute"]):
         assert "\nArgumente:\n  DATA" in help_text
+    if command == ["import-assets"]:
+        assert "\nArgumente:\n  EXPORT.csv" in help_text and "--write-mapping-template FILE" in help_text
     if not command:
-        assert "\nBefehle:\n" in help_text and "compute   alle Kennzahlen, Tabellen und Diagramme berechnen" in help_text
+        assert "\nBefehle:\n" in help_text and "compute      alle Kennzahlen, Tabellen und Diagramme berechnen" in help_text
     assert not ENGLISH.findall(help_text), help_text
 
 
@@ -152,7 +158,7 @@ def test_help_is_german_headings_included(command, capsys):
         (["compute", "daten"], "mep compute: Aufruf fehlerhaft: Pflichtangabe fehlt: --out"),
         (["compute", "daten", "--out"], "mep compute: Aufruf fehlerhaft: --out verlangt einen Wert"),
         (["plugins", "--alle"], "mep: Aufruf fehlerhaft: unbekannte Angabe: --alle"),
-        (["rechne"], "mep: Aufruf fehlerhaft: BEFEHL: unbekannter Wert 'rechne' (möglich: 'validate', 'compute', 'compare', 'plugins')"),
+        (["rechne"], "mep: Aufruf fehlerhaft: BEFEHL: unbekannter Wert 'rechne' (möglich: 'validate', 'compute', 'compare', 'import-assets', 'plugins')"),
     ],
 )
 def test_usage_errors_are_german(args, message, capsys):
