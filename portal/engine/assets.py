@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from portal.engine.limits import DEFAULT_LIMITS, Limits, count
-from portal.engine.plan_toml import PlanText
 from portal.engine.specs import YEAR_MAX, YEAR_MIN, DataSetError, Problem
+from portal.engine.toml_lines import PlanText
 
 #: the mapping's [columns] keys: what each export column holds
 COLUMN_KEYS = ("school", "product_group", "acquired", "status")

@@ -18,6 +18,7 @@ import pandas as pd
 
 from portal.engine.checking import report
 from portal.engine.specs import ISO_DATE, SCHOOL_TYPES, YEAR_MAX, YEAR_MIN, DataSet, Problem
+from portal.engine.toml_lines import PlanText
 
 
 def _is_int(value: Any) -> bool:
@@ -113,30 +114,6 @@ PLAN_SECTIONS: tuple[Section, ...] = (
         each=(Rule(lambda v: _is_number(v) and v >= 0, "muss eine Zahl ≥ 0 sein"),),
     ),
 )
-
-
-class PlanText:
-    """Finds the line of a section or key in plan.toml, for problem locations."""
-
-    def __init__(self, text: str):
-        self.lines = text.splitlines()
-
-    def line(self, section: str, key: str | None) -> int | None:
-        current = ""
-        section_line = None
-        for number, raw in enumerate(self.lines, start=1):
-            stripped = raw.split("#", 1)[0].strip()
-            header = re.fullmatch(r"\[\s*([^\[\]]+?)\s*\]", stripped)
-            if header:
-                current = header.group(1).replace('"', "").replace(" ", "")
-                if current == section:
-                    section_line = number
-                continue
-            if current == section and key is not None:
-                match = re.match(r'\s*"?([^"=]+?)"?\s*=', raw)
-                if match and match.group(1).strip() == key:
-                    return number
-        return section_line
 
 
 def read_plan(text: str | None, problems: list[Problem]) -> dict[str, Any] | None:

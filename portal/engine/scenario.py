@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from portal.engine.plan_toml import PlanText
 from portal.engine.specs import SCHOOL_TYPES, YEAR_MAX, YEAR_MIN, DataSet, DataSetError, Problem
+from portal.engine.toml_lines import PlanText
 
 #: the keys of [plan] a scenario may set: the rest of plan.toml's [cycle] describes the cycle, not an assumption
 PLAN_KEYS = ("price_increase_pct", "price_base_year")

@@ -494,3 +494,22 @@ def test_cli_lists_mapping_and_export_problems_together_unless_the_columns_are_u
         "columns.acquired: Anga",
         "columns.colour: unbeka",
     ]
+
+
+def test_import_assets_runs_without_loading_pandas(tmp_path):
+    """A planner's import is a pass over a CSV file: pandas' second of start-up is not needed."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from portal.engine.cli import main\n"
+        f"code = main(['import-assets', {str(DEMO_ASSETS / 'glpi-export.csv')!r}, '--format', 'glpi',\n"
+        f"    '--mapping', {str(DEMO_ASSETS / 'glpi-mapping.toml')!r}, '--out', {str(tmp_path / 'inventory.csv')!r}])\n"
+        "print(code, 'pandas' in sys.modules, 'numpy' in sys.modules)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split()[-3:] == [str(EXIT_OK), "False", "False"]
+    assert (tmp_path / "inventory.csv").read_text(encoding="utf-8").startswith("school_id,")
