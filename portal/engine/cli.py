@@ -1,4 +1,4 @@
-"""The headless interface: ``mep validate``, ``mep compute`` and ``mep plugins``.
+"""The headless interface: ``mep validate``, ``mep compute``, ``mep compare``, ``mep template`` and ``mep plugins``.
 
 Exit codes: 0 done; 1 a plugin failed (or the engine itself), nothing written;
 2 the data set has problems, every one listed on stdout; 64 the command was
@@ -105,6 +105,13 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--out", metavar="OUT", required=True, help="Zielordner (wird als Ganzes ersetzt)")
 
     commands.add_parser("plugins", help="Plugins und ihre Abbildungen auflisten")
+
+    template = commands.add_parser(
+        "template",
+        help="Vorlage schreiben: eine .xlsx-Arbeitsmappe mit einem Tabellenblatt je Tabelle der Plugins, "
+        "dazu plan.toml (falls noch keine daneben liegt)",
+    )
+    template.add_argument("out", metavar="OUT.xlsx", help="Ziel, z. B. vorlage.xlsx")
     return parser
 
 
@@ -129,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         args = build_parser().parse_args(argv)
-        command = {"validate": _validate, "compute": _compute, "compare": _compare, "plugins": _plugins}[args.command]
+        command = {"validate": _validate, "compute": _compute, "compare": _compare, "plugins": _plugins, "template": _template}[args.command]
         return command(args, out, err)
     except SystemExit as exc:  # --help and usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
@@ -280,6 +287,23 @@ def _compare(args, out: Console, err: Console) -> int:
         f"[bold green]Vergleich[/] von {len(others)} {'Szenario' if len(others) == 1 else 'Szenarien'} "
         f"nach {escape(str(written))} geschrieben ({time.perf_counter() - started:.2f} s)."
     )
+    return EXIT_OK
+
+
+def _template(args, out: Console, err: Console) -> int:
+    from portal.engine.plugins import get_plugin_manager
+    from portal.engine.template import write_template
+
+    if not args.out.lower().endswith(".xlsx"):
+        err.print(f"mep template: Aufruf fehlerhaft: {escape(args.out)} endet nicht auf .xlsx")
+        return EXIT_USAGE
+    book, plan = write_template(args.out, get_plugin_manager())
+    err.print(f"[bold green]Vorlage[/] nach {escape(str(book))} geschrieben.")
+    if plan is None:
+        err.print(f"{escape(str(book.parent / 'plan.toml'))} gibt es schon; sie bleibt, wie sie ist.")
+    else:
+        err.print(f"Beispiel-Einstellungen nach {escape(str(plan))} geschrieben.")
+    err.print("Beispielzeilen (gelb) löschen, eigene Zeilen eintragen, dann: mep validate " + escape(str(book)))
     return EXIT_OK
 
 

@@ -32,7 +32,10 @@ def test_valid_data_set_is_read_typed_and_indexed_by_line(tmp_path):
 
 
 def test_missing_required_file(tmp_path):
-    assert problems_of(tmp_path, inventory=None) == ["inventory.csv: Datei fehlt"]
+    assert problems_of(tmp_path, inventory=None) == [
+        "inventory.csv: Datei fehlt (je Zeile ein Bestand einer Produktgruppe an einer Schule, in einem Jahr "
+        "angeschafft; Spalten: school_id, product_group, quantity, acquired_year, unit_cost_eur, useful_life_years)"
+    ]
 
 
 def test_missing_optional_file_is_fine(tmp_path):
@@ -215,7 +218,7 @@ def test_required_plugin_table_missing(tmp_path):
     folder = write_dataset(tmp_path / "data")
     with pytest.raises(DataSetError) as refused:
         load_dataset(folder, specs=[spec])
-    assert [str(p) for p in refused.value.problems] == ["annual_reviews.csv: Datei fehlt"]
+    assert [str(p) for p in refused.value.problems] == ["annual_reviews.csv: Datei fehlt (Spalten: school_id)"]
 
 
 def test_data_path_that_does_not_exist(tmp_path):
