@@ -16,7 +16,7 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -57,7 +57,9 @@ class UploadForm(forms.Form):
     cycle = forms.ModelChoiceField(Cycle.objects.all(), label=gettext_lazy("Zyklus"), empty_label=None)
     file = forms.FileField(label=gettext_lazy("Datensatz"))
     plan = forms.FileField(
-        label="plan.toml", required=False, help_text=gettext_lazy("Nur zu einer .xlsx-Arbeitsmappe nötig")
+        label="plan.toml",
+        required=False,
+        help_text=gettext_lazy("Nur zu einer .xlsx-Arbeitsmappe nötig, wenn der Zyklus noch keine Einstellungen hat"),
     )
 
     def __init__(self, *args, too_big: bool = False, **kwargs):
@@ -80,12 +82,22 @@ class UploadForm(forms.Form):
                 self.add_error("file", too_big_message())
             elif not name.endswith((".xlsx", ".zip")):
                 self.add_error("file", _("Bitte eine .xlsx- oder .zip-Datei hochladen."))
-            elif name.endswith(".xlsx") and not data.get("plan"):
-                self.add_error("plan", _("Zu einer Arbeitsmappe gehört die plan.toml des Zyklus."))
+            elif name.endswith(".xlsx") and not data.get("plan") and not _has_settings(data.get("cycle")):
+                self.add_error(
+                    "plan",
+                    _(
+                        "Zu einer Arbeitsmappe gehört die plan.toml des Zyklus. Bitte mit hochladen "
+                        "oder die Einstellungen des Zyklus im Formular „Einstellungen“ eintragen."
+                    ),
+                )
         plan = data.get("plan")
         if plan is not None and plan.size > services.upload_limit():
             self.add_error("plan", too_big_message())
         return data
+
+
+def _has_settings(cycle: Cycle | None) -> bool:
+    return cycle is not None and bool(cycle.plan_toml.strip())
 
 
 @csrf_exempt  # checked below, once the size limit is in place: the CSRF check reads the body
@@ -101,6 +113,7 @@ def _index(request):
     too_big = getattr(request, "upload_too_big", False)  # set by the handler while the body was read above
     form = UploadForm(data, files, initial={"cycle": Cycle.current()}, too_big=too_big)
     refused = None
+    sent = [upload.name for upload in (files or {}).values()] if files else []
     if request.method == "POST" and form.is_valid():
         received = services.receive_upload(
             form.cleaned_data["cycle"], form.cleaned_data["file"], user=request.user, plan=form.cleaned_data["plan"]
@@ -117,7 +130,11 @@ def _index(request):
             refused = version
             messages.error(
                 request,
-                _("Der Datensatz wurde abgelehnt (%(count)s Probleme). Veröffentlichtes bleibt unverändert.")
+                ngettext(
+                    "Der Datensatz wurde abgelehnt (%(count)s Problem). Veröffentlichtes bleibt unverändert.",
+                    "Der Datensatz wurde abgelehnt (%(count)s Probleme). Veröffentlichtes bleibt unverändert.",
+                    len(version.problems),
+                )
                 % {"count": len(version.problems)},
             )
         else:
@@ -139,7 +156,7 @@ def _index(request):
     return TemplateResponse(
         request,
         "figures/admin/index.html",
-        {"form": form, "cycles": cycles, "refused": refused, "checking": checking},
+        {"form": form, "cycles": cycles, "refused": refused, "checking": checking, "sent": sent},
     )
 
 
