@@ -166,7 +166,15 @@ class PlanText:
 def read_plan(text: str | None, problems: list[Problem]) -> dict[str, Any] | None:
     """plan.toml's ``text`` as a checked dict, or None when it is missing or wrong; problems are appended."""
     if text is None:
-        problems.append(Problem("plan.toml", None, None, "Datei fehlt"))
+        problems.append(
+            Problem(
+                "plan.toml",
+                None,
+                None,
+                "Datei fehlt (die Einstellungen des Zyklus: [cycle] mit name, baseline, horizon, price_base_year, "
+                "price_increase_pct und [targets.device_ratio_pct])",
+            )
+        )
         return None
     try:
         plan = tomllib.loads(text)

@@ -185,12 +185,33 @@ def _csv_frame(data: bytes, spec: TableSpec, file: str, problems: list[Problem],
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        problems.append(Problem(file, line, None, "Datei ist nicht UTF-8-kodiert"))
+        problems.append(
+            Problem(
+                file,
+                line,
+                None,
+                "Datei ist nicht UTF-8-kodiert. Bitte in Excel als „CSV UTF-8 (durch Trennzeichen getrennt)“ "
+                "speichern oder die Excel-Vorlage verwenden.",
+            )
+        )
         return None
     if not text.strip():
         problems.append(Problem(file, 1, None, "Datei ist leer, die Kopfzeile fehlt"))
         return None
-    del text  # pandas reads the bytes; a second copy of a large file as text is not needed
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    if "," not in first_line and ";" in first_line and {c.name for c in spec.columns} & set(first_line.strip().split(";")):
+        # a German Excel's "CSV": every column would be missing, one problem says why
+        problems.append(
+            Problem(
+                file,
+                1,
+                None,
+                "Die Spalten sind mit Semikolon getrennt, erwartet wird das Komma. Bitte in Excel als "
+                "„CSV UTF-8 (durch Trennzeichen getrennt)“ speichern oder die Excel-Vorlage verwenden.",
+            )
+        )
+        return None
+    del text, first_line  # pandas reads the bytes; a second copy of a large file as text is not needed
     options = dict(dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False, encoding="utf-8-sig")
     wanted = {column.name for column in spec.columns} | {EXAMPLE_COLUMN}
     try:

@@ -79,7 +79,7 @@ def help_page(request):
         {
             "name": table.name,
             "required": table.spec.required,
-            "declared_by": ", ".join(table.declared_by),
+            "declared_by": ", ".join(_("Planungsmaschine") if name == "engine" else name for name in table.declared_by),
             "description": description(table.spec),
             "columns": [
                 {

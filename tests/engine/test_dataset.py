@@ -44,7 +44,10 @@ def test_missing_optional_file_is_fine(tmp_path):
 
 
 def test_missing_plan(tmp_path):
-    assert problems_of(tmp_path, plan=None) == ["plan.toml: Datei fehlt"]
+    assert problems_of(tmp_path, plan=None) == [
+        "plan.toml: Datei fehlt (die Einstellungen des Zyklus: [cycle] mit name, baseline, horizon, price_base_year, "
+        "price_increase_pct und [targets.device_ratio_pct])"
+    ]
 
 
 def test_missing_column(tmp_path):
@@ -145,7 +148,10 @@ def test_file_not_utf8(tmp_path):
     (folder / "schools.csv").write_bytes((SCHOOLS_HEADER + "S1,Schüle,Grundschule,100,8,\n").encode("latin-1"))
     with pytest.raises(DataSetError) as refused:
         load_dataset(folder, specs=[])
-    assert [str(p) for p in refused.value.problems] == ["schools.csv:2: Datei ist nicht UTF-8-kodiert"]
+    assert [str(p) for p in refused.value.problems] == [
+        "schools.csv:2: Datei ist nicht UTF-8-kodiert. Bitte in Excel als „CSV UTF-8 (durch Trennzeichen getrennt)“ "
+        "speichern oder die Excel-Vorlage verwenden."
+    ]
 
 
 def test_bom_blank_lines_and_extra_columns_are_accepted_with_true_line_numbers(tmp_path):

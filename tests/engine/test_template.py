@@ -190,3 +190,14 @@ def test_a_zip_that_is_no_workbook_gets_the_same_sentence(tmp_path):
     with zipfile.ZipFile(archive, "w") as out:
         out.writestr("schools.csv", "school_id\n")
     assert _refusal(tmp_path, archive.read_bytes()) == [f"daten.xlsx: {NOT_A_WORKBOOK}"]
+
+
+def test_a_semicolon_csv_is_one_problem_not_a_missing_column_each(data):
+    schools = data / "schools.csv"
+    schools.write_text(schools.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
+    with pytest.raises(DataSetError) as refused:
+        load_dataset(data, specs=[])
+    assert [str(p) for p in refused.value.problems] == [
+        "schools.csv:1: Die Spalten sind mit Semikolon getrennt, erwartet wird das Komma. Bitte in Excel als "
+        "„CSV UTF-8 (durch Trennzeichen getrennt)“ speichern oder die Excel-Vorlage verwenden."
+    ]

@@ -190,3 +190,19 @@ def test_workbook_without_plan_uses_the_cycles_settings_and_an_uploaded_plan_sho
     response = post(client, ("mep.xlsx", workbook.read_bytes()))
     assert "Datensatz geprüft und als Version" in text_of(response)
     assert DataSetVersion.objects.get().status == DataSetVersion.VALIDATED
+
+
+@pytest.mark.parametrize(
+    ("problem", "anchor", "label"),
+    [
+        ("plan.toml:3: column cycle.horizon: …", "#plan-toml", "Was gehört in plan.toml?"),
+        ("mep.xlsx: Tabellenblatt catalog fehlt (…)", "#tabelle-catalog", "Welche Spalten braucht catalog.csv?"),
+        ("inventory:3: column quantity: keine ganze Zahl", "#tabelle-inventory", "Welche Spalten braucht inventory.csv?"),
+        ("support_tickets.csv:2: column level: …", "#tabelle-support_tickets", "Welche Spalten braucht support_tickets.csv?"),
+        ("daten.xlsx: Diese Datei ist keine Excel-Arbeitsmappe.", "", "Welche Dateien braucht ein Datensatz?"),
+    ],
+)
+def test_each_problem_links_to_the_help_on_its_file(db, problem, anchor, label):
+    from portal.figures.templatetags.planning_help import problem_help
+
+    assert problem_help(problem) == {"url": f"{URL}hilfe/{anchor}", "label": label}
