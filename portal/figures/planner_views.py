@@ -143,6 +143,11 @@ class PlanSettingsForm(forms.Form):
         label=gettext_lazy("Preissteigerung pro Jahr (%)"),
         help_text=gettext_lazy("Zum Beispiel 2.5 für 2,5 % im Jahr; 0 für gleichbleibende Preise."),
     )
+    synthetic = forms.BooleanField(
+        label=gettext_lazy("Erfundene Beispieldaten"),
+        required=False,
+        help_text=gettext_lazy("Nur für Beispieldaten ankreuzen: das Portal kennzeichnet ihre Abbildungen als Beispiel."),
+    )
 
     def __init__(self, *args, plan: dict, **kwargs):
         from portal.engine.specs import SCHOOL_TYPES
@@ -182,6 +187,9 @@ class PlanSettingsForm(forms.Form):
             price_base_year=data["price_base_year"],
             price_increase_pct=data["price_increase_pct"],
         )
+        cycle.pop("synthetic", None)
+        if data.get("synthetic"):
+            cycle["synthetic"] = True
         targets = dict(self.plan.get("targets") or {})
         targets["device_ratio_pct"] = {
             self.fields[name].school_type: _number(data[name]) for name in self.target_fields if data.get(name) is not None
@@ -222,6 +230,7 @@ def initial_from(cycle: Cycle) -> tuple[dict, dict]:
         "horizon_end": horizon[1] if len(horizon) > 1 else None,
         "price_base_year": settings.get("price_base_year"),
         "price_increase_pct": settings.get("price_increase_pct"),
+        "synthetic": bool(settings.get("synthetic", False)),
     }
     targets = (plan.get("targets") or {}).get("device_ratio_pct") or {}
     for school_type, value in targets.items():

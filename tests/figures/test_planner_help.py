@@ -149,6 +149,7 @@ def test_settings_form_starts_from_the_example_and_saves_plan_toml(client, plann
 
     plan = tomllib.loads(Cycle.objects.get(pk=cycle.pk).plan_toml)
     assert plan["cycle"]["horizon"] == [2027, 2036] and plan["cycle"]["price_increase_pct"] == 2.5
+    assert "synthetic" not in plan["cycle"]  # not ticked: real data
     assert plan["targets"]["device_ratio_pct"] == {"Grundschule": 30, "Förderschule": 100, "default": 100}
     download = client.get(f"{URL}zyklus/{cycle.pk}/plan.toml")
     assert download.content.decode() == Cycle.objects.get(pk=cycle.pk).plan_toml
@@ -186,6 +187,7 @@ def test_workbook_without_plan_uses_the_cycles_settings_and_an_uploaded_plan_sho
     assert Cycle.objects.get(pk=cycle.pk).plan_toml == plan  # the uploaded plan.toml, as the form now shows it
     form = client.get(f"{URL}zyklus/{cycle.pk}/einstellungen/").context["form"]
     assert form.initial["horizon_start"] == 2025
+    assert form.initial["synthetic"] is True  # the demo's plan.toml says so, and the planner sees it
     DataSetVersion.objects.all().delete()
     response = post(client, ("mep.xlsx", workbook.read_bytes()))
     assert "Datensatz geprüft und als Version" in text_of(response)
@@ -206,3 +208,9 @@ def test_each_problem_links_to_the_help_on_its_file(db, problem, anchor, label):
     from portal.figures.templatetags.planning_help import problem_help
 
     assert problem_help(problem) == {"url": f"{URL}hilfe/{anchor}", "label": label}
+
+
+def test_a_failed_plugin_gets_no_help_link(db):
+    from portal.figures.templatetags.planning_help import problem_help
+
+    assert problem_help("Plugin „finance“ ist fehlgeschlagen: ValueError: kaputt") is None

@@ -24,6 +24,8 @@ def problem_help(problem: str) -> dict[str, str] | None:
     missing = _MISSING_SHEET.search(str(problem))
     if missing:
         file = missing.group(1)
+    if not file or any(c.isspace() for c in file):
+        return None  # not about a file: a plugin that failed, say
     url = reverse("figures_admin:help")
     if file == "plan.toml":
         return {"url": f"{url}#plan-toml", "label": _("Was gehört in plan.toml?")}
