@@ -58,20 +58,24 @@ def test_planner_goes_from_template_to_upload(live_portal, portal_env, page, axe
     assert download.value.suggested_filename == "planungsdaten-vorlage.xlsx"
     template = download.value.path().read_bytes()
 
-    page.get_by_role("link", name="Hilfe: welche Dateien, Spalten und Regeln?").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Hilfe: welche Dateien, Spalten und Regeln?").click()
     assert page.get_by_role("heading", name="schools.csv").is_visible()
     assert_no_axe_violations(axe, page)
 
     page.goto(live_portal + "/admin/planungsdaten/")
-    page.get_by_role("link", name="Einstellungen des Zyklus 2027–2028").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Einstellungen des Zyklus 2027–2028").click()
     assert_no_axe_violations(axe, page)
     page.get_by_label("Vorausschau: letztes Jahr").fill("2020")  # before the first year: the engine's rule answers
-    page.get_by_role("button", name="Einstellungen speichern").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Einstellungen speichern").click()
     assert "das erste Jahr liegt nach dem letzten" in page.content()
     assert_no_axe_violations(axe, page)
     page.get_by_label("Vorausschau: letztes Jahr").fill("2036")
     page.get_by_label("Preissteigerung pro Jahr (%)").fill("2.5")
-    page.get_by_role("button", name="Einstellungen speichern").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Einstellungen speichern").click()
     assert "sind gespeichert" in page.content()
 
     folder = generate(tmp_path / "daten", variant="2027")
@@ -79,7 +83,8 @@ def test_planner_goes_from_template_to_upload(live_portal, portal_env, page, axe
     renamed.write_bytes((folder / "schools.csv").read_bytes())
     page.select_option("select[name=cycle]", label="2027–2028")
     page.set_input_files("input[name=file]", str(renamed))
-    page.get_by_role("button", name="Hochladen und prüfen").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Hochladen und prüfen").click()
     problems = page.locator("[role=alert] ul.problems li")
     assert problems.count() == 1
     assert "Diese Datei ist keine Excel-Arbeitsmappe. Bitte in Excel als .xlsx speichern" in problems.inner_text()
@@ -91,5 +96,6 @@ def test_planner_goes_from_template_to_upload(live_portal, portal_env, page, axe
     filled = fill_template(template, folder, tmp_path / "ausgefuellt.xlsx")
     page.select_option("select[name=cycle]", label="2027–2028")
     page.set_input_files("input[name=file]", str(filled))  # no plan.toml: the cycle's settings apply
-    page.get_by_role("button", name="Hochladen und prüfen").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Hochladen und prüfen").click()
     assert "Datensatz geprüft und als Version" in page.content()
