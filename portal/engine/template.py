@@ -31,7 +31,7 @@ EXAMPLE_FILL = "FFF2CC"
 
 STEPS = (
     "Zyklus anlegen (Admin → Zyklen) und seine Einstellungen eintragen (plan.toml oder Formular „Einstellungen“).",
-    "Diese Vorlage herunterladen.",
+    "Diese Vorlage holen: im Admin unter „Planungsdaten“ → „Vorlage herunterladen“, oder mit mep template.",
     "Je Tabellenblatt die eigenen Zeilen eintragen; die gelb markierte Beispielzeile löschen.",
     "Die Arbeitsmappe als .xlsx speichern und unter „Planungsdaten“ hochladen.",
     "Den Prüfbericht lesen: jedes Problem nennt Tabellenblatt, Zeile und Spalte.",
