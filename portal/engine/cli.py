@@ -1,4 +1,5 @@
-"""The headless interface: ``mep validate``, ``mep compute``, ``mep compare``, ``mep import-assets`` and ``mep plugins``.
+"""The headless interface: ``mep validate``, ``mep compute``, ``mep compare``, ``mep import-assets``, ``mep template``
+and ``mep plugins``.
 
 Exit codes: 0 done; 1 a plugin failed (or the engine itself), nothing written;
 2 the data set has problems, every one listed on stdout; 64 the command was
@@ -122,6 +123,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("plugins", help="Plugins und ihre Abbildungen auflisten")
+
+    template = commands.add_parser(
+        "template",
+        help="Vorlage schreiben: eine .xlsx-Arbeitsmappe mit einem Tabellenblatt je Tabelle der Plugins, "
+        "dazu plan.toml (falls noch keine daneben liegt)",
+    )
+    template.add_argument("out", metavar="OUT.xlsx", help="Ziel, z. B. vorlage.xlsx")
     return parser
 
 
@@ -152,6 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "compare": _compare,
             "import-assets": _import_assets,
             "plugins": _plugins,
+            "template": _template,
         }[args.command]
         return command(args, out, err)
     except SystemExit as exc:  # --help and usage errors
@@ -404,6 +413,23 @@ def _write_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _template(args, out: Console, err: Console) -> int:
+    from portal.engine.plugins import get_plugin_manager
+    from portal.engine.template import write_template
+
+    if not args.out.lower().endswith(".xlsx"):
+        err.print(f"mep template: Aufruf fehlerhaft: {escape(args.out)} endet nicht auf .xlsx")
+        return EXIT_USAGE
+    book, plan = write_template(args.out, get_plugin_manager())
+    err.print(f"[bold green]Vorlage[/] nach {escape(str(book))} geschrieben.")
+    if plan is None:
+        err.print(f"{escape(str(book.parent / 'plan.toml'))} gibt es schon; sie bleibt, wie sie ist.")
+    else:
+        err.print(f"Beispiel-Einstellungen nach {escape(str(plan))} geschrieben.")
+    err.print("Beispielzeilen (gelb) löschen, eigene Zeilen eintragen, dann: mep validate " + escape(str(book)))
+    return EXIT_OK
 
 
 def _plugins(args, out: Console, err: Console) -> int:

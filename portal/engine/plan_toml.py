@@ -63,6 +63,7 @@ class Key:
     rules: tuple[Rule, ...]
     required: bool = True
     convert: Callable[[Any], Any] | None = None
+    description: str = ""  # German, for the help page and the cycle's settings form
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class Section:
     names: tuple[str, ...] | None = None  # allowed free keys, None: any
     unknown_name: str = ""
     each: tuple[Rule, ...] = ()
+    description: str = ""  # German, for the help page
 
 
 PLAN_SECTIONS: tuple[Section, ...] = (
@@ -85,8 +87,17 @@ PLAN_SECTIONS: tuple[Section, ...] = (
         missing="Abschnitt [cycle] fehlt",
         essential=True,
         keys=(
-            Key("name", (Rule(lambda v: isinstance(v, str) and bool(v.strip()), "muss ein nicht leerer Text sein"),)),
-            Key("baseline", (Rule(_is_date, "muss ein Datum sein, z. B. 2024-12-31"),), convert=_date_from_text),
+            Key(
+                "name",
+                (Rule(lambda v: isinstance(v, str) and bool(v.strip()), "muss ein nicht leerer Text sein"),),
+                description="Name des Zyklus, wie ihn das Portal zeigt, z. B. 2025–2026",
+            ),
+            Key(
+                "baseline",
+                (Rule(_is_date, "muss ein Datum sein, z. B. 2024-12-31"),),
+                convert=_date_from_text,
+                description="Stichtag: der Bestand in inventory.csv ist der Bestand an diesem Tag",
+            ),
             Key(
                 "horizon",
                 (
@@ -96,13 +107,24 @@ PLAN_SECTIONS: tuple[Section, ...] = (
                     ),
                     Rule(lambda v: v[0] <= v[1], "das erste Jahr liegt nach dem letzten"),
                 ),
+                description="erstes und letztes Jahr der Vorausschau, einschließlich, z. B. [2025, 2034]",
             ),
-            Key("price_base_year", (Rule(_is_year, "muss eine Jahreszahl sein"),)),
+            Key(
+                "price_base_year",
+                (Rule(_is_year, "muss eine Jahreszahl sein"),),
+                description="Jahr, auf das sich die Preise in catalog.csv beziehen",
+            ),
             Key(
                 "price_increase_pct",
                 (Rule(_is_number, "muss eine Zahl sein"), Rule(lambda v: v > -100, "muss größer als -100 sein")),
+                description="jährliche Preissteigerung in Prozent, Zinseszins",
             ),
-            Key("synthetic", (Rule(lambda v: isinstance(v, bool), "muss true oder false sein"),), required=False),
+            Key(
+                "synthetic",
+                (Rule(lambda v: isinstance(v, bool), "muss true oder false sein"),),
+                required=False,
+                description="true nur für erfundene Beispieldaten; das Portal kennzeichnet ihre Abbildungen",
+            ),
         ),
     ),
     Section(
@@ -112,6 +134,8 @@ PLAN_SECTIONS: tuple[Section, ...] = (
         names=(*SCHOOL_TYPES, "default"),
         unknown_name=f"unbekannte Schulform (erlaubt: {', '.join(SCHOOL_TYPES)}, default)",
         each=(Rule(lambda v: _is_number(v) and v >= 0, "muss eine Zahl ≥ 0 sein"),),
+        description="Ziel: Schülergeräte je 100 Schülerinnen und Schüler, je Schulform; "
+        "default gilt für jede Schulform ohne eigenen Wert",
     ),
 )
 
@@ -119,7 +143,15 @@ PLAN_SECTIONS: tuple[Section, ...] = (
 def read_plan(text: str | None, problems: list[Problem]) -> dict[str, Any] | None:
     """plan.toml's ``text`` as a checked dict, or None when it is missing or wrong; problems are appended."""
     if text is None:
-        problems.append(Problem("plan.toml", None, None, "Datei fehlt"))
+        problems.append(
+            Problem(
+                "plan.toml",
+                None,
+                None,
+                "Datei fehlt (die Einstellungen des Zyklus: [cycle] mit name, baseline, horizon, price_base_year, "
+                "price_increase_pct und [targets.device_ratio_pct])",
+            )
+        )
         return None
     try:
         plan = tomllib.loads(text)
@@ -225,6 +257,65 @@ def check_plan_rules(dataset: DataSet, plan_text: str, problems: list[Problem]) 
                     f"kein Zielwert für {school_type} und kein default",
                 )
             )
+
+
+#: the settings a new cycle starts from: the template's companion plan.toml and the settings form's first values
+EXAMPLE_PLAN = """\
+# Einstellungen des Zyklus (siehe Hilfe „Planungsdaten“ im Admin oder shared/spec/planning-data.md)
+[cycle]
+name = "2027–2028"           # Name des Zyklus, wie ihn das Portal zeigt
+baseline = 2026-12-31         # Stichtag des Bestands in inventory
+horizon = [2027, 2036]        # erstes und letztes Jahr der Vorausschau
+price_base_year = 2027        # Jahr, auf das sich die Preise im catalog beziehen
+price_increase_pct = 2.0      # jährliche Preissteigerung in Prozent
+
+[targets.device_ratio_pct]    # Schülergeräte je 100 Schülerinnen und Schüler
+Grundschule = 25
+Berufskolleg = 75
+"Förderschule" = 100          # TOML braucht Anführungszeichen um Namen mit Umlauten
+default = 100                 # jede Schulform ohne eigenen Wert
+"""
+
+
+def dump_plan(plan: dict[str, Any]) -> str:
+    """``plan`` as TOML text: scalars first, then each table as its own ``[section]`` (dates, numbers, lists, text)."""
+    lines: list[str] = []
+    _dump_table(plan, (), lines)
+    return "\n".join(lines).strip() + "\n"
+
+
+def _dump_table(table: dict[str, Any], path: tuple[str, ...], lines: list[str]) -> None:
+    scalars = {k: v for k, v in table.items() if not isinstance(v, dict)}
+    if path and (scalars or not any(isinstance(v, dict) for v in table.values())):
+        lines.append("")
+        lines.append("[" + ".".join(_toml_key(part) for part in path) + "]")
+    for key, value in scalars.items():
+        lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
+    for key, value in table.items():
+        if isinstance(value, dict):
+            _dump_table(value, (*path, key), lines)
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_string(key)
+
+
+def _toml_string(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)  # JSON's escapes are TOML's basic-string escapes
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return _toml_string(str(value))
 
 
 def target_pct(plan: dict[str, Any], school_type: str) -> float:

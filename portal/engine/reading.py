@@ -22,7 +22,28 @@ import numpy as np
 import pandas as pd
 
 from portal.engine.limits import DEFAULT_LIMITS, LimitExceeded, Limits, archive_problems, count, file_problem
-from portal.engine.specs import Problem, TableSpec
+from portal.engine.specs import EXAMPLE_COLUMN, Problem, TableSpec
+
+NOT_A_WORKBOOK = "Diese Datei ist keine Excel-Arbeitsmappe. Bitte in Excel als .xlsx speichern oder die Vorlage verwenden."
+OLD_EXCEL = (
+    "Diese Datei ist eine Arbeitsmappe im alten Excel-Format (.xls). "
+    "Bitte in Excel als .xlsx speichern oder die Vorlage verwenden."
+)
+TEXT_NOT_WORKBOOK = f"{NOT_A_WORKBOOK} (Sie enthält Text – vielleicht eine umbenannte CSV-Datei.)"
+DAMAGED_WORKBOOK = (
+    "Arbeitsmappe nicht lesbar: die Datei ist beschädigt oder unvollständig. "
+    "Bitte in Excel öffnen, erneut als .xlsx speichern und noch einmal hochladen."
+)
+
+
+def not_a_workbook(data: bytes) -> str:
+    """One German sentence for a file named .xlsx that is none, with the fix."""
+    if data.startswith(b"\xd0\xcf\x11\xe0"):  # the OLE2 container of .xls (and old .doc)
+        return OLD_EXCEL
+    head = data[:4096]
+    if head and all(byte >= 32 or byte in (9, 10, 13) for byte in head):  # no control bytes: text, in any encoding
+        return TEXT_NOT_WORKBOOK
+    return NOT_A_WORKBOOK
 
 
 def read_tables(source: Source, specs: Iterable[TableSpec], problems: list[Problem]) -> dict[str, pd.DataFrame]:
@@ -82,7 +103,7 @@ class Source:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 refused = archive_problems(archive, self.limits, "in der Arbeitsmappe")
         except zipfile.BadZipFile:
-            self.problems.append(Problem(name, None, None, "Arbeitsmappe nicht lesbar (keine .xlsx-Datei)"))
+            self.problems.append(Problem(name, None, None, not_a_workbook(data)))
             return
         if refused:
             self.problems.extend(Problem(name, None, None, message) for message in refused)
@@ -92,8 +113,10 @@ class Source:
             self.book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             self.sheets = {ws.title: ws for ws in self.book.worksheets}
             self.refused = False
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            self.problems.append(Problem(name, None, None, f"Arbeitsmappe nicht lesbar ({exc})"))
+        except KeyError:  # a zip without a workbook's parts: a .docx, an .ods, a zip of CSVs renamed
+            self.problems.append(Problem(name, None, None, NOT_A_WORKBOOK))
+        except Exception:  # openpyxl raises many kinds for a damaged file, in English: say it in German
+            self.problems.append(Problem(name, None, None, DAMAGED_WORKBOOK))
 
     def close(self) -> None:
         if self.book is not None:
@@ -128,7 +151,9 @@ class Source:
         if self.sheets is not None:
             if spec.name not in self.sheets:
                 if spec.required and not self.refused:
-                    problems.append(Problem(self.path.name, None, None, f"Tabellenblatt {spec.name} fehlt"))
+                    problems.append(
+                        Problem(self.path.name, None, None, f"Tabellenblatt {spec.name} fehlt ({missing_hint(spec)})")
+                    )
                 return None
             try:
                 return _sheet_frame(self.sheets[spec.name], spec, file, problems, self.limits)
@@ -140,7 +165,7 @@ class Source:
         csv_path = self.path / file
         if not csv_path.is_file():
             if spec.required:
-                problems.append(Problem(file, None, None, "Datei fehlt"))
+                problems.append(Problem(file, None, None, f"Datei fehlt ({missing_hint(spec)})"))
             return None
         too_big = file_problem(csv_path, self.limits)
         if too_big is not None:
@@ -160,14 +185,35 @@ def _csv_frame(data: bytes, spec: TableSpec, file: str, problems: list[Problem],
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        problems.append(Problem(file, line, None, "Datei ist nicht UTF-8-kodiert"))
+        problems.append(
+            Problem(
+                file,
+                line,
+                None,
+                "Datei ist nicht UTF-8-kodiert. Bitte in Excel als „CSV UTF-8 (durch Trennzeichen getrennt)“ "
+                "speichern oder die Excel-Vorlage verwenden.",
+            )
+        )
         return None
     if not text.strip():
         problems.append(Problem(file, 1, None, "Datei ist leer, die Kopfzeile fehlt"))
         return None
-    del text  # pandas reads the bytes; a second copy of a large file as text is not needed
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    if "," not in first_line and ";" in first_line and {c.name for c in spec.columns} & set(first_line.strip().split(";")):
+        # a German Excel's "CSV": every column would be missing, one problem says why
+        problems.append(
+            Problem(
+                file,
+                1,
+                None,
+                "Die Spalten sind mit Semikolon getrennt, erwartet wird das Komma. Bitte in Excel als "
+                "„CSV UTF-8 (durch Trennzeichen getrennt)“ speichern oder die Excel-Vorlage verwenden.",
+            )
+        )
+        return None
+    del text, first_line  # pandas reads the bytes; a second copy of a large file as text is not needed
     options = dict(dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=False, encoding="utf-8-sig")
-    wanted = {column.name for column in spec.columns}
+    wanted = {column.name for column in spec.columns} | {EXAMPLE_COLUMN}
     try:
         header = pd.read_csv(io.BytesIO(data), nrows=0, **options)
         if len(header.columns) > limits.columns:
@@ -246,7 +292,7 @@ def _sheet_frame(ws, spec: TableSpec, sheet: str, problems: list[Problem], limit
     if len(header) > limits.columns:
         problems.append(Problem(sheet, 1, None, _too_wide(len(header), limits)))
         return None
-    wanted = {column.name for column in spec.columns}
+    wanted = {column.name for column in spec.columns} | {EXAMPLE_COLUMN}
     positions = [i for i, name in enumerate(header) if name in wanted]
     cells, lines = [], []
     for line, row in enumerate(rows, start=2):
@@ -292,4 +338,27 @@ def _drop_blank_rows(frame: pd.DataFrame, file: str, problems: list[Problem]) ->
     if blank.any():
         frame = frame[~blank]
     frame.index.name = "line"
-    return frame
+    return _drop_examples(frame, file, problems)
+
+
+def missing_hint(spec: TableSpec) -> str:
+    """What a missing table holds, so the planner knows what to add."""
+    from portal.engine.describe import missing_file_hint
+
+    return missing_file_hint(spec)
+
+
+def _drop_examples(frame: pd.DataFrame, file: str, problems: list[Problem]) -> pd.DataFrame:
+    """The template's example rows are one problem for the table, and are not checked further."""
+    if EXAMPLE_COLUMN not in frame.columns:
+        return frame
+    marked = frame[EXAMPLE_COLUMN].to_numpy(dtype=object) != ""
+    if marked.any():
+        lines = [int(line) for line in frame.index[marked]]
+        if len(lines) == 1:
+            what = "Beispielzeile der Vorlage"
+        else:
+            shown = ", ".join(str(n) for n in lines[:10]) + (" …" if len(lines) > 10 else "")
+            what = f"Beispielzeilen der Vorlage (Zeilen {shown})"
+        problems.append(Problem(file, lines[0], EXAMPLE_COLUMN, f"{what} – bitte löschen und eigene Daten eintragen"))
+    return frame.loc[~marked, [c for c in frame.columns if c != EXAMPLE_COLUMN]]

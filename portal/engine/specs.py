@@ -35,7 +35,8 @@ class Column:
     max: float | None = None
     choices: tuple[str, ...] | None = None
     references: tuple[str, str] | None = None  # (table, column) it must exist in
-    description: str = ""  # German, shown in the plugin docs
+    description: str = ""  # German, shown in the plugin docs, the template and the admin's help page
+    example: str | None = None  # the template's example value; None: one made up from type and rule
 
 
 @dataclass(frozen=True)
@@ -131,12 +132,12 @@ SCHOOLS = TableSpec(
     required=True,
     description="eine Schule",
     columns=(
-        Column("school_id", unique=True, description="Schlüssel der Schule"),
-        Column("name", description="Name der Schule"),
+        Column("school_id", unique=True, description="Schlüssel der Schule", example="S001"),
+        Column("name", description="Name der Schule", example="Grundschule Am Park"),
         Column("school_type", choices=SCHOOL_TYPES, description="Schulform"),
-        Column("pupils", "int", min=0, description="Zahl der Schülerinnen und Schüler"),
-        Column("teachers", "int", min=0, description="Zahl der Lehrkräfte"),
-        Column("district", required=False, description="Stadtbezirk"),
+        Column("pupils", "int", min=0, description="Zahl der Schülerinnen und Schüler", example="240"),
+        Column("teachers", "int", min=0, description="Zahl der Lehrkräfte", example="16"),
+        Column("district", required=False, description="Stadtbezirk", example="Mitte"),
     ),
 )
 CATALOG = TableSpec(
@@ -144,12 +145,12 @@ CATALOG = TableSpec(
     required=True,
     description="eine Produktgruppe: was sie kostet und wie lange sie hält",
     columns=(
-        Column("product_group", unique=True, description="Schlüssel, z. B. ipad_pupils"),
-        Column("label", description="Bezeichnung in Diagrammen"),
-        Column("category", choices=CATEGORIES, description="Kategorie"),
-        Column("useful_life_years", "int", min=1, description="Nutzungsdauer in Jahren"),
-        Column("unit_cost_eur", "decimal", min=0, description="Stückpreis im Preisbasisjahr"),
-        Column("pupil_device", "bool", description="zählt zur Schüler-Endgeräte-Quote"),
+        Column("product_group", unique=True, description="Schlüssel, z. B. ipad_pupils", example="ipad_pupils"),
+        Column("label", description="Bezeichnung in Diagrammen", example="iPads Schülerinnen & Schüler"),
+        Column("category", choices=CATEGORIES, description="Kategorie", example="hardware"),
+        Column("useful_life_years", "int", min=1, description="Nutzungsdauer in Jahren", example="5"),
+        Column("unit_cost_eur", "decimal", min=0, description="Stückpreis im Preisbasisjahr", example="450.00"),
+        Column("pupil_device", "bool", description="zählt zur Schüler-Endgeräte-Quote", example="true"),
         Column("teacher_device", "bool", description="zählt als Gerät einer Lehrkraft"),
     ),
 )
@@ -162,8 +163,8 @@ INVENTORY = TableSpec(
         Column(
             "product_group", references=("catalog", "product_group"), description="Produktgruppe"
         ),
-        Column("quantity", "int", min=0, description="Stückzahl"),
-        Column("acquired_year", "year", description="Anschaffungsjahr, nicht nach dem Stichtag"),
+        Column("quantity", "int", min=0, description="Stückzahl", example="30"),
+        Column("acquired_year", "year", description="Anschaffungsjahr, nicht nach dem Stichtag", example="2022"),
         Column(
             "unit_cost_eur",
             "decimal",
@@ -185,15 +186,15 @@ RECURRING = TableSpec(
     required=False,
     description="jährliche Kosten (Anbindung, Lizenzen, Personal, Dienstleistungen)",
     columns=(
-        Column("item", description="Kostenposition"),
+        Column("item", description="Kostenposition", example="MDM-Lizenzen"),
         Column(
             "product_group",
             required=False,
             references=("catalog", "product_group"),
             description="Produktgruppe, der die Kosten zugerechnet werden",
         ),
-        Column("annual_cost_eur", "decimal", min=0, description="Kosten pro Jahr"),
-        Column("from_year", "year", description="erstes Jahr"),
+        Column("annual_cost_eur", "decimal", min=0, description="Kosten pro Jahr", example="1200.00"),
+        Column("from_year", "year", description="erstes Jahr", example="2025"),
         Column(
             "to_year",
             "year",
@@ -209,6 +210,11 @@ RECURRING = TableSpec(
     ),
 )
 CORE_TABLES: tuple[TableSpec, ...] = (SCHOOLS, CATALOG, INVENTORY, RECURRING)
+
+#: a column of the template (``mep template``) that marks its example rows; a row with a value there is
+#: refused with one problem per table until the planner deletes it, so example data never counts
+EXAMPLE_COLUMN = "Beispielzeile"
+EXAMPLE_MARK = "ja – vor dem Hochladen löschen"
 
 YEAR_MIN, YEAR_MAX = 1900, 2100
 ISO_DATE = r"\d{4}-\d{2}-\d{2}"  # a date as plan.toml and the tables write it

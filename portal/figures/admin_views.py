@@ -18,7 +18,7 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -60,7 +60,9 @@ class UploadForm(asset_imports.AssetImportFields, forms.Form):
     cycle = forms.ModelChoiceField(Cycle.objects.all(), label=gettext_lazy("Zyklus"), empty_label=None)
     file = forms.FileField(label=gettext_lazy("Datensatz"))
     plan = forms.FileField(
-        label="plan.toml", required=False, help_text=gettext_lazy("Nur zu einer .xlsx-Arbeitsmappe nötig")
+        label="plan.toml",
+        required=False,
+        help_text=gettext_lazy("Nur zu einer .xlsx-Arbeitsmappe nötig, wenn der Zyklus noch keine Einstellungen hat"),
     )
 
     def __init__(self, *args, too_big: bool = False, **kwargs):
@@ -83,13 +85,23 @@ class UploadForm(asset_imports.AssetImportFields, forms.Form):
                 self.add_error("file", too_big_message())
             elif not name.endswith((".xlsx", ".zip")):
                 self.add_error("file", _("Bitte eine .xlsx- oder .zip-Datei hochladen."))
-            elif name.endswith(".xlsx") and not data.get("plan"):
-                self.add_error("plan", _("Zu einer Arbeitsmappe gehört die plan.toml des Zyklus."))
+            elif name.endswith(".xlsx") and not data.get("plan") and not _has_settings(data.get("cycle")):
+                self.add_error(
+                    "plan",
+                    _(
+                        "Zu einer Arbeitsmappe gehört die plan.toml des Zyklus. Bitte mit hochladen "
+                        "oder die Einstellungen des Zyklus im Formular „Einstellungen“ eintragen."
+                    ),
+                )
         plan = data.get("plan")
         if plan is not None and plan.size > services.upload_limit():
             self.add_error("plan", too_big_message())
         self.clean_asset_import(data)
         return data
+
+
+def _has_settings(cycle: Cycle | None) -> bool:
+    return cycle is not None and bool(cycle.plan_toml.strip())
 
 
 @csrf_exempt  # checked below, once the size limit is in place: the CSRF check reads the body
@@ -106,8 +118,11 @@ def _index(request):
     form = UploadForm(data, files, initial={"cycle": Cycle.current()}, too_big=too_big)
     refused = None
     asset_import = None
+    sent = [upload.name for upload in (files or {}).values()] if files else []
     if request.method == "POST" and form.is_valid() and form.cleaned_data.get("assets_export"):
         asset_import = _prepare_asset_import(request, form.cleaned_data)
+        if asset_import.token:  # the files wait for "Übernehmen": nothing to choose again
+            sent = []
     elif request.method == "POST" and form.is_valid():
         received = services.receive_upload(
             form.cleaned_data["cycle"], form.cleaned_data["file"], user=request.user, plan=form.cleaned_data["plan"]
@@ -124,7 +139,11 @@ def _index(request):
             refused = version
             messages.error(
                 request,
-                _("Der Datensatz wurde abgelehnt (%(count)s Probleme). Veröffentlichtes bleibt unverändert.")
+                ngettext(
+                    "Der Datensatz wurde abgelehnt (%(count)s Problem). Veröffentlichtes bleibt unverändert.",
+                    "Der Datensatz wurde abgelehnt (%(count)s Probleme). Veröffentlichtes bleibt unverändert.",
+                    len(version.problems),
+                )
                 % {"count": len(version.problems)},
             )
         else:
@@ -146,7 +165,7 @@ def _index(request):
     return TemplateResponse(
         request,
         "figures/admin/index.html",
-        {"form": form, "cycles": cycles, "refused": refused, "checking": checking, "asset_import": asset_import},
+        {"form": form, "cycles": cycles, "refused": refused, "checking": checking, "asset_import": asset_import, "sent": sent},
     )
 
 

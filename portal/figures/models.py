@@ -30,6 +30,12 @@ class Cycle(models.Model):
     start_year = models.PositiveSmallIntegerField("Erstes Jahr")
     end_year = models.PositiveSmallIntegerField("Letztes Jahr")
     is_current = models.BooleanField("Aktueller Zyklus", default=False)
+    plan_toml = models.TextField(
+        "Einstellungen (plan.toml)",
+        blank=True,
+        help_text="Im Formular „Einstellungen“ eingetragen oder mit dem letzten gültigen Datensatz hochgeladen; "
+        "gilt für jeden Upload ohne eigene plan.toml",
+    )
 
     class Meta:
         ordering = ["start_year"]

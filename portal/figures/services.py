@@ -123,6 +123,7 @@ def validate_version(version: DataSetVersion) -> DataSetVersion:
     with tempfile.TemporaryDirectory(prefix="mep-upload-") as tmp, tempfile.TemporaryFile() as archive:
         root = Path(tmp)
         problems = [f"{version.original_name}: {problem}" for problem in _unzip_file(version, root, limits)]
+        uploaded_plan = _plan_of(version.cycle, root) if not problems else None
         fingerprint, synthetic = _digest(root), False
         if not problems:
             try:
@@ -135,6 +136,8 @@ def validate_version(version: DataSetVersion) -> DataSetVersion:
                 problems = [f"{version.original_name}: nicht lesbar ({type(exc).__name__}: {exc})"]
             else:
                 fingerprint, synthetic = dataset.fingerprint, dataset.synthetic
+                if uploaded_plan is not None:  # the form shows the settings the planner uploaded last
+                    Cycle.objects.filter(pk=version.cycle_id).update(plan_toml=uploaded_plan)
                 version.schools = schools_of(dataset)
                 existing = (
                     version.cycle.versions.filter(status=DataSetVersion.VALIDATED, fingerprint=fingerprint)
@@ -155,6 +158,16 @@ def validate_version(version: DataSetVersion) -> DataSetVersion:
     version.save()
     version.file.storage.delete(received)
     return version
+
+
+def _plan_of(cycle: Cycle, root: Path) -> str | None:
+    """The upload's own plan.toml text; without one, the cycle's settings are put beside the data (None)."""
+    plan = root / "plan.toml"
+    if plan.is_file():
+        return plan.read_bytes().decode("utf-8-sig", errors="replace")
+    if cycle.plan_toml.strip():
+        plan.write_text(cycle.plan_toml, encoding="utf-8")
+    return None
 
 
 def _pack(upload: Upload, plan: Upload | None, out: IO[bytes]) -> None:
@@ -211,7 +224,10 @@ def _unzip(source: IO[bytes], target: Path, limits: Limits) -> list[str]:
     try:
         archive = zipfile.ZipFile(source)
     except zipfile.BadZipFile:
-        return ["keine lesbare .zip-Datei"]
+        return [
+            "Diese Datei ist kein .zip-Archiv. Bitte die CSV-Dateien (und plan.toml) mit „ZIP-komprimierter Ordner“ "
+            "packen oder die Excel-Vorlage verwenden."
+        ]
     with archive:
         refused = archive_problems(archive, limits)
         if refused:

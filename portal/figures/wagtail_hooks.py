@@ -8,7 +8,7 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from . import admin_views
+from . import admin_views, planner_views
 from .models import Cycle, Scenario
 from .scenario_forms import ScenarioForm
 
@@ -22,6 +22,10 @@ def register_admin_urls():
         path("inventarimport/uebernehmen/", admin_views.asset_import_accept, name="asset_import_accept"),
         path("inventarimport/verwerfen/", admin_views.asset_import_discard, name="asset_import_discard"),
         path("inventarimport/zuordnung-vorlage.toml", admin_views.asset_import_template, name="asset_import_template"),
+        path("vorlage.xlsx", planner_views.template_download, name="template"),
+        path("hilfe/", planner_views.help_page, name="help"),
+        path("zyklus/<int:cycle_id>/einstellungen/", planner_views.plan_settings, name="plan_settings"),
+        path("zyklus/<int:cycle_id>/plan.toml", planner_views.plan_download, name="plan_download"),
         path("szenario/<int:scenario_id>/", admin_views.scenario_status, name="scenario"),
         path("szenario/<int:scenario_id>/berechnen/", admin_views.scenario_compute, name="scenario_compute"),
         path("szenario/<int:scenario_id>/veroeffentlichen/", admin_views.scenario_publish, name="scenario_publish"),

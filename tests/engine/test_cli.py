@@ -158,7 +158,11 @@ def test_help_is_german_headings_included(command, capsys):
         (["compute", "daten"], "mep compute: Aufruf fehlerhaft: Pflichtangabe fehlt: --out"),
         (["compute", "daten", "--out"], "mep compute: Aufruf fehlerhaft: --out verlangt einen Wert"),
         (["plugins", "--alle"], "mep: Aufruf fehlerhaft: unbekannte Angabe: --alle"),
-        (["rechne"], "mep: Aufruf fehlerhaft: BEFEHL: unbekannter Wert 'rechne' (möglich: 'validate', 'compute', 'compare', 'import-assets', 'plugins')"),
+        (
+            ["rechne"],
+            "mep: Aufruf fehlerhaft: BEFEHL: unbekannter Wert 'rechne' "
+            "(möglich: 'validate', 'compute', 'compare', 'import-assets', 'plugins', 'template')",
+        ),
     ],
 )
 def test_usage_errors_are_german(args, message, capsys):

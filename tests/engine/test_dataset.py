@@ -32,7 +32,10 @@ def test_valid_data_set_is_read_typed_and_indexed_by_line(tmp_path):
 
 
 def test_missing_required_file(tmp_path):
-    assert problems_of(tmp_path, inventory=None) == ["inventory.csv: Datei fehlt"]
+    assert problems_of(tmp_path, inventory=None) == [
+        "inventory.csv: Datei fehlt (je Zeile ein Bestand einer Produktgruppe an einer Schule, in einem Jahr "
+        "angeschafft; Spalten: school_id, product_group, quantity, acquired_year, unit_cost_eur, useful_life_years)"
+    ]
 
 
 def test_missing_optional_file_is_fine(tmp_path):
@@ -41,7 +44,10 @@ def test_missing_optional_file_is_fine(tmp_path):
 
 
 def test_missing_plan(tmp_path):
-    assert problems_of(tmp_path, plan=None) == ["plan.toml: Datei fehlt"]
+    assert problems_of(tmp_path, plan=None) == [
+        "plan.toml: Datei fehlt (die Einstellungen des Zyklus: [cycle] mit name, baseline, horizon, price_base_year, "
+        "price_increase_pct und [targets.device_ratio_pct])"
+    ]
 
 
 def test_missing_column(tmp_path):
@@ -142,7 +148,10 @@ def test_file_not_utf8(tmp_path):
     (folder / "schools.csv").write_bytes((SCHOOLS_HEADER + "S1,Schüle,Grundschule,100,8,\n").encode("latin-1"))
     with pytest.raises(DataSetError) as refused:
         load_dataset(folder, specs=[])
-    assert [str(p) for p in refused.value.problems] == ["schools.csv:2: Datei ist nicht UTF-8-kodiert"]
+    assert [str(p) for p in refused.value.problems] == [
+        "schools.csv:2: Datei ist nicht UTF-8-kodiert. Bitte in Excel als „CSV UTF-8 (durch Trennzeichen getrennt)“ "
+        "speichern oder die Excel-Vorlage verwenden."
+    ]
 
 
 def test_bom_blank_lines_and_extra_columns_are_accepted_with_true_line_numbers(tmp_path):
@@ -215,7 +224,7 @@ def test_required_plugin_table_missing(tmp_path):
     folder = write_dataset(tmp_path / "data")
     with pytest.raises(DataSetError) as refused:
         load_dataset(folder, specs=[spec])
-    assert [str(p) for p in refused.value.problems] == ["annual_reviews.csv: Datei fehlt"]
+    assert [str(p) for p in refused.value.problems] == ["annual_reviews.csv: Datei fehlt (Spalten: school_id)"]
 
 
 def test_data_path_that_does_not_exist(tmp_path):

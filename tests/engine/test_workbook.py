@@ -65,7 +65,10 @@ def test_workbook_without_a_required_sheet(tmp_path):
     with pytest.raises(DataSetError) as refused:
         load_dataset(write_workbook(tmp_path / "xlsx", tables), specs=[])
     problems = [str(p) for p in refused.value.problems]
-    assert problems[0] == "mep.xlsx: Tabellenblatt catalog fehlt"
+    assert problems[0] == (
+        "mep.xlsx: Tabellenblatt catalog fehlt (je Zeile eine Produktgruppe: was sie kostet und wie lange sie hält; "
+        "Spalten: product_group, label, category, useful_life_years, unit_cost_eur, pupil_device, teacher_device)"
+    )
 
 
 def test_workbook_with_missing_column(tmp_path):
@@ -81,7 +84,10 @@ def test_damaged_workbook_is_a_problem_not_a_crash(tmp_path):
     (tmp_path / "mep.xlsx").write_bytes(b"kein zip")
     with pytest.raises(DataSetError) as refused:
         load_dataset(tmp_path / "mep.xlsx", specs=[])
-    assert str(refused.value.problems[0]).startswith("mep.xlsx: Arbeitsmappe nicht lesbar")
+    assert [str(p) for p in refused.value.problems] == [
+        "mep.xlsx: Diese Datei ist keine Excel-Arbeitsmappe. Bitte in Excel als .xlsx speichern oder die Vorlage "
+        "verwenden. (Sie enthält Text – vielleicht eine umbenannte CSV-Datei.)"
+    ]
 
 
 def test_cli_computes_from_a_workbook(tmp_path, cli_plugins):
