@@ -1,7 +1,7 @@
 from django import template
 from django.conf import settings
 
-from ..models import seats_text
+from ..models import seats_text, with_seats_text
 
 register = template.Library()
 
@@ -13,6 +13,12 @@ PRIVACY_PERIODS = ("MEP_WORKSHOP_ERASURE_DAYS", "MEP_WORKSHOP_INACTIVE_ERASURE_D
 def seats(n) -> str:
     """{{ 3|seats }} → "3 Plätze"."""
     return seats_text(int(n or 0))
+
+
+@register.filter
+def with_seats(n) -> str:
+    """{{ 3|with_seats }} → "mit 3 Plätzen" (the dative after "mit")."""
+    return with_seats_text(int(n or 0))
 
 
 @register.filter(is_safe=True)
