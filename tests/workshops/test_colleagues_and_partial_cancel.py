@@ -204,3 +204,17 @@ def test_seat_counts_read_right_in_every_number(make_session, client):
     assert refused.value.message == "Eine Schule kann für diesen Termin höchstens 1 Platz buchen."
     form = html(client.post(f"/workshops/termine/{one.pk}/buchen/", VALID))
     assert form.find(id="id_seats_error").get_text() == "Eine Schule kann für diesen Termin höchstens 1 Platz buchen."
+
+
+def test_the_attendee_list_names_the_colleagues_and_their_addresses(make_session):
+    from portal.workshops.attendees import attendee_rows
+
+    session = make_session(capacity=4, per_school=2)
+    pending = service.book(session.pk, service.BookingRequest(
+        school_id="S001", school_name="Schule S001", contact_name="Anna", email="anna@schule.example", seats=2,
+        participant_names=["Anna", "Ben"], extra_emails=["ben@schule.example"],
+    ))
+    service.confirm_booking(pending.pk, pending.token_nonce)
+    header, row = attendee_rows(session)
+    assert dict(zip(header, row, strict=True))["Teilnehmende"] == "Anna, Ben"
+    assert dict(zip(header, row, strict=True))["Weitere E-Mail-Adressen"] == "ben@schule.example"
