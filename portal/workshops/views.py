@@ -48,7 +48,7 @@ def session_list(request):
     sessions = with_next_hold_expiry(
         WorkshopSession.objects.upcoming().with_seats(now).select_related("workshop").prefetch_related("workshop__topics"),
         now,
-    )
+    ).order_by("start", "pk")  # date order, stated: aggregating queries do not rely on Meta.ordering
     topic = request.GET.get("thema", "")
     group = request.GET.get("zielgruppe", "")
     if topic:
