@@ -113,3 +113,19 @@ def test_every_page_links_one_favicon_served_by_the_portal(client):
     from django.contrib.staticfiles import finders
 
     assert finders.find("img/favicon.svg")
+
+
+def test_the_editor_header_says_entwurf_while_a_draft_is_newer_than_the_live_page(client, admin_user):
+    client.force_login(admin_user)
+    chapter = ChapterPage.objects.get(locale__language_code="de", number="5.3")
+    url = f"/admin/pages/{chapter.pk}/edit/"
+
+    def header_tags():
+        header = BeautifulSoup(client.get(url).content, "html.parser").select_one("header")
+        return [tag.get_text(strip=True) for tag in header.select(".page-status-tag")]
+
+    assert "Entwurf" not in header_tags()
+    chapter.summary = "Ein neuer Entwurf der Zusammenfassung."
+    chapter.save_revision()
+    assert "Entwurf" in header_tags()
+    assert "Veröffentlicht" in header_tags()  # Wagtail's German "Live": both stay visible
