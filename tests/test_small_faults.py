@@ -129,3 +129,28 @@ def test_the_editor_header_says_entwurf_while_a_draft_is_newer_than_the_live_pag
     chapter.save_revision()
     assert "Entwurf" in header_tags()
     assert "Veröffentlicht" in header_tags()  # Wagtail's German "Live": both stay visible
+
+
+# -- German words break with a hyphen -----------------------------------------------------------
+
+
+def test_a_long_german_compound_gets_soft_hyphens_where_the_patterns_allow_a_break():
+    from portal.plan.templatetags.hyphenation import hyphenate
+
+    hyphenated = hyphenate("Der Medienentwicklungsplan Bochum", "de")
+    assert hyphenated.replace("\u00ad", "") == "Der Medienentwicklungsplan Bochum"
+    word = hyphenated.split()[1]
+    pieces = word.split("\u00ad")
+    assert len(pieces) >= 3 and all(len(piece) >= 3 for piece in pieces)  # breaks, never one or two letters alone
+    assert "\u00ad" not in hyphenated.split()[2]  # short words stay whole
+    assert hyphenate("Medienentwicklungsplan", "en") == "Medienentwicklungsplan"  # not German: left alone
+
+
+def test_headings_of_german_pages_carry_soft_hyphens_and_english_ones_do_not(client):
+    chapter = ChapterPage.objects.get(locale__language_code="de", number="5.3")
+    heading = soup(client, chapter.url).h1.get_text()
+    assert "\u00ad" in heading and heading.replace("\u00ad", "") == "5.3 Finanz- und Investitionsplanung"
+    plan = soup(client, PlanPage.objects.get(locale__language_code="de").url).h1.get_text()
+    assert "Medien\u00ad" in plan or "Medienent\u00ad" in plan
+    english = ChapterPage.objects.get(locale__language_code="en", number="5.3")
+    assert "\u00ad" not in soup(client, english.url).h1.get_text()
