@@ -62,8 +62,8 @@ class BookingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
     )
     extra_emails = forms.CharField(
-        label=_("Weitere E-Mail-Adressen (freiwillig)"),
-        help_text=_("Diese Adressen erhalten die Bestätigung und die Kalenderdatei ebenfalls; eine je Zeile."),
+        label=_("Bestätigung auch senden an (freiwillig)"),
+        help_text=_("E-Mail-Adressen von Kolleginnen und Kollegen, eine je Zeile: Sie erhalten die Bestätigung und die Kalenderdatei ebenfalls."),
         required=False,
         max_length=2000,
         error_messages={"max_length": _("Die Adressen dürfen zusammen höchstens 2000 Zeichen lang sein.")},
