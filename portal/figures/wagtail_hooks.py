@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -43,6 +44,11 @@ def register_menu_item():
     return PlanningDataMenuItem("Planungsdaten", reverse("figures_admin:index"), icon_name="table", order=210)
 
 
+def yes_no_column(name: str, label) -> Column:
+    """A yes/no field in an admin list as "Ja"/"Nein", not Python's "True"/"False"."""
+    return Column(name, label=label, sort_key=name, accessor=lambda obj: _("Ja") if getattr(obj, name) else _("Nein"))
+
+
 class CycleViewSet(SnippetViewSet):
     """Cycles of the plan: an editor adds the next one and makes it current."""
 
@@ -52,7 +58,7 @@ class CycleViewSet(SnippetViewSet):
     menu_order = 215
     add_to_admin_menu = True
     ordering = ["start_year"]
-    list_display = ["name", "start_year", "end_year", "is_current"]
+    list_display = ["name", "start_year", "end_year", yes_no_column("is_current", _("Aktueller Zyklus"))]
     search_fields = ["name"]
     form_fields = ["name", "start_year", "end_year", "is_current"]
 

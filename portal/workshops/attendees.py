@@ -11,7 +11,10 @@ from portal.spreadsheet import neutralise
 
 from .models import Booking, WorkshopSession
 
-HEADER = ["Status", "Position Warteliste", "Schule", "Schulnummer", "Ansprechperson", "E-Mail", "Plätze", "Gebucht am"]
+HEADER = [
+    "Status", "Position Warteliste", "Schule", "Schulnummer", "Ansprechperson", "E-Mail", "Plätze", "Gebucht am",
+    "Teilnehmende", "Weitere E-Mail-Adressen",
+]
 
 
 def attendee_rows(session: WorkshopSession):
@@ -30,6 +33,8 @@ def attendee_rows(session: WorkshopSession):
             booking.email,
             booking.seats,
             f"{timezone.localtime(booking.created_at):%d.%m.%Y %H:%M}",
+            ", ".join(booking.participant_list),
+            ", ".join(booking.extra_email_list),
         ]
 
 

@@ -24,7 +24,7 @@ Every path locks the date first, then its bookings.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -32,10 +32,11 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import emails
 from .domains import address_allowed, allowed_domains, domain_message
-from .models import Booking, WorkshopSession, queue_q, seat_taking_q, seats_text
+from .models import Booking, WorkshopSession, per_school_message, queue_q, seat_taking_q, seats_text
 
 ACTIVE = (Booking.Status.CONFIRMED, Booking.Status.WAITING)
 
@@ -48,6 +49,8 @@ class BookingRequest:
     email: str
     seats: int
     join_waitlist: bool = False
+    participant_names: list[str] = field(default_factory=list)  # optional, for colleagues booked along
+    extra_emails: list[str] = field(default_factory=list)  # get the confirmation and the calendar file too
     language: str = "de"  # of the page booked on; the booking's mails are written in it
 
 
@@ -136,6 +139,10 @@ def book(session_id: int, request: BookingRequest, *, base_url: str | None = Non
     domains = allowed_domains(request.school_id)
     if not address_allowed(request.email, domains):
         raise BookingRefused(domain_message(domains), field="email")
+    if any(not address_allowed(address, domains) for address in request.extra_emails):
+        raise BookingRefused(domain_message(domains), field="extra_emails")
+    if len(request.participant_names) > request.seats or len(request.extra_emails) > request.seats:
+        raise BookingRefused(_("Geben Sie höchstens so viele Namen und Adressen an, wie Sie Plätze buchen."), field="participant_names")
     _lapse_session(session_id, timezone.now(), base_url=base_url)  # tidy only: the counts below ignore expired holds
     with date_transaction():
         session = lock_session(session_id)
@@ -143,7 +150,7 @@ def book(session_id: int, request: BookingRequest, *, base_url: str | None = Non
         _check_open(session, now)
         if request.seats > session.max_seats_per_school:
             raise BookingRefused(
-                _("Eine Schule kann für diesen Termin höchstens %(n)s Plätze buchen.") % {"n": session.max_seats_per_school},
+                per_school_message(session.max_seats_per_school) % {"n": session.max_seats_per_school},
                 field="seats",
             )
         held = _seats(session.bookings.filter(seat_taking_q(now) | queue_q(now), school_id=request.school_id))
@@ -170,6 +177,8 @@ def book(session_id: int, request: BookingRequest, *, base_url: str | None = Non
             school_name=request.school_name,
             contact_name=request.contact_name,
             email=request.email,
+            participant_names="\n".join(request.participant_names),
+            extra_emails="\n".join(request.extra_emails),
             seats=request.seats,
             language=request.language,
             status=Booking.Status.PENDING,
@@ -216,8 +225,8 @@ def lapse_expired_bookings(now=None) -> int:
     return sum(_lapse_session(session_id, now) for session_id in session_ids)
 
 
-def cancel_booking(booking_id: int, nonce: str, *, base_url: str | None = None) -> Booking:
-    """Cancel once; freed seats go to the waiting list in order."""
+def cancel_booking(booking_id: int, nonce: str, *, seats: int | None = None, base_url: str | None = None) -> Booking:
+    """Cancel once, or give back only ``seats`` of a booking's seats; freed seats go to the waiting list in order."""
     # The date is locked before the booking (one lock order everywhere), so find it without locking.
     session_id = Booking.objects.filter(pk=booking_id).values_list("session_id", flat=True).first()
     if session_id is None:
@@ -227,6 +236,17 @@ def cancel_booking(booking_id: int, nonce: str, *, base_url: str | None = None) 
         booking = Booking.objects.select_for_update().filter(pk=booking_id).first()
         if booking is None or not nonce or booking.token_nonce != nonce or booking.status not in ACTIVE:
             raise CancellationRefused()
+        if seats is not None and not 1 <= seats <= booking.seats:
+            raise BookingRefused(
+                _("Bitte wählen Sie, wie viele Ihrer %(seats)s Sie stornieren möchten.") % {"seats": seats_text(booking.seats)}, field="seats"
+            )
+        if seats is not None and seats < booking.seats:
+            # Fewer seats: the booking stays, with its place in the waiting list if it is waiting.
+            booking.seats -= seats
+            booking.save(update_fields=["seats"])
+            transaction.on_commit(lambda: emails.send_reduced(booking, seats, base_url=base_url))
+            promote_locked_session(session, base_url=base_url)
+            return booking
         freed = booking.status == Booking.Status.CONFIRMED
         booking.status = Booking.Status.CANCELLED
         booking.cancelled_at = timezone.now()
@@ -353,6 +373,8 @@ def _seats(bookings) -> int:
 def _full_message(free: int) -> str:
     if free <= 0:
         return _("Dieser Termin ist ausgebucht. Sie können sich auf die Warteliste setzen lassen.")
-    return _(
-        "Es sind nur noch %(free)s frei. Buchen Sie weniger Plätze oder lassen Sie sich auf die Warteliste setzen."
+    return ngettext(
+        "Es ist nur noch %(free)s frei. Buchen Sie weniger Plätze oder lassen Sie sich auf die Warteliste setzen.",
+        "Es sind nur noch %(free)s frei. Buchen Sie weniger Plätze oder lassen Sie sich auf die Warteliste setzen.",
+        free,
     ) % {"free": seats_text(free)}

@@ -45,6 +45,7 @@ SUBJECTS = {
     "waiting": gettext_lazy("Sie stehen auf der Warteliste"),
     "promoted": gettext_lazy("Ein Platz ist frei geworden – Ihre Buchung ist bestätigt"),
     "cancelled": gettext_lazy("Buchung storniert"),
+    "reduced": gettext_lazy("Plätze storniert"),
     "session_cancelled": gettext_lazy("Termin abgesagt"),
     "reminder": gettext_lazy("Erinnerung an Ihren Workshop"),
 }
@@ -69,6 +70,10 @@ def send_cancelled(booking: Booking, *, base_url: str | None = None) -> None:
     _send(booking, "cancelled", base_url=base_url, with_link=False)
 
 
+def send_reduced(booking: Booking, freed: int, *, base_url: str | None = None) -> None:
+    _send(booking, "reduced", base_url=base_url, freed=freed)
+
+
 def send_session_cancelled(booking: Booking, *, base_url: str | None = None) -> None:
     _send(booking, "session_cancelled", base_url=base_url, with_link=False, ics=True)
 
@@ -77,25 +82,34 @@ def send_reminder(booking: Booking, *, base_url: str | None = None) -> None:
     _send(booking, "reminder", base_url=base_url, ics=True)
 
 
-def _send(booking: Booking, template: str, *, base_url=None, ics=False, with_link=True) -> None:
+# Mails that the booking's extra addresses (colleagues booked along) get too, as a copy without the cancel link.
+COPIED = {"confirmed", "promoted", "reduced", "cancelled", "session_cancelled", "reminder"}
+
+
+def _send(booking: Booking, template: str, *, base_url=None, ics=False, with_link=True, freed=None) -> None:
     if not booking.email:
         return  # personal data already erased
     try:
-        send_booking_mail.enqueue(booking.pk, template, base_url=base_url, ics=ics, with_link=with_link)
+        send_booking_mail.enqueue(booking.pk, template, base_url=base_url, ics=ics, with_link=with_link, freed=freed)
     except Exception:
         # The booking is committed either way; a queue that is down must not turn it into an error page.
         logger.exception("Workshop-E-Mail „%s“ an Buchung %s nicht in die Warteschlange gestellt", template, booking.pk)
 
 
-def deliver(booking_id: int, template: str, *, base_url=None, ics=False, with_link=True) -> bool:
-    """Render and send one mail now, in the booking's language; every error is logged, none is raised. Returns whether it was sent."""
+def deliver(booking_id: int, template: str, *, base_url=None, ics=False, with_link=True, freed=None) -> bool:
+    """Render and send one mail now (and its copy to the extra addresses), in the booking's language;
+    every error is logged, none is raised. Returns whether it was sent."""
     try:
         booking = Booking.objects.select_related("session__workshop").filter(pk=booking_id).first()
         if booking is None or not booking.email:
             return False  # deleted or personal data erased meanwhile
+        options = {"base_url": base_url, "ics": ics, "freed": freed}
         with translation.override(mail_language(booking)):
-            message = _message(booking, template, base_url=base_url, ics=ics, with_link=with_link)
-        message.send()
+            messages = [_message(booking, template, with_link=with_link, **options)]
+            if template in COPIED and booking.extra_email_list:
+                messages.append(_message(booking, template, with_link=False, copy_to=booking.extra_email_list, **options))
+        for message in messages:
+            message.send()
         return True
     except Exception:
         # Any failure of the mail server (refused, timed out, SMTP error) or of the message itself.
@@ -114,7 +128,7 @@ def header_text(text: str) -> str:
     return " ".join("".join(" " if unicodedata.category(c) in CONTROL_CATEGORIES else c for c in text).split())
 
 
-def _message(booking: Booking, template: str, *, base_url=None, ics=False, with_link=True) -> EmailMessage:
+def _message(booking: Booking, template: str, *, base_url=None, ics=False, with_link=True, freed=None, copy_to=None) -> EmailMessage:
     session = booking.session
     workshop = session.workshop
     base = public_base_url(base_url)
@@ -129,12 +143,14 @@ def _message(booking: Booking, template: str, *, base_url=None, ics=False, with_
         "waiting_position": booking.waiting_position(),
         "confirm_url": confirm_url(booking, base) if booking.status == Booking.Status.PENDING else "",
         "confirm_minutes": settings.MEP_BOOKING_CONFIRM_MINUTES,
+        "freed": freed,
+        "copy": bool(copy_to),
     }
     message = EmailMessage(
         subject=header_text(f"{SUBJECTS[template]}: {workshop.title}"),
         body=render_to_string(f"workshops/email/{template}.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[booking.email],
+        to=copy_to or [booking.email],
     )
     if ics:
         message.attach("workshop.ics", calendar_for([session], base_url=base), "text/calendar")

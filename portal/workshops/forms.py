@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, validate_email
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .domains import address_allowed, allowed_domains, domain_message
-from .models import seats_text
+from .models import lines, per_school_message, seats_text
 from .schools import available_schools
 
 
@@ -50,9 +50,24 @@ class BookingForm(forms.Form):
             "required": _("Bitte geben Sie an, wie viele Plätze Sie buchen möchten."),
             "invalid": _("Bitte geben Sie die Zahl der Plätze als ganze Zahl an."),
             "min_value": _("Bitte buchen Sie mindestens einen Platz."),
-            "max_value": _("Eine Schule kann für diesen Termin höchstens %(limit_value)s Plätze buchen."),
         },
         widget=forms.NumberInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    participant_names = forms.CharField(
+        label=_("Namen der Teilnehmenden (freiwillig)"),
+        help_text=_("Buchen Sie für Kolleginnen oder Kollegen, tragen Sie hier ihre Namen ein, einen je Zeile."),
+        required=False,
+        max_length=2000,
+        error_messages={"max_length": _("Die Namen dürfen zusammen höchstens 2000 Zeichen lang sein.")},
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
+    )
+    extra_emails = forms.CharField(
+        label=_("Bestätigung auch senden an (freiwillig)"),
+        help_text=_("E-Mail-Adressen von Kolleginnen und Kollegen, eine je Zeile: Sie erhalten die Bestätigung und die Kalenderdatei ebenfalls."),
+        required=False,
+        max_length=2000,
+        error_messages={"max_length": _("Die Adressen dürfen zusammen höchstens 2000 Zeichen lang sein.")},
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
     )
     join_waitlist = forms.BooleanField(
         label=_("Falls nicht genug Plätze frei sind: auf die Warteliste setzen"),
@@ -75,15 +90,49 @@ class BookingForm(forms.Form):
         seats.widget.attrs.update({"min": 1, "max": session.max_seats_per_school})
         seats.validators.append(MaxValueValidator(session.max_seats_per_school))
         seats.help_text = _("Höchstens %(seats)s je Schule für diesen Termin.") % {"seats": seats_text(session.max_seats_per_school)}
+        # Django fills in %(limit_value)s.
+        seats.error_messages["max_value"] = per_school_message(session.max_seats_per_school).replace("%(n)s", "%(limit_value)s")
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def clean_participant_names(self) -> list[str]:
+        names = lines(self.cleaned_data["participant_names"])
+        too_long = next((name for name in names if len(name) > 200), None)
+        if too_long:
+            raise forms.ValidationError(_("Ein Name darf höchstens 200 Zeichen lang sein („%(name)s…“).") % {"name": too_long[:30]})
+        return names
+
+    def clean_extra_emails(self) -> list[str]:
+        addresses = lines(self.cleaned_data["extra_emails"].replace(",", "\n").replace(";", "\n"))
+        for address in addresses:
+            try:
+                validate_email(address)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("„%(address)s“ ist keine gültige E-Mail-Adresse. Bitte geben Sie eine Adresse je Zeile an, zum Beispiel name@schule.de.")
+                    % {"address": address[:80]}
+                ) from None
+        unique = {}
+        for address in addresses:
+            unique.setdefault(address.lower(), address)
+        return list(unique.values())
 
     def clean(self):
         data = super().clean()
-        school, email = data.get("school"), data.get("email")
+        school, email, seats = data.get("school"), data.get("email"), data.get("seats")
+        extra = data.get("extra_emails") or []
         if school and email:
             domains = allowed_domains(school)
             if not address_allowed(email, domains):
                 self.add_error("email", domain_message(domains))
+            if any(not address_allowed(address, domains) for address in extra):
+                self.add_error("extra_emails", domain_message(domains))
+        if email:
+            extra[:] = [address for address in extra if address.lower() != email.lower()]
+        if seats:
+            if len(data.get("participant_names") or []) > seats:
+                self.add_error("participant_names", _("Sie haben mehr Namen angegeben, als Sie Plätze buchen (%(seats)s).") % {"seats": seats_text(seats)})
+            if len(extra) > seats:
+                self.add_error("extra_emails", _("Sie haben mehr weitere Adressen angegeben, als Sie Plätze buchen (%(seats)s).") % {"seats": seats_text(seats)})
         return data
 
     def is_bot(self) -> bool:
@@ -92,3 +141,24 @@ class BookingForm(forms.Form):
     @property
     def school_name(self) -> str:
         return self.schools[self.cleaned_data["school"]]
+
+
+class CancelForm(forms.Form):
+    """How many of a booking's seats to give back; all of them unless the visitor chooses fewer."""
+
+    seats = forms.TypedChoiceField(label=_("Wie viele Plätze möchten Sie stornieren?"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, booking, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.booking = booking
+        field = self.fields["seats"]
+        field.choices = [(n, seats_text(n)) for n in range(booking.seats, 0, -1)]
+        field.initial = booking.seats
+        field.error_messages["invalid_choice"] = _("Bitte wählen Sie, wie viele Ihrer %(seats)s Sie stornieren möchten.") % {
+            "seats": seats_text(booking.seats)
+        }
+
+    def clean_seats(self) -> int | None:
+        """None (all) when the form sent no number, as a link from an older mail or a one-seat booking does."""
+        seats = self.cleaned_data["seats"]
+        return None if seats is None or seats >= self.booking.seats else seats

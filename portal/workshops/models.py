@@ -24,6 +24,25 @@ def seats_text(n: int) -> str:
     return ngettext("%(n)d Platz", "%(n)d Plätze", n) % {"n": n}
 
 
+def with_seats_text(n: int) -> str:
+    """The count after "mit" (German dative): "mit 1 Platz", "mit 3 Plätzen" ("with 3 seats")."""
+    return ngettext("mit %(n)d Platz", "mit %(n)d Plätzen", n) % {"n": n}
+
+
+def per_school_message(limit: int) -> str:
+    """The refusal of more seats than one school may take, with ``%(n)s`` left for the limit."""
+    return ngettext(
+        "Eine Schule kann für diesen Termin höchstens %(n)s Platz buchen.",
+        "Eine Schule kann für diesen Termin höchstens %(n)s Plätze buchen.",
+        limit,
+    )
+
+
+def lines(text: str) -> list[str]:
+    """The non-empty lines of a text field that holds one entry per line (names, addresses)."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
 # Unicode categories of line breaks, tabs and other control characters.
 CONTROL_CATEGORIES = ("Cc", "Zl", "Zp")
 
@@ -210,9 +229,12 @@ class WorkshopSession(models.Model):
 def check_capacity(capacity: int, confirmed: int) -> None:
     """Staff may not take away seats that are already confirmed to schools."""
     if capacity < confirmed:
-        raise ValidationError({"capacity": _(
+        raise ValidationError({"capacity": ngettext(
+            "Für diesen Termin ist schon %(seats)s bestätigt; so viele Plätze muss er mindestens haben. "
+            "Stornieren Sie zuerst einzelne Buchungen, wenn es weniger werden sollen.",
             "Für diesen Termin sind schon %(seats)s bestätigt; so viele Plätze muss er mindestens haben. "
-            "Stornieren Sie zuerst einzelne Buchungen, wenn es weniger werden sollen."
+            "Stornieren Sie zuerst einzelne Buchungen, wenn es weniger werden sollen.",
+            confirmed,
         ) % {"seats": seats_text(confirmed)}})
 
 
@@ -251,6 +273,12 @@ class Booking(models.Model):
     school_name = models.CharField(_("Schule"), max_length=200)
     contact_name = models.CharField(_("Ansprechperson"), max_length=200, blank=True)
     email = models.EmailField(_("E-Mail"), blank=True)
+    # Personal data like name and email: erased with them (retention.py).
+    participant_names = models.TextField(_("Namen der Teilnehmenden"), blank=True, help_text=_("freiwillig, ein Name je Zeile"))
+    extra_emails = models.TextField(
+        _("Weitere E-Mail-Adressen"), blank=True,
+        help_text=_("eine je Zeile; erhalten die Bestätigung und die Kalenderdatei ebenfalls"),
+    )
     seats = models.PositiveIntegerField(_("Plätze"))
     status = models.CharField(_("Status"), max_length=20, choices=Status.choices)
     created_at = models.DateTimeField(_("Gebucht am"), default=timezone.now)
@@ -279,6 +307,8 @@ class Booking(models.Model):
         FieldPanel("status", read_only=True),
         FieldPanel("contact_name"),
         FieldPanel("email"),
+        FieldPanel("participant_names", read_only=True),
+        FieldPanel("extra_emails", read_only=True),
     ]
 
     class Meta:
@@ -289,6 +319,14 @@ class Booking(models.Model):
 
     def __str__(self):
         return f"{self.school_name} ({self.seats}) – {self.get_status_display()}"
+
+    @property
+    def participant_list(self) -> list[str]:
+        return lines(self.participant_names)
+
+    @property
+    def extra_email_list(self) -> list[str]:
+        return lines(self.extra_emails)
 
     @property
     def is_active(self) -> bool:

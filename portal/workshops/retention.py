@@ -1,6 +1,6 @@
 """Erasing the personal data of bookings: soon after a cancellation or lapse, else some days after the date.
 
-Only name, email and the cancel token's nonce go; school and seats stay, so the counts per school survive.
+Only names (contact and participants), email addresses (contact and extra ones) and the cancel token's nonce go; school and seats stay, so the counts per school survive.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ INACTIVE_STATUSES = (Booking.Status.CANCELLED, Booking.Status.SESSION_CANCELLED,
 
 
 def erase_personal_data(now=None, days: int | None = None, inactive_days: int | None = None) -> int:
-    """Blank name and email of bookings due for erasure; returns how many.
+    """Blank names and email addresses of bookings due for erasure; returns how many.
 
     Due: every booking whose date ended more than ``days`` ago, and every cancelled, called-off or
     lapsed booking ``inactive_days`` after it stopped being active, however far away its date is.
@@ -33,5 +33,5 @@ def erase_personal_data(now=None, days: int | None = None, inactive_days: int | 
     return (
         Booking.objects.alias(inactive_since=Coalesce("cancelled_at", "created_at"))
         .filter(due, erased_at__isnull=True)
-        .update(contact_name="", email="", token_nonce="", erased_at=now)
+        .update(contact_name="", email="", participant_names="", extra_emails="", token_nonce="", erased_at=now)
     )

@@ -8,11 +8,11 @@ logger = logging.getLogger(__name__)
 
 
 @task()
-def send_booking_mail(booking_id: int, template: str, base_url=None, ics=False, with_link=True) -> bool:
+def send_booking_mail(booking_id: int, template: str, base_url=None, ics=False, with_link=True, freed=None) -> bool:
     """Send one booking mail in the booking's language; errors are logged by ``deliver``, so the task itself never fails."""
     from .emails import deliver
 
-    return deliver(booking_id, template, base_url=base_url, ics=ics, with_link=with_link)
+    return deliver(booking_id, template, base_url=base_url, ics=ics, with_link=with_link, freed=freed)
 
 
 @task()

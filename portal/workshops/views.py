@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import booking as service
 from .calendar import calendar_for
-from .forms import BookingForm
+from .forms import BookingForm, CancelForm
 from .models import MEDIENSTUDIO_ADDRESS, Booking, Workshop, WorkshopSession, WorkshopTopic
 from .ratelimit import allow_booking_attempt, allow_booking_for
 from .tokens import read_cancel_token, read_confirm_token, read_receipt_token, receipt_token
@@ -48,7 +48,7 @@ def session_list(request):
     sessions = with_next_hold_expiry(
         WorkshopSession.objects.upcoming().with_seats(now).select_related("workshop").prefetch_related("workshop__topics"),
         now,
-    )
+    ).order_by("start", "pk")  # date order, stated: aggregating queries do not rely on Meta.ordering
     topic = request.GET.get("thema", "")
     group = request.GET.get("zielgruppe", "")
     if topic:
@@ -106,6 +106,8 @@ def book(request, pk):
                         email=data["email"],
                         seats=data["seats"],
                         join_waitlist=data["join_waitlist"],
+                        participant_names=data["participant_names"],
+                        extra_emails=data["extra_emails"],
                         language=translation.get_language() or settings.LANGUAGE_CODE,
                     ),
                     base_url=request.build_absolute_uri("/"),
@@ -119,7 +121,8 @@ def book(request, pk):
             else:
                 return redirect("workshops:receipt", token=receipt_token(booking))
     else:
-        form = BookingForm(session=session)
+        # A full date: the form is the waiting list's, so the first submit succeeds.
+        form = BookingForm(session=session, initial={"join_waitlist": offer_waitlist})
     return render(
         request,
         "workshops/booking_form.html",
@@ -127,6 +130,7 @@ def book(request, pk):
             "session": session,
             "form": form,
             "offer_waitlist": offer_waitlist,
+            "waitlist_form": session.free_seats() == 0,
             "erasure_days": settings.MEP_WORKSHOP_ERASURE_DAYS,
             "confirm_minutes": settings.MEP_BOOKING_CONFIRM_MINUTES,
         },
@@ -192,15 +196,26 @@ def cancel(request, token):
         # The link ends when the date begins: seats freed now would go to nobody in time.
         return render(request, "workshops/cancel_too_late.html", {"session": booking.session, "address": MEDIENSTUDIO_ADDRESS}, status=410)
     if request.method == "POST":
+        form = CancelForm(request.POST, booking=booking)
+        if not form.is_valid():
+            context = {"booking": booking, "session": booking.session, "form": form}
+            return render(request, "workshops/cancel_confirm.html", context, status=422)
+        seats = form.cleaned_data["seats"]
         try:
-            booking = service.cancel_booking(booking.pk, found[1], base_url=request.build_absolute_uri("/"))
+            booking = service.cancel_booking(booking.pk, found[1], seats=seats, base_url=request.build_absolute_uri("/"))
         except service.CancellationRefused:
             return render(request, "workshops/cancel_invalid.html", status=410)
         except service.DateBusy as busy:
-            context = {"booking": booking, "session": booking.session, "message": busy.message}
+            context = {"booking": booking, "session": booking.session, "message": busy.message, "form": form}
             return render(request, "workshops/cancel_confirm.html", context, status=503)
-        return render(request, "workshops/cancel_done.html", {"booking": booking, "session": booking.session})
-    return render(request, "workshops/cancel_confirm.html", {"booking": booking, "session": booking.session})
+        except service.BookingRefused as refused:  # the booking shrank meanwhile (another tab)
+            form.add_error("seats", refused.message)
+            booking.refresh_from_db()
+            context = {"booking": booking, "session": booking.session, "form": form}
+            return render(request, "workshops/cancel_confirm.html", context, status=422)
+        return render(request, "workshops/cancel_done.html", {"booking": booking, "session": booking.session, "freed": seats})
+    form = CancelForm(booking=booking)
+    return render(request, "workshops/cancel_confirm.html", {"booking": booking, "session": booking.session, "form": form})
 
 
 def calendar_feed(request):

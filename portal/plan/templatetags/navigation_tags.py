@@ -53,3 +53,17 @@ def localized_page(context, page):
         return page.localized
     translated = structure.localized(node)
     return translated if translated.pk == node.pk or translated.live else node
+
+
+@register.simple_tag(takes_context=True)
+def nav_current(context, item) -> str:
+    """The ``aria-current`` of a menu item: "page" on the item's own page, "true" below it, "" elsewhere.
+
+    Menu items are siblings, so at most one of them contains a page: its tree path is a prefix of the page's.
+    """
+    page = context.get("page")
+    if not isinstance(page, Page) or not getattr(item, "path", ""):
+        return ""
+    if page.pk == item.pk:
+        return "page"
+    return "true" if page.path.startswith(item.path) else ""
