@@ -57,7 +57,7 @@ CATALOG = [
     ("internet", "Internetanbindung", "service", 1, 0.0, False, False, 6.16),
     ("ipad_pupils", "iPads Schülerinnen & Schüler", "hardware", 5, 450.0, True, False, 48.31),
     ("displays", "Multi-Touch-Displays", "hardware", 8, 4500.0, False, False, 17.76),
-    ("construction", "Baukosten für digitale Infrastruktur", "infrastructure", 15, 25000.0, False, False, 7.53),
+    ("construction", "Baukosten für digitale Infrastruktur", "infrastructure", 15, 22000.0, False, False, 7.53),
     ("imacs", "iMacs", "hardware", 6, 1800.0, False, False, 0.71),
     ("macs", "MacBooks & Mac minis", "hardware", 6, 1400.0, False, False, 0.39),
     ("printers", "Drucker", "hardware", 6, 600.0, False, False, 0.29),
