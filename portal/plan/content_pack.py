@@ -162,6 +162,15 @@ class ContentPackLoader:
 
     @transaction.atomic
     def load(self) -> LoadReport:
+        from .pack_schema import check_pack
+
+        problems = check_pack(self.pack)
+        if problems:
+            # Refused whole, before anything is written: the database stays as it was.
+            raise ContentPackError(
+                f"Das Inhaltspaket {self.pack} wurde nicht geladen, nichts wurde geändert. "
+                f"{len(problems)} Problem(e):\n" + "\n".join(problems)
+            )
         try:
             return self._load()
         except (KeyError, TypeError) as exc:
