@@ -491,9 +491,19 @@ def _where(at: tuple) -> str:
     return " › ".join(str(part + 1) if isinstance(part, int) else str(part) for part in at)
 
 
-def _is_union_branch(part: Any) -> bool:
-    # pydantic names the branch of a union it tried ("str", "GoalItem", "function-after[...]"): not a place in the file
-    return isinstance(part, str) and (part[:1].isupper() or "[" in part or part in ("str", "int", "list[str]"))
+def _place(value: Any, loc: tuple, kind: str) -> tuple:
+    """pydantic's location as keys and positions of the file: the names of union branches it tried
+    ("str", "GoalItem", "function-after[…]") are no place in the file and are left out."""
+    place = []
+    for i, part in enumerate(loc):
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+            value = value[part]
+        elif not (i == len(loc) - 1 and kind == "missing"):
+            continue
+        place.append(part)
+    return tuple(place)
 
 
 # -- the check ------------------------------------------------------------------------------------
@@ -531,7 +541,7 @@ class PackCheck:
         except ValidationError as exc:
             seen = set()
             for error in exc.errors():
-                loc = tuple(part for part in error["loc"] if not _is_union_branch(part))
+                loc = _place(value, tuple(error["loc"]), error["type"])
                 error = {**error, "loc": loc}
                 text = (loc, _message(error))
                 if text not in seen:  # a union reports each branch: one line is enough
