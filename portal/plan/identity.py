@@ -82,7 +82,8 @@ def site_identity(language: str | None = None) -> SiteIdentity:
         data = _read(german)
         if language != settings.LANGUAGE_CODE:
             data = _over(data, _read(translated))
-        _cache.clear() if len(_cache) > 32 else None
+        if len(_cache) > 32:  # files changed many times in a long-running process
+            _cache.clear()
         _cache[key] = _identity(pack, data)
     return _cache[key]
 

@@ -488,6 +488,9 @@ def _message(error: dict) -> str:
 
 
 def _where(at: tuple) -> str:
+    """``("body", 2, "figure", "key")`` as the pack's authors count: "Block 3 › figure › key"; lists from 1."""
+    if len(at) > 1 and at[0] == "body" and isinstance(at[1], int):
+        return " › ".join([f"Block {at[1] + 1}", *(str(p + 1) if isinstance(p, int) else str(p) for p in at[2:])])
     return " › ".join(str(part + 1) if isinstance(part, int) else str(part) for part in at)
 
 
@@ -612,7 +615,7 @@ class PackCheck:
             known = getattr(ContentPackLoader, f"_block_{kind}", None) is not None
             if not known:
                 allowed = ", ".join(sorted(name[7:] for name in dir(ContentPackLoader) if name.startswith("_block_")))
-                self.problem(located, at, f"unbekannter Blocktyp „{kind}“ (erlaubt: {allowed}).")
+                self.problem(located, at, f"unbekannter Blocktyp '{kind}' (erlaubt: {allowed}).")
                 continue
             if kind in BLOCKS:
                 self.validate(located, BLOCKS[kind], (*at, kind), value)
@@ -629,7 +632,7 @@ class PackCheck:
                 continue
             ((kind, value),) = item.items()
             if kind not in EASY_BLOCKS:
-                self.problem(located, at, f"unbekannter Blocktyp „{kind}“ (erlaubt: {', '.join(EASY_BLOCKS)}).")
+                self.problem(located, at, f"unbekannter Blocktyp '{kind}' (erlaubt: {', '.join(EASY_BLOCKS)}).")
                 continue
             self.validate(located, EASY_BLOCKS[kind], (*at, kind), value)
 
@@ -660,7 +663,7 @@ class PackCheck:
                 if not isinstance(item, dict) or len(item) != 1:
                     continue
                 ((kind, value),) = item.items()
-                if kind == "text_with_notes" and isinstance(value, dict):
+                if kind == "text_with_notes" and isinstance(value, dict) and "endnotes.yaml" in self.files:
                     for i, number in enumerate(value.get("notes") or []):
                         if number not in notes:
                             self.problem(
@@ -759,7 +762,9 @@ class PackCheck:
                         self.problem(english, (*at, key), f"Feld „{key}“ gibt es im deutschen Original nicht.")
                 elif key in FACT_KEYS:
                     if item != german[key] and str(item) != str(german[key]):
-                        self.problem(english, (*at, key), f"muss wie im deutschen Original lauten ({german[key]!r}), nicht {item!r}.")
+                        self.problem(
+                            english, at, f"'{key}' muss wie im deutschen Original lauten ({german[key]!r}), nicht {item!r}."
+                        )
                 else:
                     self._twin(german[key], english, (*at, key))
         elif isinstance(german, list):
@@ -776,8 +781,14 @@ class PackCheck:
 
 
 def check_pack(pack: Path) -> list[str]:
-    """Every problem of the pack in ``pack`` as ``FILE:LINE: …`` (German); empty when it can be loaded."""
-    return PackCheck(pack).run()
+    """Every problem of the pack in ``pack`` as ``FILE:LINE: …`` (German), by file and line; empty when it can be loaded."""
+    import re
+
+    def order(problem: str) -> tuple:
+        found = re.match(r"(.*?):(\d+): ", problem)
+        return (found.group(1), int(found.group(2))) if found else (problem, 0)
+
+    return sorted(PackCheck(pack).run(), key=order)
 
 
 # -- contrast (WCAG 2.1, relative luminance) ------------------------------------------------------
