@@ -248,3 +248,12 @@ def test_every_pack_file_is_documented():
     for key in ("name", "city", "footer", "medienzentrum", "theme", "colours", "logo", "favicon", "studio_location"):
         assert f"{key}:" in readme, key
     assert yaml.safe_load((MUSTERSTADT / "site.yaml").read_text(encoding="utf-8"))["theme"]["logo"] == "theme/logo.svg"
+
+
+def test_the_demo_schools_come_from_the_packs_own_data(settings):
+    """A portal without published data offers the pack's own schools for booking (MEP_SCHOOL_SOURCE demo source)."""
+    from portal.workshops.schools import demo_data_schools
+
+    settings.MEP_CONTENT_PACK = MUSTERSTADT
+    schools = dict(demo_data_schools())
+    assert len(schools) == 6 and schools["M06"] == "Gymnasium Am Schlossberg"
