@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from ninja import Field, NinjaAPI, Schema
@@ -19,7 +20,7 @@ from .models import Cycle, published_snapshot
 from .provenance import provenance_record
 
 api = NinjaAPI(
-    title="Medienentwicklungsplan Bochum – Offene Daten",
+    title=f"{settings.WAGTAIL_SITE_NAME} – Offene Daten",  # the content pack's site name
     version="1.0.0",
     description=(
         "Lesender Zugriff auf die veröffentlichten Abbildungen des Medienentwicklungsplans: "

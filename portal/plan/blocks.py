@@ -285,7 +285,7 @@ class EasyLinkBlock(blocks.StructBlock):
     """A link on its own line, its text saying where it leads ("Hier finden Sie alle Workshops.")."""
 
     text = blocks.CharBlock(label=_("Link-Text"))
-    url = blocks.CharBlock(label=_("Adresse"), help_text=_("z. B. /workshops/ oder https://www.bochum.de/…"))
+    url = blocks.CharBlock(label=_("Adresse"), help_text=_("z. B. /workshops/ oder https://www.example.org/…"))
 
     class Meta:
         icon = "link"

@@ -50,7 +50,8 @@ from .snippets import (
     StrategicLevel,
 )
 
-DEFAULT_PACK = Path(settings.BASE_DIR) / "content"
+#: the pack chosen by the setting MEP_CONTENT_PACK when the process started (Bochum's: ``content/``)
+DEFAULT_PACK = Path(settings.MEP_CONTENT_PACK)
 
 
 class ContentPackError(Exception):
@@ -145,8 +146,8 @@ def read_yaml(path: Path) -> Any:
 
 
 class ContentPackLoader:
-    def __init__(self, pack: Path = DEFAULT_PACK, update: bool = False, overwrite: bool = False):
-        self.pack = Path(pack)
+    def __init__(self, pack: Path | None = None, update: bool = False, overwrite: bool = False):
+        self.pack = Path(pack or settings.MEP_CONTENT_PACK)
         self.update = update or overwrite
         self.overwrite = overwrite  # --overwrite: the pack wins even over editors' changes
         self.report = LoadReport()
@@ -161,6 +162,15 @@ class ContentPackLoader:
 
     @transaction.atomic
     def load(self) -> LoadReport:
+        from .pack_schema import check_pack
+
+        problems = check_pack(self.pack)
+        if problems:
+            # Refused whole, before anything is written: the database stays as it was.
+            raise ContentPackError(
+                f"Das Inhaltspaket {self.pack} wurde nicht geladen, nichts wurde geändert. "
+                f"{len(problems)} Problem(e):\n" + "\n".join(problems)
+            )
         try:
             return self._load()
         except (KeyError, TypeError) as exc:

@@ -62,3 +62,10 @@ def _from_database(site, request=None):
         "nav_pages": children.in_menu(),
         "legal_pages": children.type(LegalPage),
     }
+
+
+def site_identity(request):
+    """``identity``: who runs the portal (name, city, Medienzentrum, theme), from the content pack."""
+    from .identity import site_identity as current
+
+    return {"identity": current()}

@@ -56,6 +56,10 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["plan"] = self.plan()
+        # the start page's own language (a pack without English shows its German start page under /en/),
+        # read from the kept page tree: no query
+        _structure, node = navigation.of_page(self)
+        context["page_language"] = (node or self).locale.language_code
         return context
 
     def plan(self):

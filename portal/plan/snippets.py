@@ -64,7 +64,7 @@ class ActorGroup(TranslatableMixin, ClusterableModel):
 
 
 class Actor(TranslatableMixin, Orderable):
-    """An actor of Bochum's school digitalisation."""
+    """An actor of the Schulträger's school digitalisation."""
 
     group = ParentalKey(ActorGroup, on_delete=models.CASCADE, related_name="actors")
     name = models.CharField(_("Name"), max_length=200)

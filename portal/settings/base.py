@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "portal.plan.context_processors.navigation",
+                "portal.plan.context_processors.site_identity",
             ],
         },
     },
@@ -142,7 +143,23 @@ STORAGES = {
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
-WAGTAIL_SITE_NAME = "Medienentwicklungsplan Bochum"
+# The content pack (content/README.md): everything that belongs to one Schulträger (site name, city,
+# theme, plan, legal pages, Medienstudio, demo data). A relative path counts from the project folder.
+MEP_CONTENT_PACK = BASE_DIR / os.environ.get("MEP_CONTENT_PACK", "content")
+
+
+def _pack_site_name(pack: Path) -> str:
+    """The admin's site name: ``name`` from the pack's site.yaml (read again, checked, by load_content)."""
+    import yaml
+
+    try:
+        name = yaml.safe_load((pack / "site.yaml").read_text(encoding="utf-8")).get("name")
+    except (OSError, AttributeError, yaml.YAMLError):
+        name = None
+    return name if isinstance(name, str) and name.strip() else "Medienentwicklungsplan"
+
+
+WAGTAIL_SITE_NAME = _pack_site_name(MEP_CONTENT_PACK)
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILEMBEDS_FINDERS = []  # no oEmbed calls to the network at run time

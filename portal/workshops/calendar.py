@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from portal.plan.identity import site_identity
+
 from .models import WorkshopSession
 
 
@@ -26,11 +28,11 @@ def public_base_url(base_url: str | None = None) -> str:
 def calendar_for(sessions, *, base_url: str | None = None, name: str | None = None) -> bytes:
     """The dates as a calendar in the active language (a mail's attachment: the booking's language)."""
     cal = Calendar()
-    cal.add("prodid", "-//Stadt Bochum//Medienentwicklungsplan Workshops//DE")
+    cal.add("prodid", "-//living-mep//Medienentwicklungsplan Workshops//DE")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name or _("Workshops im Medienstudio Bochum"))
+    cal.add("x-wr-calname", name or _("Workshops im %(studio)s") % {"studio": site_identity().studio})
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     for session in sessions:
         cal.add_component(session_event(session, base_url=base_url))

@@ -20,14 +20,14 @@ from portal.plan.pack_state import changed_by_editor, remember
 
 from .models import Workshop, WorkshopSession, WorkshopTopic
 
-DEFAULT_FILE = Path(settings.BASE_DIR) / "content" / "workshops.yaml"
+DEFAULT_FILE = Path(settings.MEP_CONTENT_PACK) / "workshops.yaml"  # the pack chosen when the process started
 
 
 @transaction.atomic
-def load_workshops(path: Path = DEFAULT_FILE, update: bool = False) -> dict[str, int]:
+def load_workshops(path: Path | None = None, update: bool = False) -> dict[str, int]:
     """Create the pack's topics, workshops and dates; with ``update`` also bring the title and description
     of existing workshops up to the pack, except where the Medienzentrum has changed them since."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    data = yaml.safe_load(Path(path or Path(settings.MEP_CONTENT_PACK) / "workshops.yaml").read_text(encoding="utf-8"))
     created = {"Themen": 0, "Workshops": 0, "Termine": 0, "aktualisiert": 0}
     topics = {}
     for item in data.get("topics", []):

@@ -16,7 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
-MEDIENSTUDIO_ADDRESS = "Medienstudio im Medienzentrum Bochum, Universitätsstraße 43–49, 44789 Bochum"
+
+def medienstudio_address() -> str:
+    """Where a workshop in the Medienstudio takes place, from the content pack (site.yaml, ``medienzentrum``)."""
+    from portal.plan.identity import site_identity
+
+    return site_identity().studio_address
 
 
 def seats_text(n: int) -> str:
@@ -130,7 +135,7 @@ class Workshop(models.Model):
 
     @property
     def location(self) -> str:
-        return MEDIENSTUDIO_ADDRESS if self.place == self.Place.STUDIO else str(_("Online (der Zugangslink kommt per E-Mail)"))
+        return medienstudio_address() if self.place == self.Place.STUDIO else str(_("Online (der Zugangslink kommt per E-Mail)"))
 
 
 class WorkshopSessionQuerySet(models.QuerySet):
@@ -370,7 +375,7 @@ class SchoolEmailDomains(models.Model):
     domains = models.TextField(
         _("Zugelassene Domains"),
         help_text=_(
-            "Eine Domain je Zeile, z. B. gs-lindenweg.bochum.de. Es gilt genau die eingetragene Domain, "
+            "Eine Domain je Zeile, z. B. gs-lindenweg.schule.example. Es gilt genau die eingetragene Domain, "
             "nicht ihre Subdomains; eine Subdomain bitte eigens eintragen."
         ),
     )

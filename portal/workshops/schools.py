@@ -30,8 +30,12 @@ def demo_data_dir() -> Path:
 
 
 def demo_data_schools() -> list[tuple[str, str]]:
-    """The schools of the demo data set; generated once into ``MEP_DEMO_DATA_DIR`` if missing."""
-    path = demo_data_dir() / "schools.csv"
+    """The schools of the demo data set: the content pack's own (``data/<cycle>/schools.csv``, the first cycle),
+    else the generator's, made once into ``MEP_DEMO_DATA_DIR`` if missing."""
+    from portal.figures.management.commands.load_demo_data import pack_data_sets
+
+    own = pack_data_sets()
+    path = next(iter(own.values())) / "schools.csv" if own else demo_data_dir() / "schools.csv"
     if not path.exists():
         from content.demodata.generate import generate
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from . import booking as service
 from .calendar import calendar_for
 from .forms import BookingForm, CancelForm
-from .models import MEDIENSTUDIO_ADDRESS, Booking, Workshop, WorkshopSession, WorkshopTopic
+from .models import Booking, Workshop, WorkshopSession, WorkshopTopic, medienstudio_address
 from .ratelimit import allow_booking_attempt, allow_booking_for
 from .tokens import read_cancel_token, read_confirm_token, read_receipt_token, receipt_token
 
@@ -194,7 +194,7 @@ def cancel(request, token):
         return render(request, "workshops/cancel_invalid.html", status=410 if booking else 404)
     if booking.session.start <= timezone.now():
         # The link ends when the date begins: seats freed now would go to nobody in time.
-        return render(request, "workshops/cancel_too_late.html", {"session": booking.session, "address": MEDIENSTUDIO_ADDRESS}, status=410)
+        return render(request, "workshops/cancel_too_late.html", {"session": booking.session, "address": medienstudio_address()}, status=410)
     if request.method == "POST":
         form = CancelForm(request.POST, booking=booking)
         if not form.is_valid():

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.plan.content_pack import DEFAULT_PACK, ContentPackError, ContentPackLoader
+from portal.plan.content_pack import ContentPackError, ContentPackLoader
 
 
 class Command(BaseCommand):
@@ -12,7 +12,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--path", type=Path, default=DEFAULT_PACK, help="Ordner des Inhaltspakets")
+        parser.add_argument(
+            "--path", type=Path, default=None, help="Ordner des Inhaltspakets (Standard: die Einstellung MEP_CONTENT_PACK)"
+        )
         parser.add_argument(
             "--update",
             action="store_true",

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from portal.workshops.content import DEFAULT_FILE, load_workshops
+from portal.workshops.content import load_workshops
 
 
 class Command(BaseCommand):
@@ -12,7 +12,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--path", type=Path, default=DEFAULT_FILE, help="YAML-Datei mit Workshops")
+        parser.add_argument(
+            "--path", type=Path, default=None, help="YAML-Datei mit Workshops (Standard: workshops.yaml des Inhaltspakets)"
+        )
         parser.add_argument("--update", action="store_true", help="Titel und Beschreibung bestehender Workshops aktualisieren")
 
     def handle(self, *args, path, update=False, **options):
