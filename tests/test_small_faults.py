@@ -107,11 +107,29 @@ def test_the_cycle_list_says_ja_and_nein(client, admin_user):
 
 
 def test_every_page_links_one_favicon_served_by_the_portal(client):
-    doc = soup(client, "/")
-    icons = doc.select('link[rel="icon"]')
-    assert len(icons) == 1 and icons[0]["href"].endswith("/img/favicon.svg")
+    for path in ("/", "/plan/", "/workshops/", "/en/"):
+        icons = soup(client, path).select('link[rel="icon"]')
+        assert [icon["href"] for icon in icons] == ["/theme/favicon"], path  # the content pack's own
+    response = client.get("/theme/favicon")
+    assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
+
+
+def test_a_pack_without_a_favicon_gets_the_portals_own(client, monkeypatch):
+    from dataclasses import replace
+
     from django.contrib.staticfiles import finders
 
+    from portal.plan import identity as identities
+
+    original = identities.site_identity
+
+    def without_favicon(*args, **kwargs):
+        identity = original(*args, **kwargs)
+        return replace(identity, theme=replace(identity.theme, favicon=None))
+
+    monkeypatch.setattr(identities, "site_identity", without_favicon)
+    icons = soup(client, "/workshops/").select('link[rel="icon"]')
+    assert len(icons) == 1 and icons[0]["href"].endswith("/img/favicon.svg")
     assert finders.find("img/favicon.svg")
 
 
