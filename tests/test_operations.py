@@ -106,6 +106,7 @@ def test_the_daily_units_prune_command_keeps_what_is_younger_than_the_setting():
     from django_tasks_db.models import DBTaskResult
 
     younger, older = _task_result("SUCCESSFUL", 29), _task_result("FAILED", 31)
+    assert DBTaskResult.objects.filter(pk=older.pk).exists()
     call_command("prune_task_results")
     assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [younger.pk]
     assert "manage.py prune_task_results" in (ROOT / "deploy" / "mep-daily.service").read_text(encoding="utf-8")
