@@ -18,12 +18,29 @@ def register_admin_urls():
     urls = [
         path("", admin_views.index, name="index"),
         path("version/<int:version_id>/berechnen/", admin_views.regenerate, name="regenerate"),
+        path("berechnung/<int:regeneration_id>/vorschau/", admin_views.preview, name="preview"),
         path("berechnung/<int:regeneration_id>/veroeffentlichen/", admin_views.publish, name="publish"),
+        path("zyklus/<int:cycle_id>/wiederherstellen/", admin_views.restore, name="restore"),
+        path("version/<int:version_id>/trotzdem-uebernehmen/", admin_views.accept_mismatch, name="accept_mismatch"),
         path("szenario/<int:scenario_id>/", admin_views.scenario_status, name="scenario"),
         path("szenario/<int:scenario_id>/berechnen/", admin_views.scenario_compute, name="scenario_compute"),
         path("szenario/<int:scenario_id>/veroeffentlichen/", admin_views.scenario_publish, name="scenario_publish"),
     ]
     return [path("planungsdaten/", include((urls, "figures_admin"), namespace="figures_admin"))]
+
+
+@hooks.register("register_log_actions")
+def register_planning_log_actions(actions):
+    """Publishing, restoring and accepting a data set that does not fit its cycle: who and when, in Wagtail's log."""
+    actions.register_action("figures.publish", _("Abbildungen veröffentlichen"), _("Abbildungen veröffentlicht"))
+    actions.register_action(
+        "figures.restore", _("Vorherige Fassung wiederherstellen"), _("Vorherige Fassung der Abbildungen wiederhergestellt")
+    )
+    actions.register_action(
+        "figures.accept_mismatch",
+        _("Abweichenden Datensatz übernehmen"),
+        _("Datensatz trotz Abweichung vom Zyklus übernommen"),
+    )
 
 
 class PlanningDataMenuItem(MenuItem):
