@@ -148,11 +148,12 @@ def validate_version(version: DataSetVersion) -> DataSetVersion:
             else:
                 fingerprint, synthetic = dataset.fingerprint, dataset.synthetic
                 version.schools = schools_of(dataset)
-                existing = (
-                    version.cycle.versions.filter(status=DataSetVersion.VALIDATED, fingerprint=fingerprint)
-                    .exclude(pk=version.pk)
-                    .first()
+                same = list(  # the same data held already: accepted, or waiting for a planner to accept it
+                    version.cycle.versions.filter(
+                        status__in=(DataSetVersion.VALIDATED, DataSetVersion.MISMATCH), fingerprint=fingerprint
+                    ).exclude(pk=version.pk)
                 )
+                existing = next((v for v in same if v.status == DataSetVersion.VALIDATED), same[0] if same else None)
                 if existing is not None:
                     version.delete()
                     version.file.storage.delete(received)
