@@ -9,7 +9,7 @@ from portal.engine.i18n import SOURCE_LANGUAGE, normalize_language
 from portal.spreadsheet import neutralised_csv
 
 from .catalog import installed_figures
-from .compare import compare
+from .compare import CHART_BAR, CHART_LABELS, CHART_WIDTH, compare_cycles
 from .models import Cycle, FigureSnapshot, published_snapshot
 from .provenance import provenance_record
 from .svg import inline_svg
@@ -87,21 +87,32 @@ def figure_compare(request):
     slug_a = request.GET.get("a") or default_a
     default_b = next((slug for slug in by_slug if slug != slug_a), "")
     slug_b = request.GET.get("b") or default_b
-    context = {"cycles": cycles, "titles": titles, "key": key, "slug_a": slug_a, "slug_b": slug_b, "sides": []}
+    only_changes = request.GET.get("nur") == "aenderungen"
+    context = {
+        "cycles": cycles, "titles": titles, "key": key, "slug_a": slug_a, "slug_b": slug_b, "sides": [],
+        "only_changes": only_changes,
+    }
     cycle_a, cycle_b = by_slug.get(slug_a), by_slug.get(slug_b)
     snapshots = [published_snapshot(c, key) if c else None for c in (cycle_a, cycle_b)]
     snapshots = [s.in_language(language) if s else None for s in snapshots]
     if key in titles and all(snapshots):
-        headers, differences = compare(*snapshots, language=snapshots[0].language)
+        comparison = compare_cycles(*snapshots, cycle_a.name, cycle_b.name, language=snapshots[0].language)
         context.update(
             title=titles[key],
             sides=[
                 {"cycle": cycle, "snapshot": snapshot, "svg": inline_svg(snapshot.svg, f"vergleich-{side}")}
                 for side, cycle, snapshot in zip("ab", (cycle_a, cycle_b), snapshots, strict=True)
             ],
-            row_headers=headers,
-            differences=differences,
+            comparison=comparison,
+            row_headers=comparison.headers,
+            differences=comparison.changed if only_changes else comparison.differences,
+            chart={"width": CHART_WIDTH, "labels": CHART_LABELS, "bar": CHART_BAR},
         )
+        sides = context["sides"]
+        context["only_sides"] = [
+            (comparison.only_a, sides[0], comparison.only_a_span or "–"),
+            (comparison.only_b, sides[1], comparison.only_b_span or "–"),
+        ]
     else:
         context["missing"] = [
             cycle.name if cycle else slug for cycle, slug, s in zip((cycle_a, cycle_b), (slug_a, slug_b), snapshots, strict=True)
