@@ -182,17 +182,17 @@ def _years_in(name: str) -> list[int]:
 def cycle_mismatches(cycle: Cycle, plan: dict) -> list[str]:
     """Where a data set's ``[cycle]`` in plan.toml does not fit ``cycle``, one German sentence each; empty if it fits.
 
-    It fits when its name names the cycle's years (``2025–2026 (Beispieldaten)`` fits 2025–2026),
-    its horizon begins with the cycle's first year and reaches at least its last one, and its
-    baseline (the stock's day) lies in the year before the cycle begins.
+    It fits when the years its name names are the cycle's (``2025–2026 (Beispieldaten)`` fits
+    2025–2026, ``2027–2028`` does not; a name without years says nothing either way), its horizon
+    begins with the cycle's first year and reaches at least its last one, and its baseline (the
+    stock's day) lies in the year before the cycle begins.
     """
     settings_ = plan.get("cycle", {})
     problems = []
     name = str(settings_.get("name", ""))
-    expected = (cycle.start_year, cycle.end_year)
+    expected = [cycle.start_year, cycle.end_year] if cycle.end_year != cycle.start_year else [cycle.start_year]
     years = _years_in(name)
-    fits = tuple(years[:2]) == expected if len(years) >= 2 else name.strip() == cycle.name
-    if not fits:
+    if years and years[: len(expected)] != expected:
         problems.append(
             _("plan.toml: [cycle] name = „%(name)s“ gehört nicht zum Zyklus %(cycle)s; erwartet wird ein Name mit den Jahren %(first)s–%(last)s.")
             % {"name": name, "cycle": cycle.name, "first": cycle.start_year, "last": cycle.end_year}

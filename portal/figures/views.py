@@ -87,10 +87,10 @@ def figure_compare(request):
     slug_a = request.GET.get("a") or default_a
     default_b = next((slug for slug in by_slug if slug != slug_a), "")
     slug_b = request.GET.get("b") or default_b
-    only_changes = request.GET.get("nur") == "aenderungen"
+    changes_only = request.GET.get("nur") == "aenderungen"
     context = {
         "cycles": cycles, "titles": titles, "key": key, "slug_a": slug_a, "slug_b": slug_b, "sides": [],
-        "only_changes": only_changes,
+        "changes_only": changes_only,
     }
     cycle_a, cycle_b = by_slug.get(slug_a), by_slug.get(slug_b)
     snapshots = [published_snapshot(c, key) if c else None for c in (cycle_a, cycle_b)]
@@ -105,7 +105,7 @@ def figure_compare(request):
             ],
             comparison=comparison,
             row_headers=comparison.headers,
-            differences=comparison.changed if only_changes else comparison.differences,
+            differences=comparison.changed if changes_only else comparison.differences,
             chart={"width": CHART_WIDTH, "labels": CHART_LABELS, "bar": CHART_BAR},
         )
         sides = context["sides"]

@@ -45,13 +45,15 @@ def test_plan_that_fits_its_cycle_has_no_mismatch(cycle):
     assert services.cycle_mismatches(cycle, plan()) == []
     assert services.cycle_mismatches(cycle, plan(name="2025–2026 (Beispieldaten)", horizon=(2025, 2026))) == []
     assert services.cycle_mismatches(cycle, plan(name="2025-2026")) == []  # a hyphen for the dash
+    assert services.cycle_mismatches(cycle, plan(name="Testzyklus")) == []  # a name without years says nothing
 
 
 @pytest.mark.parametrize(
     ("changed", "expected"),
     [
         ({"name": "2027–2028"}, "plan.toml: [cycle] name = „2027–2028“ gehört nicht zum Zyklus 2025–2026"),
-        ({"name": "Fortschreibung"}, "name = „Fortschreibung“ gehört nicht zum Zyklus 2025–2026"),
+        ({"name": "Fortschreibung 2025"}, "name = „Fortschreibung 2025“ gehört nicht zum Zyklus 2025–2026"),
+        ({"name": "2026–2027"}, "erwartet wird ein Name mit den Jahren 2025–2026"),
         ({"horizon": (2027, 2036)}, "horizon = [2027, 2036] passt nicht zum Zyklus 2025–2026; der Planungshorizont muss mit 2025 beginnen"),
         ({"horizon": (2025, 2025)}, "horizon = [2025, 2025] passt nicht zum Zyklus 2025–2026"),
         ({"baseline": dt.date(2026, 12, 31)}, "baseline = 2026-12-31 passt nicht zum Zyklus 2025–2026; der Stichtag des Bestands liegt im Jahr vor dem Zyklus, also 2024"),
