@@ -1,5 +1,7 @@
 """Public views of published figures: downloads as CSV and JSON, and two cycles compared. Read snapshots only."""
 
+from urllib.parse import urlencode
+
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -108,6 +110,8 @@ def figure_compare(request):
             differences=comparison.changed if changes_only else comparison.differences,
             chart={"width": CHART_WIDTH, "labels": CHART_LABELS, "bar": CHART_BAR},
         )
+        if key != "finance.forecast" and "finance.forecast" in titles:
+            context["forecast_url"] = f"{request.path}?{urlencode({'key': 'finance.forecast', 'a': slug_a, 'b': slug_b})}"
         sides = context["sides"]
         context["only_sides"] = [
             (comparison.only_a, sides[0], comparison.only_a_span or "–"),

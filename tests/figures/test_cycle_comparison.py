@@ -149,3 +149,11 @@ def test_only_changes(client, two_cycles):
     assert [tr.get_text() for tr in rows] == [tr.get_text() for tr in expected]
     assert len(rows) < len(all_rows)
     assert doc.select_one('main [role="status"]').get_text() == f"Nur die geänderten Zeilen: {len(rows)} von {len(all_rows)}."
+
+
+def test_key_figure_page_warns_of_different_periods_and_links_the_forecast(client, two_cycles):
+    doc = BeautifulSoup(client.get(URL + "?key=finance.total&a=2025-2026&b=2027-2028").content, "html.parser")
+    note = doc.select_one(".compare__ranges")
+    assert "verschiedene Zeiträume (2025–2026: 2025–2034, 2027–2028: 2027–2036)" in note.get_text()
+    assert note.a["href"] == URL + "?key=finance.forecast&a=2025-2026&b=2027-2028"
+    assert note.a.get_text() == "Die Prognose Jahr für Jahr vergleichen"
