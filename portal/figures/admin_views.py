@@ -1,4 +1,8 @@
-"""The "Planungsdaten" screen in the Wagtail admin: upload, regenerate, publish.
+"""The "Planungsdaten" screen in the Wagtail admin: upload, regenerate, preview and publish, restore.
+
+A data set whose plan.toml does not fit its cycle waits for an explicit
+confirmation; publishing needs the preview confirmed; the previous
+publication is one click away. Those three are logged in Wagtail's audit log.
 
 Only users with ``figures.manage_planning_data`` (the "Planung" group) reach
 it. The rules live in :mod:`portal.figures.services`; these views only ask
