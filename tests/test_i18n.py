@@ -185,7 +185,7 @@ def test_published_figures_come_with_an_english_frame(client, published):
     assert not re.search(r"\d\. November", doc.find("section").time.get_text())  # the English date, not "26. November"
     doc = BeautifulSoup(client.get("/en/abbildungen/vergleich/").content, "html.parser")
     assert doc.h1.get_text() == "Compare the figures of two cycles"
-    assert [label.get_text() for label in doc.select(".compare-form label")] == ["Figure", "Cycle A", "Cycle B"]
+    assert [label.get_text() for label in doc.select(".compare-form label")] == ["Figure", "Cycle A", "Cycle B", "changes only"]
 
 
 @pytest.mark.django_db

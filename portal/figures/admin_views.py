@@ -1,4 +1,8 @@
-"""The "Planungsdaten" screen in the Wagtail admin: upload, regenerate, publish.
+"""The "Planungsdaten" screen in the Wagtail admin: upload, regenerate, preview and publish, restore.
+
+A data set whose plan.toml does not fit its cycle waits for an explicit
+confirmation; publishing needs the preview confirmed; the previous
+publication is one click away. Those three are logged in Wagtail's audit log.
 
 Only users with ``figures.manage_planning_data`` (the "Planung" group) reach
 it. The rules live in :mod:`portal.figures.services`; these views only ask
@@ -21,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
+from wagtail.models import ModelLogEntry
 
 from . import asset_imports, services
 from .models import Cycle, DataSetVersion, Regeneration
@@ -146,6 +151,13 @@ def _index(request):
                 )
                 % {"count": len(version.problems)},
             )
+        elif version.status == DataSetVersion.MISMATCH:
+            refused = version
+            messages.error(
+                request,
+                _("Der Datensatz passt nicht zum Zyklus %(cycle)s und wurde nicht übernommen (Version %(pk)s). Veröffentlichtes bleibt unverändert.")
+                % {"cycle": version.cycle, "pk": version.pk},
+            )
         else:
             if version.pk != received.pk:
                 text = _("Diese Daten sind schon als Version %(pk)s für %(cycle)s übernommen; keine neue Version.")
@@ -157,7 +169,9 @@ def _index(request):
         {
             "cycle": cycle,
             "published": cycle.published_regeneration(),
+            "previous": cycle.previous_regeneration(),
             "versions": cycle.versions.select_related("uploaded_by").prefetch_related("regenerations")[:5],
+            "history": planning_log(cycle),
         }
         for cycle in Cycle.objects.all()
     ]
@@ -229,6 +243,17 @@ def asset_import_template(request):
     response = HttpResponse(template, content_type="application/toml; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="zuordnung-vorlage.toml"'
     return response
+def planning_log(cycle: Cycle, limit: int = 5) -> list[ModelLogEntry]:
+    """The latest publications, restorations and accepted mismatches of ``cycle`` (Wagtail's audit log)."""
+    return list(
+        ModelLogEntry.objects.filter(action__in=LOGGED_ACTIONS, data__cycle=cycle.name)
+        .select_related("user")
+        .order_by("-timestamp", "-pk")[:limit]
+    )
+
+
+#: what the planning screen writes to Wagtail's audit log (labels in wagtail_hooks)
+LOGGED_ACTIONS = ("figures.publish", "figures.restore", "figures.accept_mismatch")
 
 
 @require_POST
@@ -240,6 +265,12 @@ def regenerate(request, version_id: int):
         messages.error(
             request, _("Neuberechnung %(pk)s ist fehlgeschlagen: %(error)s") % {"pk": regeneration.pk, "error": regeneration.error}
         )
+    elif regeneration.status == Regeneration.SUCCEEDED:
+        messages.success(
+            request,
+            _("Neuberechnung %(pk)s ist fertig. Prüfen Sie die Vorschau, bevor Sie veröffentlichen.") % {"pk": regeneration.pk},
+        )
+        return redirect("figures_admin:preview", regeneration.pk)
     else:
         messages.success(
             request, _("Neuberechnung %(pk)s: %(status)s.") % {"pk": regeneration.pk, "status": regeneration.get_status_display()}
@@ -247,12 +278,70 @@ def regenerate(request, version_id: int):
     return redirect("figures_admin:index")
 
 
+@permission_required(PERMISSION, raise_exception=True)
+def preview(request, regeneration_id: int):
+    """The regenerated figures beside the published ones, their key numbers and differences, and the confirmation."""
+    from .preview import build_preview
+
+    regeneration = get_object_or_404(
+        Regeneration.objects.select_related("dataset_version__cycle"), pk=regeneration_id, status=Regeneration.SUCCEEDED
+    )
+    return TemplateResponse(
+        request, "figures/admin/preview.html", {"preview": build_preview(regeneration), "regeneration": regeneration}
+    )
+
+
 @require_POST
 @permission_required(PERMISSION, raise_exception=True)
 def publish(request, regeneration_id: int):
     regeneration = get_object_or_404(Regeneration, pk=regeneration_id, status=Regeneration.SUCCEEDED)
-    services.publish(regeneration)
+    if request.POST.get("confirmed") != "1":
+        messages.error(
+            request,
+            _("Bitte bestätigen Sie, dass Sie die Vorschau geprüft haben; erst dann wird veröffentlicht."),
+        )
+        return redirect("figures_admin:preview", regeneration.pk)
+    services.publish(regeneration, user=request.user)
     messages.success(request, _("Die Abbildungen des Zyklus %(cycle)s sind veröffentlicht.") % {"cycle": regeneration.cycle})
+    return redirect("figures_admin:index")
+
+
+@require_POST
+@permission_required(PERMISSION, raise_exception=True)
+def restore(request, cycle_id: int):
+    """"Vorherige Fassung wiederherstellen": the regeneration published before becomes the published one again."""
+    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    try:
+        restored = services.restore_previous(cycle, user=request.user)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Die vorherige Fassung des Zyklus %(cycle)s ist wiederhergestellt (Neuberechnung %(pk)s).")
+            % {"cycle": cycle, "pk": restored.pk},
+        )
+    return redirect("figures_admin:index")
+
+
+@require_POST
+@permission_required(PERMISSION, raise_exception=True)
+def accept_mismatch(request, version_id: int):
+    """A planner accepts a data set that does not fit its cycle, on purpose; logged."""
+    version = get_object_or_404(DataSetVersion, pk=version_id, status=DataSetVersion.MISMATCH)
+    if request.POST.get("confirmed") != "1":
+        messages.error(
+            request,
+            _("Version %(pk)s wurde nicht übernommen: Bitte bestätigen Sie ausdrücklich, dass diese Daten trotz der Abweichungen zum Zyklus %(cycle)s gehören.")
+            % {"pk": version.pk, "cycle": version.cycle},
+        )
+        return redirect("figures_admin:index")
+    accepted = services.accept_cycle_mismatch(version, user=request.user)
+    messages.success(
+        request,
+        _("Version %(pk)s ist trotz der Abweichungen für %(cycle)s übernommen; Ihre Bestätigung ist protokolliert.")
+        % {"pk": accepted.pk, "cycle": accepted.cycle},
+    )
     return redirect("figures_admin:index")
 
 

@@ -74,6 +74,17 @@ class Cycle(models.Model):
     def current(cls) -> Cycle | None:
         return cls.objects.filter(is_current=True).first()
 
+    def previous_regeneration(self) -> Regeneration | None:
+        """The regeneration published before the current one, which "Vorherige Fassung wiederherstellen" brings back."""
+        return (
+            Regeneration.objects.filter(
+                dataset_version__cycle=self, published=False, published_at__isnull=False, status=Regeneration.SUCCEEDED
+            )
+            .select_related("dataset_version")
+            .order_by("-published_at", "-pk")
+            .first()
+        )
+
     def published_regeneration(self) -> Regeneration | None:
         """The regeneration whose snapshots are this cycle's published figures."""
         return (
@@ -92,12 +103,20 @@ class DataSetVersion(models.Model):
     """One uploaded data set of a cycle: being checked, validated by the engine, or refused with its problems.
 
     The file lives in the private storage (never served); a refused version keeps its problems, not its file.
+    A valid data set whose plan.toml does not fit the cycle keeps both, until a planner accepts it (logged).
     """
 
     CHECKING = "checking"
     VALIDATED = "validated"
     REFUSED = "refused"
-    STATUS_CHOICES = [(CHECKING, _("wird geprüft")), (VALIDATED, "geprüft"), (REFUSED, "abgelehnt")]
+    #: valid, but its plan.toml does not fit the cycle (name, horizon, baseline): kept until a planner accepts it
+    MISMATCH = "mismatch"
+    STATUS_CHOICES = [
+        (CHECKING, _("wird geprüft")),
+        (VALIDATED, "geprüft"),
+        (REFUSED, "abgelehnt"),
+        (MISMATCH, _("passt nicht zum Zyklus")),
+    ]
 
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="versions", verbose_name="Zyklus")
     file = models.FileField(

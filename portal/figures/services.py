@@ -25,7 +25,9 @@ from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks.base import TaskResultStatus
+from wagtail.log_actions import log
 
 from portal.engine import __version__ as ENGINE_VERSION
 from portal.engine.i18n import TRANSLATIONS
@@ -64,9 +66,18 @@ def dataset_limits() -> Limits:
     return replace(DEFAULT_LIMITS, file_bytes=file_bytes, total_bytes=max(DEFAULT_LIMITS.total_bytes, file_bytes))
 
 
-def import_dataset(cycle: Cycle, upload: Upload, user=None, plan: Upload | None = None) -> DataSetVersion:
-    """Keep an upload and validate it now, in this process (commands, tests): :func:`receive_upload`, then :func:`validate_version`."""
-    return validate_version(receive_upload(cycle, upload, user=user, plan=plan))
+def import_dataset(
+    cycle: Cycle, upload: Upload, user=None, plan: Upload | None = None, accept_mismatch: bool = False
+) -> DataSetVersion:
+    """Keep an upload and validate it now, in this process (commands, tests): :func:`receive_upload`, then :func:`validate_version`.
+
+    A data set that does not fit ``cycle`` stays unaccepted (:data:`DataSetVersion.MISMATCH`) unless
+    ``accept_mismatch``: then it is accepted as :func:`accept_mismatch` does, logged.
+    """
+    version = validate_version(receive_upload(cycle, upload, user=user, plan=plan))
+    if accept_mismatch and version.status == DataSetVersion.MISMATCH:
+        version = accept_cycle_mismatch(version, user=user)
+    return version
 
 
 def receive_upload(cycle: Cycle, upload: Upload, user=None, plan: Upload | None = None) -> DataSetVersion:
@@ -120,6 +131,7 @@ def validate_version(version: DataSetVersion) -> DataSetVersion:
         return version  # a task run twice
     received = version.file.name
     limits = dataset_limits()
+    mismatches: list[str] = []
     with tempfile.TemporaryDirectory(prefix="mep-upload-") as tmp, tempfile.TemporaryFile() as archive:
         root = Path(tmp)
         problems = [f"{version.original_name}: {problem}" for problem in _unzip_file(version, root, limits)]
@@ -136,25 +148,31 @@ def validate_version(version: DataSetVersion) -> DataSetVersion:
                 problems = [f"{version.original_name}: nicht lesbar ({type(exc).__name__}: {exc})"]
             else:
                 fingerprint, synthetic = dataset.fingerprint, dataset.synthetic
-                if uploaded_plan is not None:  # the form shows the settings the planner uploaded last
-                    Cycle.objects.filter(pk=version.cycle_id).update(plan_toml=uploaded_plan)
                 version.schools = schools_of(dataset)
-                existing = (
-                    version.cycle.versions.filter(status=DataSetVersion.VALIDATED, fingerprint=fingerprint)
-                    .exclude(pk=version.pk)
-                    .first()
+                same = list(  # the same data held already: accepted, or waiting for a planner to accept it
+                    version.cycle.versions.filter(
+                        status__in=(DataSetVersion.VALIDATED, DataSetVersion.MISMATCH), fingerprint=fingerprint
+                    ).exclude(pk=version.pk)
                 )
+                existing = next((v for v in same if v.status == DataSetVersion.VALIDATED), same[0] if same else None)
                 if existing is not None:
                     version.delete()
                     version.file.storage.delete(received)
                     return existing
+                mismatches = cycle_mismatches(version.cycle, dataset.plan)
+                if uploaded_plan is not None and not mismatches:  # the form shows the settings uploaded last
+                    Cycle.objects.filter(pk=version.cycle_id).update(plan_toml=uploaded_plan)
                 _zip_folder(root, archive)
                 archive.seek(0)
                 version.file.save(unguessable_name(), File(archive), save=False)
     if problems:
         version.file = ""  # a refused upload keeps its problems, not its data
+        version.status = DataSetVersion.REFUSED
+    elif mismatches:  # kept, so a planner who means it can accept it without uploading again
+        problems, version.status = mismatches, DataSetVersion.MISMATCH
+    else:
+        version.status = DataSetVersion.VALIDATED
     version.fingerprint, version.synthetic, version.problems = fingerprint, synthetic, problems
-    version.status = DataSetVersion.REFUSED if problems else DataSetVersion.VALIDATED
     version.save()
     version.file.storage.delete(received)
     return version
@@ -168,6 +186,64 @@ def _plan_of(cycle: Cycle, root: Path) -> str | None:
     if cycle.plan_toml.strip():
         plan.write_text(cycle.plan_toml, encoding="utf-8")
     return None
+def _years_in(name: str) -> list[int]:
+    return [int(year) for year in re.findall(r"(?<!\d)(\d{4})(?!\d)", name)]
+
+
+def cycle_mismatches(cycle: Cycle, plan: dict) -> list[str]:
+    """Where a data set's ``[cycle]`` in plan.toml does not fit ``cycle``, one German sentence each; empty if it fits.
+
+    It fits when the years its name names are the cycle's (``2025–2026 (Beispieldaten)`` fits
+    2025–2026, ``2027–2028`` does not; a name without years says nothing either way), its horizon
+    begins with the cycle's first year and reaches at least its last one, and its baseline (the
+    stock's day) lies in the year before the cycle begins.
+    """
+    settings_ = plan.get("cycle", {})
+    problems = []
+    name = str(settings_.get("name", ""))
+    expected = [cycle.start_year, cycle.end_year] if cycle.end_year != cycle.start_year else [cycle.start_year]
+    years = _years_in(name)
+    if years and years[: len(expected)] != expected:
+        problems.append(
+            _("plan.toml: [cycle] name = „%(name)s“ gehört nicht zum Zyklus %(cycle)s; erwartet wird ein Name mit den Jahren %(first)s–%(last)s.")
+            % {"name": name, "cycle": cycle.name, "first": cycle.start_year, "last": cycle.end_year}
+        )
+    horizon = settings_.get("horizon")
+    if horizon and len(horizon) == 2:
+        first, last = int(horizon[0]), int(horizon[1])
+        if first != cycle.start_year or last < cycle.end_year:
+            problems.append(
+                _("plan.toml: [cycle] horizon = [%(first)s, %(last)s] passt nicht zum Zyklus %(cycle)s; der Planungshorizont muss mit %(start)s beginnen und mindestens bis %(end)s reichen.")
+                % {"first": first, "last": last, "cycle": cycle.name, "start": cycle.start_year, "end": cycle.end_year}
+            )
+    baseline = settings_.get("baseline")
+    if baseline is not None and getattr(baseline, "year", None) != cycle.start_year - 1:
+        problems.append(
+            _("plan.toml: [cycle] baseline = %(baseline)s passt nicht zum Zyklus %(cycle)s; der Stichtag des Bestands liegt im Jahr vor dem Zyklus, also %(year)s (meist %(year)s-12-31).")
+            % {"baseline": baseline, "cycle": cycle.name, "year": cycle.start_year - 1}
+        )
+    return problems
+
+
+@transaction.atomic
+def accept_cycle_mismatch(version: DataSetVersion, user=None) -> DataSetVersion:
+    """Accept a data set that does not fit its cycle, because a planner means it; logged with who, when and what did not fit."""
+    version = DataSetVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != DataSetVersion.MISMATCH:
+        raise ValueError(_("Die Datensatz-Version %(pk)s wartet nicht auf eine Bestätigung.") % {"pk": version.pk})
+    existing = (
+        version.cycle.versions.filter(status=DataSetVersion.VALIDATED, fingerprint=version.fingerprint)
+        .exclude(pk=version.pk)
+        .first()
+    )
+    log(version, "figures.accept_mismatch", user=_user(user), data={"cycle": version.cycle.name, "mismatches": version.problems})
+    if existing is not None:  # the same data, accepted meanwhile in another upload
+        version.file.delete(save=False)
+        version.delete()
+        return existing
+    version.status = DataSetVersion.VALIDATED
+    version.save(update_fields=["status"])
+    return version
 
 
 def _pack(upload: Upload, plan: Upload | None, out: IO[bytes]) -> None:
@@ -417,8 +493,8 @@ def _changed(regeneration: Regeneration) -> None:
 
 
 @transaction.atomic
-def publish(regeneration: Regeneration) -> Regeneration:
-    """Make ``regeneration`` its cycle's published figures, all at once."""
+def publish(regeneration: Regeneration, user=None) -> Regeneration:
+    """Make ``regeneration`` its cycle's published figures, all at once; logged (who, when) in Wagtail's audit log."""
     regeneration = Regeneration.objects.select_related("dataset_version__cycle").get(pk=regeneration.pk)
     if regeneration.status != Regeneration.SUCCEEDED:
         raise ValueError(
@@ -435,5 +511,39 @@ def publish(regeneration: Regeneration) -> Regeneration:
     DataSetVersion.objects.filter(pk=version.pk).update(is_published=True)
     Regeneration.objects.filter(pk=regeneration.pk).update(published=True, published_at=timezone.now())
     regeneration.refresh_from_db()
+    log(regeneration, "figures.publish", user=_user(user), data={"cycle": cycle.name, "version": version.pk})
     _changed(regeneration)
     return regeneration
+
+
+@transaction.atomic
+def restore_previous(cycle: Cycle, user=None) -> Regeneration:
+    """Publish again the regeneration published before the current one, exactly as it was; logged.
+
+    Its snapshots are not touched (not even what changed since, which they
+    keep from their own publication), so the figures are byte for byte those
+    readers saw before. Pages are told, so cached pages show them at once.
+    Restoring twice brings the newer one back.
+    """
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    previous = cycle.previous_regeneration()
+    if previous is None:
+        raise ValueError(_("Für den Zyklus %(cycle)s gibt es keine frühere veröffentlichte Fassung.") % {"cycle": cycle.name})
+    current = cycle.published_regeneration()
+    Regeneration.objects.filter(dataset_version__cycle=cycle, published=True).update(published=False)
+    DataSetVersion.objects.filter(cycle=cycle, is_published=True).update(is_published=False)
+    DataSetVersion.objects.filter(pk=previous.dataset_version_id).update(is_published=True)
+    Regeneration.objects.filter(pk=previous.pk).update(published=True, published_at=timezone.now())
+    previous.refresh_from_db()
+    log(
+        previous,
+        "figures.restore",
+        user=_user(user),
+        data={"cycle": cycle.name, "replaced": current.pk if current else None, "version": previous.dataset_version_id},
+    )
+    _changed(previous)
+    return previous
+
+
+def _user(user):
+    return user if getattr(user, "pk", None) else None

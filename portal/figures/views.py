@@ -1,5 +1,7 @@
 """Public views of published figures: downloads as CSV and JSON, and two cycles compared. Read snapshots only."""
 
+from urllib.parse import urlencode
+
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -9,7 +11,7 @@ from portal.engine.i18n import SOURCE_LANGUAGE, normalize_language
 from portal.spreadsheet import neutralised_csv
 
 from .catalog import installed_figures
-from .compare import compare
+from .compare import CHART_BAR, CHART_LABELS, CHART_WIDTH, compare_cycles
 from .models import Cycle, FigureSnapshot, published_snapshot
 from .provenance import provenance_record
 from .svg import inline_svg
@@ -87,21 +89,34 @@ def figure_compare(request):
     slug_a = request.GET.get("a") or default_a
     default_b = next((slug for slug in by_slug if slug != slug_a), "")
     slug_b = request.GET.get("b") or default_b
-    context = {"cycles": cycles, "titles": titles, "key": key, "slug_a": slug_a, "slug_b": slug_b, "sides": []}
+    changes_only = request.GET.get("nur") == "aenderungen"
+    context = {
+        "cycles": cycles, "titles": titles, "key": key, "slug_a": slug_a, "slug_b": slug_b, "sides": [],
+        "changes_only": changes_only,
+    }
     cycle_a, cycle_b = by_slug.get(slug_a), by_slug.get(slug_b)
     snapshots = [published_snapshot(c, key) if c else None for c in (cycle_a, cycle_b)]
     snapshots = [s.in_language(language) if s else None for s in snapshots]
     if key in titles and all(snapshots):
-        headers, differences = compare(*snapshots, language=snapshots[0].language)
+        comparison = compare_cycles(*snapshots, cycle_a.name, cycle_b.name, language=snapshots[0].language)
         context.update(
             title=titles[key],
             sides=[
                 {"cycle": cycle, "snapshot": snapshot, "svg": inline_svg(snapshot.svg, f"vergleich-{side}")}
                 for side, cycle, snapshot in zip("ab", (cycle_a, cycle_b), snapshots, strict=True)
             ],
-            row_headers=headers,
-            differences=differences,
+            comparison=comparison,
+            row_headers=comparison.headers,
+            differences=comparison.changed if changes_only else comparison.differences,
+            chart={"width": CHART_WIDTH, "labels": CHART_LABELS, "bar": CHART_BAR},
         )
+        if key != "finance.forecast" and "finance.forecast" in titles:
+            context["forecast_url"] = f"{request.path}?{urlencode({'key': 'finance.forecast', 'a': slug_a, 'b': slug_b})}"
+        sides = context["sides"]
+        context["only_sides"] = [
+            (comparison.only_a, sides[0], comparison.only_a_span or "–"),
+            (comparison.only_b, sides[1], comparison.only_b_span or "–"),
+        ]
     else:
         context["missing"] = [
             cycle.name if cycle else slug for cycle, slug, s in zip((cycle_a, cycle_b), (slug_a, slug_b), snapshots, strict=True)

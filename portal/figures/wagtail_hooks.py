@@ -19,6 +19,7 @@ def register_admin_urls():
     urls = [
         path("", admin_views.index, name="index"),
         path("version/<int:version_id>/berechnen/", admin_views.regenerate, name="regenerate"),
+        path("berechnung/<int:regeneration_id>/vorschau/", admin_views.preview, name="preview"),
         path("berechnung/<int:regeneration_id>/veroeffentlichen/", admin_views.publish, name="publish"),
         path("inventarimport/uebernehmen/", admin_views.asset_import_accept, name="asset_import_accept"),
         path("inventarimport/verwerfen/", admin_views.asset_import_discard, name="asset_import_discard"),
@@ -27,11 +28,27 @@ def register_admin_urls():
         path("hilfe/", planner_views.help_page, name="help"),
         path("zyklus/<int:cycle_id>/einstellungen/", planner_views.plan_settings, name="plan_settings"),
         path("zyklus/<int:cycle_id>/plan.toml", planner_views.plan_download, name="plan_download"),
+        path("zyklus/<int:cycle_id>/wiederherstellen/", admin_views.restore, name="restore"),
+        path("version/<int:version_id>/trotzdem-uebernehmen/", admin_views.accept_mismatch, name="accept_mismatch"),
         path("szenario/<int:scenario_id>/", admin_views.scenario_status, name="scenario"),
         path("szenario/<int:scenario_id>/berechnen/", admin_views.scenario_compute, name="scenario_compute"),
         path("szenario/<int:scenario_id>/veroeffentlichen/", admin_views.scenario_publish, name="scenario_publish"),
     ]
     return [path("planungsdaten/", include((urls, "figures_admin"), namespace="figures_admin"))]
+
+
+@hooks.register("register_log_actions")
+def register_planning_log_actions(actions):
+    """Publishing, restoring and accepting a data set that does not fit its cycle: who and when, in Wagtail's log."""
+    actions.register_action("figures.publish", _("Abbildungen veröffentlichen"), _("Abbildungen veröffentlicht"))
+    actions.register_action(
+        "figures.restore", _("Vorherige Fassung wiederherstellen"), _("Vorherige Fassung der Abbildungen wiederhergestellt")
+    )
+    actions.register_action(
+        "figures.accept_mismatch",
+        _("Abweichenden Datensatz übernehmen"),
+        _("Datensatz trotz Abweichung vom Zyklus übernommen"),
+    )
 
 
 class PlanningDataMenuItem(MenuItem):

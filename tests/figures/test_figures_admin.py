@@ -41,8 +41,12 @@ def test_planner_uploads_regenerates_and_publishes_a_workbook(client, planner, d
     response = client.post(f"{URL}version/{version.pk}/berechnen/", follow=True)
     regeneration = Regeneration.objects.get()
     assert regeneration.status == Regeneration.SUCCEEDED
-    assert "erfolgreich" in response.content.decode()
+    assert response.redirect_chain[-1][0] == f"{URL}berechnung/{regeneration.pk}/vorschau/"
+    assert "ist fertig. Prüfen Sie die Vorschau" in response.content.decode()
     response = client.post(f"{URL}berechnung/{regeneration.pk}/veroeffentlichen/", follow=True)
+    assert "Bitte bestätigen Sie" in response.content.decode()
+    assert Cycle.objects.get(name="2025–2026").published_regeneration() is None
+    response = client.post(f"{URL}berechnung/{regeneration.pk}/veroeffentlichen/", {"confirmed": "1"}, follow=True)
     assert "sind veröffentlicht" in response.content.decode()
     assert Cycle.objects.get(name="2025–2026").published_regeneration() == regeneration
 

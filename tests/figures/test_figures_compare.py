@@ -73,7 +73,9 @@ def test_compare_page_has_unique_ids_and_labelled_controls(client, two_cycles):
             assert svg.find(id=ident) is not None
     form = doc.select_one("form.compare-form")
     labels = {label["for"]: label.get_text() for label in form.select("label")}
-    assert labels == {"vergleich-key": "Abbildung", "vergleich-a": "Zyklus A", "vergleich-b": "Zyklus B"}
+    assert labels == {
+        "vergleich-key": "Abbildung", "vergleich-a": "Zyklus A", "vergleich-b": "Zyklus B", "vergleich-nur": "nur Änderungen"
+    }
     assert form.select_one("#vergleich-key option[selected]")["value"] == "finance.forecast"
     assert form.select_one("#vergleich-a option[selected]")["value"] == "2025-2026"
     assert form.select_one("#vergleich-b option[selected]")["value"] == "2027-2028"

@@ -16,6 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("path", metavar="PFAD", help="Ordner, .zip oder .xlsx")
         parser.add_argument("--plan", metavar="PLAN_TOML", help="plan.toml zu einer Arbeitsmappe, falls nicht daneben")
         parser.add_argument("--publish", action="store_true", help="neu berechnen und veröffentlichen")
+        parser.add_argument(
+            "--accept-mismatch",
+            action="store_true",
+            help="auch übernehmen, wenn Name, Planungshorizont oder Stichtag in plan.toml nicht zum Zyklus passen (protokolliert)",
+        )
 
     def handle(self, *args, **options):
         cycle = get_cycle(options["cycle"])
@@ -23,7 +28,15 @@ class Command(BaseCommand):
         if not path.exists():
             raise CommandError(f"{path} gibt es nicht.")
         known = set(cycle.versions.values_list("pk", flat=True))
-        version = services.import_dataset(cycle, path, plan=Path(options["plan"]) if options["plan"] else None)
+        version = services.import_dataset(
+            cycle, path, plan=Path(options["plan"]) if options["plan"] else None, accept_mismatch=options["accept_mismatch"]
+        )
+        if version.status == DataSetVersion.MISMATCH:
+            raise CommandError(
+                f"Der Datensatz passt nicht zum Zyklus {cycle} und wurde nicht übernommen (Version {version.pk}); "
+                "Veröffentlichtes bleibt unverändert:\n" + "\n".join(version.problems)
+                + "\nGehört er wirklich zu diesem Zyklus: noch einmal mit --accept-mismatch."
+            )
         if version.status == DataSetVersion.REFUSED:
             raise CommandError(
                 f"Der Datensatz wurde abgelehnt ({len(version.problems)} Probleme); "
