@@ -1,0 +1,52 @@
+// The "Kommentieren" control next to each paragraph and goal of a chapter, and the count of
+// released comments on it. Without this script the chapter's own link to the form still works.
+(function () {
+  "use strict";
+  function control(section, ref, label, context) {
+    var wrap = document.createElement("p");
+    wrap.className = "dialogue-control";
+    var count = section.querySelectorAll('[data-dialogue-anchor="' + ref + '"]').length;
+    if (count) {
+      var first = section.querySelector('[data-dialogue-anchor="' + ref + '"]');
+      var shown = document.createElement("a");
+      shown.href = "#" + first.id;
+      shown.textContent = count === 1 ? section.dataset.dialogueCountOne : section.dataset.dialogueCountMany.replace("%(n)s", count);
+      wrap.appendChild(shown);
+    }
+    if (section.dataset.dialogueOpen === "true") {
+      var link = document.createElement("a");
+      link.href = section.dataset.dialogueForm + "?absatz=" + encodeURIComponent(ref) + "#kommentar";
+      link.textContent = label;
+      var hidden = document.createElement("span");
+      hidden.className = "visually-hidden";
+      hidden.textContent = " (" + context + ")";
+      link.appendChild(hidden);
+      wrap.appendChild(link);
+    }
+    return wrap.childNodes.length ? wrap : null;
+  }
+  function init() {
+    var section = document.getElementById("dialog");
+    if (!section || !section.dataset.dialogueForm) return;
+    var label = section.dataset.dialogueLabel;
+    var paragraph = 0, goal = 0;
+    document.querySelectorAll(".dialogue-anchor").forEach(function (anchor) {
+      var block = anchor.nextElementSibling;
+      if (!block) return;
+      var ref = anchor.dataset.dialogueRef;
+      if (anchor.dataset.dialogueKind === "goals") {
+        block.querySelectorAll("li.goal").forEach(function (item, index) {
+          goal += 1;
+          var node = control(section, ref + "-" + (index + 1), label, section.dataset.dialogueGoal + " " + goal);
+          if (node) item.appendChild(node);
+        });
+      } else {
+        paragraph += 1;
+        var node = control(section, ref, label, section.dataset.dialogueParagraph + " " + paragraph);
+        if (node) block.insertAdjacentElement("afterend", node);
+      }
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
