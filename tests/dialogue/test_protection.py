@@ -211,3 +211,24 @@ def test_the_form_states_the_configured_numbers(client, chapter, settings):
     settings.MEP_DIALOGUE_CONFIRM_HOURS = 24
     notice = BeautifulSoup(client.get(form_url(chapter)).content, "html.parser").find(id="privacy-notice").text
     assert "12 Tage nach Ihrer" in notice and "nach 24 Stunden" in notice
+
+
+def test_the_limit_ends_with_its_window(post, chapter, settings):
+    import time
+
+    settings.MEP_DIALOGUE_EMAIL_RATE_LIMIT = 1
+    settings.MEP_DIALOGUE_RATE_WINDOW = 1
+    assert post(form_url(chapter), VALID).status_code == 302
+    assert post(form_url(chapter), VALID).status_code == 429
+    time.sleep(1.2)
+    assert post(form_url(chapter), VALID).status_code == 302
+
+
+def test_the_english_chapter_invites_comments_in_english(client, chapter):
+    english = chapter.get_translation(chapter.locale.get_all().get(language_code="en"))
+    soup = BeautifulSoup(client.get(english.url).content, "html.parser")
+    section = soup.find(id="dialog")
+    assert section.h2.text == "Dialogue on this chapter"
+    assert section.find("a", string="Write a comment on this chapter")["href"] == f"/en/dialog/kapitel/{english.pk}/kommentieren/"
+    form = BeautifulSoup(client.get(f"/en/dialog/kapitel/{english.pk}/kommentieren/").content, "html.parser")
+    assert form.find("label", attrs={"for": "id_text"}).text == "Your comment"

@@ -10,7 +10,7 @@
       var first = section.querySelector('[data-dialogue-anchor="' + ref + '"]');
       var shown = document.createElement("a");
       shown.href = "#" + first.id;
-      shown.textContent = count === 1 ? section.dataset.dialogueCountOne : section.dataset.dialogueCountMany.replace("%(n)s", count);
+      shown.textContent = count === 1 ? section.dataset.dialogueCountOne : count + " " + section.dataset.dialogueCountMany;
       wrap.appendChild(shown);
     }
     if (section.dataset.dialogueOpen === "true") {
