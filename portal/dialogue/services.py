@@ -252,6 +252,7 @@ def purge_chapter(page_id: int) -> None:
         for language, _name in settings.LANGUAGES:
             with translation.override(language):
                 paths += [reverse("dialogue:overview"), reverse("dialogue:data", args=["csv"]), reverse("dialogue:data", args=["json"])]
+                paths += [reverse("dialogue:chapter", args=[page_id]), reverse("dialogue:chapter_fragment", args=[page_id])]
         purge_urls_from_cache([site.root_url + path for site in Site.objects.all() for path in paths])
     except Exception:  # the comment stands; the proxy forgets the page within MEP_HTTP_S_MAXAGE anyway
         logger.exception("Dialog-Seiten konnten im vorgelagerten Cache nicht gelöscht werden")

@@ -27,6 +27,7 @@ from .forms import CommentForm
 from .models import Comment, Role
 from .ratelimit import allow_comment_attempt, allow_comment_for
 from .targets import targets
+from .templatetags.dialogue_tags import chapter_dialogue_context
 from .tokens import read_confirm_token, read_withdraw_token
 
 
@@ -86,6 +87,21 @@ def comment_form(request, page_id):
         anchor = request.GET.get("absatz", "")
         form = CommentForm(initial={"anchor": anchor if anchor in dict(choices) else ""}, targets=choices)
     return render(request, "dialogue/comment_form.html", _form_context(page, form, state), status=422 if form.is_bound else 200)
+
+
+def chapter(request, page_id):
+    """The released comments of one chapter on a page of their own (without the script, the chapter links here)."""
+    page = _chapter(page_id).specific
+    context = chapter_dialogue_context(page, request, link_prefix=page.url)
+    return render(request, "dialogue/chapter_dialogue.html", {**context, "chapter": page})
+
+
+def chapter_fragment(request, page_id):
+    """The same list as a piece of HTML that the chapter's script puts in place (cached like any public page)."""
+    page = _chapter(page_id).specific
+    response = render(request, "dialogue/includes/chapter_dialogue.html", chapter_dialogue_context(page, request))
+    response["X-Robots-Tag"] = "noindex"  # search engines index the chapter's own dialogue page
+    return response
 
 
 def submitted(request, page_id):

@@ -25,7 +25,8 @@ def confirmed_comment(post, client, chapter, **data):
 
 
 def chapter_html(client, chapter):
-    response = client.get(chapter.url)
+    """The chapter's dialogue as the chapter's script loads it in place."""
+    response = client.get(reverse("dialogue:chapter_fragment", args=[chapter.pk]))
     assert response.status_code == 200
     return BeautifulSoup(response.content, "html.parser")
 
@@ -58,23 +59,29 @@ def test_a_comment_is_public_only_after_its_link_and_the_release(client, post, c
     assert "lena@schule.example" not in str(section)
 
 
-def test_the_release_reaches_a_chapter_already_in_the_whole_response_cache(client, post, chapter, moderator):
+@pytest.mark.parametrize("name", ["dialogue:chapter_fragment", "dialogue:chapter"])
+def test_the_release_reaches_comments_already_in_the_whole_response_cache(client, post, chapter, moderator, name):
     comment = confirmed_comment(post, client, chapter)
     client.cookies.clear()
-    first = client.get(chapter.url)
-    assert client.get(chapter.url)["X-MEP-Cache"] == "hit"
+    url = reverse(name, args=[chapter.pk])
+    first = client.get(url)
+    assert client.get(url)["X-MEP-Cache"] == "hit"
     assert VALID["text"] not in first.content.decode()
     services.release(comment.pk, user=moderator)
-    again = client.get(chapter.url)
+    again = client.get(url)
     assert again["X-MEP-Cache"] == "miss"
     assert VALID["text"] in again.content.decode()
 
 
-def test_the_chapter_stays_cacheable_with_its_dialogue(client, chapter):
+def test_the_chapter_links_to_its_dialogue_and_stays_cacheable(client, chapter):
     client.get(chapter.url)
     response = client.get(chapter.url)
     assert response["X-MEP-Cache"] == "hit"
     assert "csrfmiddlewaretoken" not in response.content.decode()
+    section = BeautifulSoup(response.content, "html.parser").find(id="dialog")
+    assert section["data-dialogue-src"] == reverse("dialogue:chapter_fragment", args=[chapter.pk])
+    links = {a["href"] for a in section.find_all("a")}
+    assert links == {reverse("dialogue:chapter", args=[chapter.pk]), reverse("dialogue:comment", args=[chapter.pk])}
 
 
 def test_a_comment_on_a_paragraph_names_and_links_its_paragraph(client, post, chapter, moderator):
@@ -84,10 +91,11 @@ def test_a_comment_on_a_paragraph_names_and_links_its_paragraph(client, post, ch
     comment = confirmed_comment(post, client, chapter, anchor=str(block.id))
     assert comment.anchor_label.startswith("Absatz 1:")
     services.release(comment.pk, user=moderator)
-    soup = chapter_html(client, chapter)
-    assert soup.find(id=f"absatz-{block.id}") is not None
-    target = soup.find(id=f"kommentar-{comment.pk}").find(class_="comment__target").a
+    assert BeautifulSoup(client.get(chapter.url).content, "html.parser").find(id=f"absatz-{block.id}") is not None
+    target = chapter_html(client, chapter).find(id=f"kommentar-{comment.pk}").find(class_="comment__target").a
     assert target["href"] == f"#absatz-{block.id}"
+    page = BeautifulSoup(client.get(reverse("dialogue:chapter", args=[chapter.pk])).content, "html.parser")
+    assert page.find(id=f"kommentar-{comment.pk}").find(class_="comment__target").a["href"] == f"{chapter.url}#absatz-{block.id}"
 
 
 def test_a_comment_on_a_goal_links_to_its_goal_list(client, post, chapter, moderator):
@@ -107,7 +115,7 @@ def test_sorting_by_paragraph_puts_the_first_paragraph_first(client, post, chapt
     services.release(whole.pk, user=moderator)
     newest = [li["id"] for li in chapter_html(client, chapter).select("#dialog li.comment")]
     assert newest == [f"kommentar-{whole.pk}", f"kommentar-{later.pk}"]
-    response = client.get(chapter.url + "?dialog=absatz")
+    response = client.get(reverse("dialogue:chapter_fragment", args=[chapter.pk]) + "?dialog=absatz")
     by_paragraph = [li["id"] for li in BeautifulSoup(response.content, "html.parser").select("#dialog li.comment")]
     assert by_paragraph == [f"kommentar-{later.pk}", f"kommentar-{whole.pk}"]
 

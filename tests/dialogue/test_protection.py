@@ -37,7 +37,7 @@ def test_a_closed_chapter_refuses_new_comments_with_a_clear_message(client, post
     assert f"Der Dialog zu diesem Kapitel ist für den Zyklus {cycle.name} geschlossen" in text
     assert "Die Fortschreibung läuft." in text
     assert not Comment.objects.exists()
-    section = BeautifulSoup(client.get(chapter.url).content, "html.parser").find(id="dialog")
+    section = BeautifulSoup(client.get(reverse("dialogue:chapter_fragment", args=[chapter.pk])).content, "html.parser").find(id="dialog")
     assert section["data-dialogue-open"] == "false"
     assert "geschlossen" in section.find(class_="dialogue__closed").text
     assert section.find("a", href=form_url(chapter)) is None
@@ -56,7 +56,7 @@ def test_a_new_cycle_starts_a_new_dialogue_and_old_comments_stay_marked(client, 
     old = make_comment(chapter, cycle, status=Comment.Status.RELEASED, moderated_at=timezone.now(), text="Aus dem alten Zyklus.")
     DialogueClosure.objects.create(cycle=cycle)
     Cycle.objects.create(name="2031–2032", start_year=2031, end_year=2032, is_current=True)
-    soup = BeautifulSoup(client.get(chapter.url).content, "html.parser")
+    soup = BeautifulSoup(client.get(reverse("dialogue:chapter", args=[chapter.pk])).content, "html.parser")
     section = soup.find(id="dialog")
     assert section["data-dialogue-open"] == "true"  # the closure belonged to the old cycle
     assert f"Dialog des Zyklus {cycle.name} (abgeschlossen)" in section.find(class_="dialogue__cycle").text
@@ -225,10 +225,14 @@ def test_the_limit_ends_with_its_window(post, chapter, settings):
 
 
 def test_the_english_chapter_invites_comments_in_english(client, chapter):
-    english = chapter.get_translation(chapter.locale.get_all().get(language_code="en"))
+    from wagtail.models import Locale
+
+    english = chapter.get_translation(Locale.objects.get(language_code="en"))
     soup = BeautifulSoup(client.get(english.url).content, "html.parser")
     section = soup.find(id="dialog")
     assert section.h2.text == "Dialogue on this chapter"
     assert section.find("a", string="Write a comment on this chapter")["href"] == f"/en/dialog/kapitel/{english.pk}/kommentieren/"
+    fragment = BeautifulSoup(client.get(section["data-dialogue-src"]).content, "html.parser")
+    assert "There are no published comments on this chapter yet." in fragment.text
     form = BeautifulSoup(client.get(f"/en/dialog/kapitel/{english.pk}/kommentieren/").content, "html.parser")
     assert form.find("label", attrs={"for": "id_text"}).text == "Your comment"

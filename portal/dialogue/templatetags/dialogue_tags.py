@@ -47,12 +47,14 @@ def answer_text(comment) -> str:
 ORDERS = ("neu", "absatz")
 
 
-@register.inclusion_tag("dialogue/includes/chapter_dialogue.html", takes_context=True)
-def chapter_dialogue(context, page):
-    """The released comments of a chapter with their answers, newest first or by paragraph; the current cycle first."""
+def chapter_dialogue_context(page, request, *, link_prefix: str = "") -> dict:
+    """The released comments of a chapter with their answers, newest first or by paragraph; the current cycle first.
+
+    Two queries (closures, comments): they run for the dialogue's own addresses, never inside the chapter,
+    which stays within its query budget (tests/test_query_budget.py) and loads them with a small script.
+    """
     from ..services import dialogue_state
 
-    request = context.get("request")
     order = request.GET.get("dialog", "neu") if request is not None else "neu"
     order = order if order in ORDERS else "neu"
     state = dialogue_state(page, request)
@@ -64,8 +66,9 @@ def chapter_dialogue(context, page):
     current = state.cycle.pk if state.cycle else None
     groups: dict = {}
     for comment in comments:
+        target = anchor_id(comment.anchor) if comment.anchor in labels else ""
         groups.setdefault(comment.cycle_id, {"cycle": comment.cycle, "current": comment.cycle_id == current, "comments": []})["comments"].append(
-            {"comment": comment, "label": labels.get(comment.anchor) or comment.anchor_label, "target": anchor_id(comment.anchor) if comment.anchor in labels else ""}
+            {"comment": comment, "label": labels.get(comment.anchor) or comment.anchor_label, "target": f"{link_prefix}#{target}" if target else ""}
         )
     ordered = sorted(groups.values(), key=lambda g: (not g["current"], -(g["cycle"].start_year if g["cycle"] else 0)))
     return {
@@ -75,7 +78,17 @@ def chapter_dialogue(context, page):
         "count": len(comments),
         "order": order,
         "form_url": reverse("dialogue:comment", args=[page.pk]),
-        "request": request,
+    }
+
+
+@register.inclusion_tag("dialogue/includes/chapter_placeholder.html")
+def chapter_dialogue(page):
+    """The dialogue's place under a chapter, without a query: a link to the chapter's comments, which the script loads in place."""
+    return {
+        "page": page,
+        "dialogue_url": reverse("dialogue:chapter", args=[page.pk]),
+        "fragment_url": reverse("dialogue:chapter_fragment", args=[page.pk]),
+        "form_url": reverse("dialogue:comment", args=[page.pk]),
     }
 
 

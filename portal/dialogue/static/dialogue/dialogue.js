@@ -1,5 +1,6 @@
-// The "Kommentieren" control next to each paragraph and goal of a chapter, and the count of
-// released comments on it. Without this script the chapter's own link to the form still works.
+// Under a chapter: loads the chapter's released comments in place of the links to them, then adds the
+// "Kommentieren" control and the count of released comments next to each paragraph and goal.
+// Without this script the chapter links to its comments and to the form, which work on their own.
 (function () {
   "use strict";
   function control(section, ref, label, context) {
@@ -25,6 +26,25 @@
     }
     return wrap.childNodes.length ? wrap : null;
   }
+  function load() {
+    var placeholder = document.getElementById("dialog");
+    if (!placeholder || !placeholder.dataset.dialogueSrc) return;
+    var order = new URLSearchParams(window.location.search).get("dialog");
+    var src = placeholder.dataset.dialogueSrc + (order ? "?dialog=" + encodeURIComponent(order) : "");
+    fetch(src, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+      .then(function (html) {
+        var parsed = new DOMParser().parseFromString(html, "text/html").getElementById("dialog");
+        if (!parsed) return;
+        placeholder.replaceWith(document.importNode(parsed, true));
+        init();
+        if (window.location.hash) {
+          var target = document.getElementById(window.location.hash.slice(1));
+          if (target) target.scrollIntoView();
+        }
+      })
+      .catch(function () { /* the links to the comments stay */ });
+  }
   function init() {
     var section = document.getElementById("dialog");
     if (!section || !section.dataset.dialogueForm) return;
@@ -47,6 +67,6 @@
       }
     });
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
-  else init();
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", load);
+  else load();
 })();
