@@ -34,6 +34,7 @@ def chapter(live_portal, portal_env):
 def test_a_reader_comments_on_a_paragraph_and_sees_it_after_the_release(live_portal, page, axe, portal_env, chapter):
     url, pk = chapter
     page.goto(live_portal + url)
+    page.wait_for_selector("#dialog[data-dialogue-form]")  # the script loaded the chapter's comments in place
     controls = page.locator(".dialogue-control a", has_text="Kommentieren")
     assert controls.count() >= 2  # next to paragraphs and goals, added by the script
     controls.first.click()
@@ -53,10 +54,12 @@ def test_a_reader_comments_on_a_paragraph_and_sees_it_after_the_release(live_por
     assert "wartet auf die Freigabe" in page.locator("main").inner_text()
 
     page.goto(live_portal + url)
+    page.wait_for_selector("#dialog[data-dialogue-form]")
     assert "WLAN auch in den Turnhallen" not in page.locator("#dialog").inner_text()
     manage(portal_env, "shell", "--no-imports", "-c", RELEASE.replace("{address}", "browser@schule.example"))
 
-    page.goto(live_portal + url + "?dialog=neu")  # the browser may keep the chapter itself for max-age seconds
+    page.goto(live_portal + url + "?dialog=neu")  # the browser may keep the comments for max-age seconds
+    page.wait_for_selector("#dialog li.comment")
     section = page.locator("#dialog")
     assert "WLAN auch in den Turnhallen" in section.inner_text()
     assert "Antwort der Redaktion" in section.inner_text()
