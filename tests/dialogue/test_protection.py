@@ -236,3 +236,24 @@ def test_the_english_chapter_invites_comments_in_english(client, chapter):
     assert "There are no published comments on this chapter yet." in fragment.text
     form = BeautifulSoup(client.get(f"/en/dialog/kapitel/{english.pk}/kommentieren/").content, "html.parser")
     assert form.find("label", attrs={"for": "id_text"}).text == "Your comment"
+
+
+def test_the_daily_clock_runs_the_dialogue_housekeeping(chapter, cycle, settings):
+    settings.MEP_DIALOGUE_ERASURE_DAYS = 1
+    due = make_comment(chapter, cycle, confirmed_at=timezone.now() - timedelta(days=2))
+    out = __import__("io").StringIO()
+    call_command("run_periodic", "--once", stdout=out)
+    due.refresh_from_db()
+    assert due.email == ""
+    assert "Dialog-Datenpflege: 0 unbestätigte Kommentare gelöscht, 1 E-Mail-Adressen gelöscht" in out.getvalue()
+
+
+def test_the_moderation_screen_shows_the_comment_and_the_reasons(client, chapter, cycle, moderator):
+    comment = make_comment(chapter, cycle, text="Bitte mehr Fortbildungen.")
+    client.force_login(moderator)
+    response = client.get(reverse("dialogue_admin:moderate", args=[comment.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Bitte mehr Fortbildungen." in html
+    assert "Der Kommentar enthält Werbung." in html
+    assert "eltern@example.org" not in html
