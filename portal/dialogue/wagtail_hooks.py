@@ -9,8 +9,13 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
+from wagtail.permissions import register_permission_policy
+
 from . import admin_views
 from .models import Comment, DialogueClosure
+from .permissions import CommentPermissionPolicy
+
+register_permission_policy(Comment, CommentPermissionPolicy(Comment))
 
 
 class CommentIndexView(IndexView):

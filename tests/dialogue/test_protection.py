@@ -257,3 +257,12 @@ def test_the_moderation_screen_shows_the_comment_and_the_reasons(client, chapter
     assert "Bitte mehr Fortbildungen." in html
     assert "Der Kommentar enthält Werbung." in html
     assert "eltern@example.org" not in html
+
+
+def test_nobody_adds_or_edits_a_comment_in_the_admin(client, chapter, cycle, admin_user):
+    comment = make_comment(chapter, cycle)
+    client.force_login(admin_user)
+    assert client.get(reverse("wagtailsnippets_dialogue_comment:add")).status_code in (302, 403)
+    assert client.get(reverse("wagtailsnippets_dialogue_comment:edit", args=[comment.pk])).status_code in (302, 403)
+    assert client.get(reverse("wagtailsnippets_dialogue_comment:inspect", args=[comment.pk])).status_code == 200
+    assert Comment.objects.get(pk=comment.pk).text == "Ein Kommentar."
