@@ -28,7 +28,7 @@ from .models import Comment, Role
 from .ratelimit import allow_comment_attempt, allow_comment_for
 from .targets import targets
 from .templatetags.dialogue_tags import chapter_dialogue_context
-from .tokens import read_confirm_token, read_withdraw_token
+from .tokens import read_confirm_token, read_withdraw_token, withdraw_token
 
 
 def _chapter(page_id: int) -> ChapterPage:
@@ -123,14 +123,8 @@ def confirm(request, token):
             comment = services.confirm(*found)
         except services.DialogueRefused as refused:
             return render(request, "dialogue/link_invalid.html", {"message": refused.message, "chapter": comment.page}, status=410)
-        return render(request, "dialogue/confirmed.html", {"comment": comment, "chapter": comment.page.specific, "withdraw_token": token_for_withdraw(comment)})
+        return render(request, "dialogue/confirmed.html", {"comment": comment, "chapter": comment.page.specific, "withdraw_token": withdraw_token(comment)})
     return render(request, "dialogue/confirm.html", {"comment": comment, "chapter": comment.page.specific})
-
-
-def token_for_withdraw(comment):
-    from .tokens import withdraw_token
-
-    return withdraw_token(comment)
 
 
 @never_cache  # reached by one visitor's link

@@ -6,10 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
-
-from wagtail.permissions import register_permission_policy
 
 from . import admin_views
 from .models import Comment, DialogueClosure
