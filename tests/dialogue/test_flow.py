@@ -242,3 +242,9 @@ def test_the_dialogue_page_lists_recent_comments_and_the_open_data(client, post,
     csv_text = client.get(reverse("dialogue:data", args=["csv"])).content.decode()
     assert csv_text.splitlines()[0] == "cycle,chapter_number,chapter,language,role,comments"
     assert queued.status == Comment.Status.QUEUED
+
+
+def test_the_open_data_page_links_the_dialogue_counts(client):
+    soup = BeautifulSoup(client.get("/offene-daten/").content, "html.parser")
+    links = {a["href"] for a in soup.find(id="dialog").find_next("ul").find_all("a")}
+    assert links == {reverse("dialogue:data", args=["csv"]), reverse("dialogue:data", args=["json"])}
