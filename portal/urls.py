@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("suche/", search_views.search, name="search"),
     path("suche/vorschlaege/", search_views.suggest, name="search_suggest"),
     path("workshops/", include("portal.workshops.urls")),
+    path("dialog/", include("portal.dialogue.urls")),
     path("abbildungen/vergleich/", figure_views.figure_compare, name="figure_compare"),
     path("offene-daten/", figure_views.open_data, name="open_data"),
     path("szenarien/<slug:cycle>/<slug:slug>/", scenario_views.scenario_page, name="scenario_page"),

@@ -15,6 +15,7 @@ INSTALLED_APPS = [
     "portal.plan.apps.PlanConfig",
     "portal.search.apps.SearchConfig",
     "portal.workshops.apps.WorkshopsConfig",
+    "portal.dialogue.apps.DialogueConfig",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -255,6 +256,20 @@ MEP_BOOKING_CONFIRM_MINUTES = int(MEP_BOOKING_CONFIRM_MINUTES)
 # PostgreSQL: milliseconds a booking service waits for a workshop date's lock before it
 # answers "try again" instead of hanging a worker (SQLite: the busy timeout above).
 MEP_LOCK_TIMEOUT_MS = int(os.environ.get("MEP_LOCK_TIMEOUT_MS", "5000"))
+
+# The public dialogue on the plan (portal/dialogue): see README, "Dialog zum Plan".
+# Hours a comment waits for its e-mail link; unconfirmed comments older than that are deleted.
+MEP_DIALOGUE_CONFIRM_HOURS = int(os.environ.get("MEP_DIALOGUE_CONFIRM_HOURS", "48"))
+# Days after the confirmation when a comment's e-mail address is erased (the privacy statement shows it).
+MEP_DIALOGUE_ERASURE_DAYS = int(os.environ.get("MEP_DIALOGUE_ERASURE_DAYS", "30"))
+# Longest comment, in characters.
+MEP_DIALOGUE_MAX_LENGTH = int(os.environ.get("MEP_DIALOGUE_MAX_LENGTH", "2000"))
+# Comment attempts per address, and valid comments per e-mail address, in MEP_DIALOGUE_RATE_WINDOW seconds.
+MEP_DIALOGUE_RATE_LIMIT = int(os.environ.get("MEP_DIALOGUE_RATE_LIMIT", "10"))
+MEP_DIALOGUE_EMAIL_RATE_LIMIT = int(os.environ.get("MEP_DIALOGUE_EMAIL_RATE_LIMIT", "5"))
+MEP_DIALOGUE_RATE_WINDOW = int(os.environ.get("MEP_DIALOGUE_RATE_WINDOW", "3600"))
+# A daily mail to the group Dialog-Moderation when comments wait for release ("false": none).
+MEP_DIALOGUE_DIGEST = os.environ.get("MEP_DIALOGUE_DIGEST", "true").lower() == "true"
 
 # --- Go-live operations (issue 8): client address, booking limits, shared caches, public address ---
 # Reverse proxies in front of the portal, each appending its peer's address to MEP_CLIENT_IP_HEADER.

@@ -34,18 +34,24 @@ def allow_booking_for(email: str, school_id: str) -> bool:
     Both counters go up, so that an attempt refused for one still counts for the other.
     Keys hold a digest, not the address: the cache may be a database table.
     """
-    email_ok = _count(f"email:{_digest(email.strip().casefold())}", settings.MEP_BOOKING_EMAIL_RATE_LIMIT)
-    school_ok = _count(f"school:{_digest(str(school_id).strip())}", settings.MEP_BOOKING_SCHOOL_RATE_LIMIT)
+    email_ok = _count(f"email:{digest(email.strip().casefold())}", settings.MEP_BOOKING_EMAIL_RATE_LIMIT)
+    school_ok = _count(f"school:{digest(str(school_id).strip())}", settings.MEP_BOOKING_SCHOOL_RATE_LIMIT)
     return email_ok and school_ok
 
 
-def _digest(value: str) -> str:
+def digest(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:32]
 
 
 def _count(name: str, limit: int) -> bool:
-    window = settings.MEP_BOOKING_RATE_WINDOW
-    key = f"{KEY_PREFIX}:{name}"
+    return count_attempt(f"{KEY_PREFIX}:{name}", limit, settings.MEP_BOOKING_RATE_WINDOW)
+
+
+def count_attempt(key: str, limit: int, window: int) -> bool:
+    """Count one attempt under ``key`` for ``window`` seconds; False once more than ``limit`` were counted.
+
+    Shared with the dialogue's comment limits (portal/dialogue/ratelimit.py).
+    """
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)

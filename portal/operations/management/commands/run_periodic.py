@@ -1,4 +1,4 @@
-"""The portal's clock for `make serve` and the Procfile: scheduled publishing and the daily housekeeping.
+"""The portal's clock for `make serve` and the Procfile: scheduled publishing and the daily housekeeping (workshops, dialogue).
 
 In production systemd timers do this (deploy/mep-scheduled.timer, deploy/mep-daily.timer); this command is
 the same work for a process manager without timers. It stops cleanly on SIGTERM or SIGINT.
@@ -31,7 +31,14 @@ class Command(BaseCommand):
                     call_command("run_housekeeping", stdout=self.stdout)
                 except Exception as exc:  # logged; the clock keeps running
                     self.stderr.write(f"Datenpflege fehlgeschlagen: {exc}")
-                prune_task_results()
+                try:
+                    call_command("dialogue_housekeeping", stdout=self.stdout)
+                except Exception as exc:
+                    self.stderr.write(f"Dialog-Datenpflege fehlgeschlagen: {exc}")
+                try:
+                    prune_task_results()
+                except Exception as exc:
+                    self.stderr.write(f"Aufräumen der Warteschlange fehlgeschlagen: {exc}")
                 last_daily = time.monotonic()
             if once:
                 break
