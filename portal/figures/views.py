@@ -54,6 +54,20 @@ def figure_download(request, cycle: str, key: str, fmt: str):
     return response
 
 
+def figure_workbook(request, cycle: str, key: str):
+    """One published figure as an Excel workbook for people: headings in the page's language, numbers as numbers."""
+    from .xlsx import CONTENT_TYPE, figure_workbook as workbook  # openpyxl only for this download
+
+    cycle = get_object_or_404(Cycle, slug=cycle)
+    snapshot = published_snapshot(cycle, key)
+    if snapshot is None:
+        raise Http404("Diese Abbildung ist für diesen Zyklus nicht veröffentlicht.")
+    language = normalize_language(get_language())
+    response = HttpResponse(workbook(snapshot.in_language(language), cycle, language), content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{key.replace(".", "-")}-{cycle.slug}.xlsx"'
+    return response
+
+
 def published_cycles() -> list[Cycle]:
     """Cycles whose figures are published, oldest first."""
     return list(Cycle.objects.filter(versions__regenerations__published=True).distinct().order_by("start_year"))

@@ -53,3 +53,21 @@ def localized_page(context, page):
         return page.localized
     translated = structure.localized(node)
     return translated if translated.pk == node.pk or translated.live else node
+
+
+@register.simple_tag(takes_context=True)
+def print_plan(context):
+    """The plan a printout names in its header: the page's own plan (a chapter's, the start page's),
+    else the plan in the menu of the reader's language; None where there is none. No query of its own:
+    a chapter finds its plan in the page tree, the menu's pages come from it too."""
+    from portal.plan.models import ChapterPage, PlanPage
+
+    page = context.get("page")
+    if isinstance(page, PlanPage):
+        return page
+    if isinstance(page, ChapterPage):
+        return page.plan
+    plan = context.get("plan")
+    if isinstance(plan, PlanPage):
+        return plan
+    return next((p for p in context.get("nav_pages") or () if isinstance(p, PlanPage) and p.live), None)
