@@ -40,7 +40,7 @@ urlpatterns += i18n_patterns(
     path("abbildungen/vergleich/", figure_views.figure_compare, name="figure_compare"),
     path("offene-daten/", figure_views.open_data, name="open_data"),
     re_path(
-        r"^abbildungen/(?P<cycle>[-\w]+)/(?P<key>[a-z][a-z0-9_]*\.[a-z0-9_]+)\.xlsx$",
+        r"^tabellen/(?P<cycle>[-\w]+)/(?P<key>[a-z][a-z0-9_]*\.[a-z0-9_]+)\.xlsx$",
         figure_views.figure_workbook,
         name="figure_workbook",
     ),

@@ -66,6 +66,20 @@ class PublishedFigures:
                 self.snapshots[(snapshot.regeneration_id, snapshot.key)] = snapshot
         return self.snapshots[(regeneration.pk, key)]
 
+    def of_plugins(self, cycle: Cycle, plugins: set[str]) -> list[FigureSnapshot]:
+        """Every published figure of ``cycle`` that one of ``plugins`` computed, in the order they were stored;
+        kept like :meth:`snapshot`'s, so their figure blocks read nothing more."""
+        regeneration = self.by_cycle.get(cycle.pk)
+        if regeneration is None or not plugins:
+            return []
+        found = list(
+            FigureSnapshot.objects.filter(regeneration=regeneration, plugin__in=sorted(plugins)).order_by("pk").defer("data_csv")
+        )
+        for snapshot in found:
+            snapshot.regeneration = regeneration
+            self.snapshots.setdefault((regeneration.pk, snapshot.key), snapshot)
+        return found
+
 
 def for_request(request) -> PublishedFigures:
     """The published figures for this request, read once (a new reading without a request)."""
