@@ -48,6 +48,16 @@ def test_more_figures_are_listed_under_their_own_heading_with_table_and_download
     assert total.select_one('a[href="/tabellen/2025-2026/finance.total.xlsx"]') is not None
 
 
+def test_the_field_chapters_come_from_the_setting(client, published, settings):
+    settings.MEP_FIELD_CHAPTERS = {**settings.MEP_FIELD_CHAPTERS, "finance": "5.4"}
+    docs = chapter_docs(client)
+    assert docs["5.3"].select_one("section.more-figures") is None
+    listed = [f["data-figure-key"] for f in docs["5.4"].select(".more-figures figure[data-figure-key]")]
+    assert {"finance.forecast", "finance.total", "controlling.media_concepts"} <= set(listed)
+    settings.MEP_FIELD_CHAPTERS = {}
+    assert all(doc.select_one("section.more-figures") is None for doc in chapter_docs(client).values())
+
+
 def test_a_figure_placed_by_an_editor_leaves_the_list(client, published):
     page = ChapterPage.objects.get(locale__language_code="de", number="5.3")
     page.body.append(("figure", {"key": "finance.total", "title": "Gesamtvolumen", "caption": ""}))
