@@ -56,7 +56,7 @@ def figure_workbook(snapshot, cycle, language: str) -> bytes:
     sheet = workbook.active
     sheet.title = (snapshot.key.split(".", 1)[-1] or "Daten")[:SHEET_NAME_LENGTH]
 
-    stand = formats.date_format(regeneration.finished, "j. F Y") if regeneration.finished else "–"
+    stand = formats.date_format(regeneration.finished, _("j. F Y")) if regeneration.finished else "–"
     source = _("Quelle: Medienentwicklungsplan der Stadt Bochum, Zyklus %(cycle)s, Datensatz Version %(version)s") % {
         "cycle": cycle.name,
         "version": regeneration.dataset_version.pk,

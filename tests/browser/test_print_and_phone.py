@@ -35,7 +35,10 @@ def test_chapter_5_3_prints_its_tables_a_header_and_no_links_or_forms(live_porta
     text = header.inner_text()
     assert "Medienentwicklungsplan Bochum · Fortschreibung 2025–2026" in text
     assert re.search(r"Stand: \d{1,2}\. \w+ 20\d\d", text)
-    assert live_portal + PAGES["chapter 5.3"] in text
+    address = header.locator(".print-header__address")
+    assert address.inner_text().strip() == "Adresse dieser Seite:"
+    printed = address.evaluate("el => getComputedStyle(el, '::after').content")
+    assert printed == f'" {live_portal + PAGES["chapter 5.3"]}"'
     # a figure may break across pages; its chart does not, and stays with the title above it
     styles = page.evaluate(
         """() => {

@@ -51,7 +51,7 @@ def test_forecast_workbook_has_german_headings_formats_caption_source_and_stand(
 
 def test_workbook_on_english_pages_has_english_headings(client, published):
     _, sheet = workbook(client, "/en/tabellen/2025-2026/finance.forecast.xlsx")
-    assert sheet["A3"].value.startswith("Source: ")
+    assert sheet["A3"].value.startswith("Source: ") and sheet["A4"].value.startswith("As of: ")
     assert [c.value for c in sheet[header_row(sheet)]][0] == "Year"
 
 
@@ -90,7 +90,7 @@ def test_a_new_publication_reaches_the_cached_workbook(client, published, settin
     url = "/tabellen/2025-2026/finance.forecast.xlsx"
     first = client.get(url)
     again = client.get(url)
-    assert again.content == first.content
+    assert again.content == first.content and again["X-MEP-Cache"] == "hit"
     snapshot = published.snapshots.get(key="finance.forecast")
     snapshot.title = "Neu berechnete Prognose"
     snapshot.save()
