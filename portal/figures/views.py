@@ -56,14 +56,15 @@ def figure_download(request, cycle: str, key: str, fmt: str):
 
 def figure_workbook(request, cycle: str, key: str):
     """One published figure as an Excel workbook for people: headings in the page's language, numbers as numbers."""
-    from .xlsx import CONTENT_TYPE, figure_workbook as workbook  # openpyxl only for this download
+    from . import xlsx  # openpyxl only for this download
 
     cycle = get_object_or_404(Cycle, slug=cycle)
     snapshot = published_snapshot(cycle, key)
     if snapshot is None:
         raise Http404("Diese Abbildung ist für diesen Zyklus nicht veröffentlicht.")
     language = normalize_language(get_language())
-    response = HttpResponse(workbook(snapshot.in_language(language), cycle, language), content_type=CONTENT_TYPE)
+    content = xlsx.figure_workbook(snapshot.in_language(language), cycle, language)
+    response = HttpResponse(content, content_type=xlsx.CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{key.replace(".", "-")}-{cycle.slug}.xlsx"'
     return response
 
