@@ -40,6 +40,11 @@ urlpatterns += i18n_patterns(
     path("dialog/", include("portal.dialogue.urls")),
     path("abbildungen/vergleich/", figure_views.figure_compare, name="figure_compare"),
     path("offene-daten/", figure_views.open_data, name="open_data"),
+    re_path(
+        r"^tabellen/(?P<cycle>[-\w]+)/(?P<key>[a-z][a-z0-9_]*\.[a-z0-9_]+)\.xlsx$",
+        figure_views.figure_workbook,
+        name="figure_workbook",
+    ),
     path("szenarien/<slug:cycle>/<slug:slug>/", scenario_views.scenario_page, name="scenario_page"),
     path("ziele/", goal_views.overview, name="goals_overview"),
     re_path(r"^ziele/ziele\.(?P<fmt>csv|json)$", goal_views.download, {"what": "goals"}, name="goals_download"),

@@ -292,8 +292,8 @@ def redistribution_figure(ratios: pd.DataFrame, transfers: pd.DataFrame, tr: Tra
             moved=tr.number(moved),
             deficit=tr.number(deficit),
             transfers=tr.number(len(transfers)),
-            main_from=main_from,
-            main_to=main_to,
+            main_from=tr.labels([main_from])[0],
+            main_to=tr.labels([main_to])[0],
             main_devices=tr.number(main_devices),
         )
     elif deficit:

@@ -298,7 +298,7 @@ def tickets_per_devices_figure(
             top_rate=tr.number(top["tickets_per_100_devices"], 1),
         )
     svg = bar_chart(
-        data["school_type"].tolist(),
+        tr.labels(data["school_type"].tolist()),
         {tr("Tickets je 100 Geräte"): data["tickets_per_100_devices"].tolist()},
         title=tr.title(TICKETS_PER_DEVICES),
         desc=summary,

@@ -8,6 +8,7 @@ with one query, and the snapshots of every figure on the page with one more.
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.utils.functional import cached_property
 
 from .models import Cycle, FigureSnapshot, Regeneration
@@ -30,6 +31,13 @@ class PublishedFigures:
             self.by_cycle.setdefault(cycle.pk, regeneration)
             self.cycles.setdefault(cycle.slug, cycle)
         self.snapshots: dict[tuple[int, str], FigureSnapshot | None] = {}
+        #: plugins whose every published snapshot the first read also reads (a field's chapter lists them all)
+        self.wanted_plugins: set[str] = set()
+        self.read_plugins: set[str] = set()
+
+    def want_plugins(self, plugins: set[str]) -> None:
+        """Let the next reading of snapshots also read every published snapshot of ``plugins`` (no query now)."""
+        self.wanted_plugins |= set(plugins)
 
     @cached_property
     def current_cycle(self) -> Cycle | None:
@@ -55,16 +63,38 @@ class PublishedFigures:
             for r in regenerations:
                 for k in keys:
                     self.snapshots.setdefault((r, k), None)
+            wanted = Q(key__in=keys)
+            plugins = self.wanted_plugins - self.read_plugins
+            if plugins:
+                wanted |= Q(plugin__in=sorted(plugins))
+                self.read_plugins |= plugins
             # data_csv is for downloads only; a page never shows it
-            found = (
-                FigureSnapshot.objects.filter(regeneration__in=list(regenerations), key__in=keys)
-                .order_by()
-                .defer("data_csv")
-            )
+            found = FigureSnapshot.objects.filter(wanted, regeneration__in=list(regenerations)).order_by().defer("data_csv")
             for snapshot in found:
                 snapshot.regeneration = regenerations[snapshot.regeneration_id]  # spare the template a query
                 self.snapshots[(snapshot.regeneration_id, snapshot.key)] = snapshot
         return self.snapshots[(regeneration.pk, key)]
+
+    def of_plugins(self, cycle: Cycle, plugins: set[str]) -> list[FigureSnapshot]:
+        """Every published figure of ``cycle`` that one of ``plugins`` computed, in the order they were stored;
+        read with the page's figure blocks where :meth:`want_plugins` asked for them before."""
+        regeneration = self.by_cycle.get(cycle.pk)
+        if regeneration is None or not plugins:
+            return []
+        if not set(plugins) <= self.read_plugins:
+            found = FigureSnapshot.objects.filter(regeneration__in=list(self.by_cycle.values()), plugin__in=sorted(plugins))
+            regenerations = {r.pk: r for r in self.by_cycle.values()}
+            for snapshot in found.order_by().defer("data_csv"):
+                snapshot.regeneration = regenerations[snapshot.regeneration_id]
+                self.snapshots.setdefault((snapshot.regeneration_id, snapshot.key), snapshot)
+            self.read_plugins |= set(plugins)
+        return sorted(
+            (
+                s for (r, _), s in self.snapshots.items()
+                if r == regeneration.pk and s is not None and s.plugin in plugins
+            ),
+            key=lambda s: s.pk,
+        )
 
 
 def for_request(request) -> PublishedFigures:

@@ -56,6 +56,21 @@ def figure_download(request, cycle: str, key: str, fmt: str):
     return response
 
 
+def figure_workbook(request, cycle: str, key: str):
+    """One published figure as an Excel workbook for people: headings in the page's language, numbers as numbers."""
+    from . import xlsx  # openpyxl only for this download
+
+    cycle = get_object_or_404(Cycle, slug=cycle)
+    snapshot = published_snapshot(cycle, key)
+    if snapshot is None:
+        raise Http404("Diese Abbildung ist für diesen Zyklus nicht veröffentlicht.")
+    language = normalize_language(get_language())
+    content = xlsx.figure_workbook(snapshot.in_language(language), cycle, language)
+    response = HttpResponse(content, content_type=xlsx.CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{key.replace(".", "-")}-{cycle.slug}.xlsx"'
+    return response
+
+
 def published_cycles() -> list[Cycle]:
     """Cycles whose figures are published, oldest first."""
     return list(Cycle.objects.filter(versions__regenerations__published=True).distinct().order_by("start_year"))

@@ -202,12 +202,17 @@ class ChapterPage(Page):
         return [notes[n] for n in sorted(notes)]
 
     def get_context(self, request, *args, **kwargs):
+        from .more_figures import more_figures, prepare
         from .page_cache import cache_version
 
         context = super().get_context(request, *args, **kwargs)
         context["previous_chapter"], context["next_chapter"] = self.previous_next()
         context["cited_endnotes"] = self.cited_endnotes  # called by the template only on a cache miss
         context["page_cache_version"] = cache_version(request)
+        # called by the template only on a cache miss: the field's published figures its text does not show,
+        # read with the page's figure blocks (prepare: no query now)
+        prepare(self, request)
+        context["more_figures"] = lambda: more_figures(self, request)
         if self.number == SCENARIO_CHAPTER:
             from portal.figures.models import published_scenarios
 

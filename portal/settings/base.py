@@ -225,6 +225,17 @@ if os.environ.get("MEP_TASK_QUEUE", "").lower() == "database":
 # The plan as PDF (portal/plan/pdf.py): rebuilt in the background (a django-tasks task) after every publish
 # that changes the plan; "0" leaves it to the first download after a change.
 MEP_PDF_BUILD_AFTER_PUBLISH = os.environ.get("MEP_PDF_BUILD_AFTER_PUBLISH", "1") == "1"
+# Each plugin's field of action: the number of the chapter that shows all of the plugin's published figures,
+# those its text does not place listed below it as "Weitere Abbildungen zu diesem Feld" (portal/plan/more_figures.py).
+# A plugin not named here has its figures on the open-data page and in the comparison only.
+MEP_FIELD_CHAPTERS = {
+    "infrastructure": "5.1",
+    "support": "5.2",
+    "finance": "5.3",
+    "controlling": "5.4",
+    "ki": "6.3",
+    "datastrategy": "6.4",
+}
 
 # Medienstudio workshops (portal/workshops): see README, "Workshops im Medienstudio".
 # Where the bookable schools come from: a dotted path to a callable returning

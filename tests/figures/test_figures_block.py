@@ -50,6 +50,7 @@ def test_chapter_5_3_shows_published_forecast_table_and_svg(client, published):
     assert "erscheint hier, sobald" not in figure.get_text()
     links = [a["href"] for a in figure.select(".figure-block__meta a")]
     assert links == [
+        "/tabellen/2025-2026/finance.forecast.xlsx",
         "/figures/2025-2026/finance.forecast.csv",
         "/figures/2025-2026/finance.forecast.json",
         "/abbildungen/vergleich/?key=finance.forecast&a=2025-2026",

@@ -112,8 +112,8 @@ def test_open_data_page_lists_every_published_figure_with_csv_and_json(client, p
     for row in rows:
         links = [a["href"] for a in row.select("a")]
         key = row["data-figure-key"]
-        assert links == [f"/figures/2025-2026/{key}.csv", f"/figures/2025-2026/{key}.json"]
-    download = client.get(links[1])
+        assert links == [f"/tabellen/2025-2026/{key}.xlsx", f"/figures/2025-2026/{key}.csv", f"/figures/2025-2026/{key}.json"]
+    download = client.get(links[2])
     assert download.status_code == 200 and json.loads(download.content)["key"] == key
     forecast = doc.select_one('tr[data-figure-key="finance.forecast"] td').get_text(" ", strip=True)
     assert forecast.startswith("Jahr ( year ), Investitionen (€) ( investment_eur )")

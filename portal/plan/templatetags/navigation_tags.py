@@ -67,3 +67,18 @@ def nav_current(context, item) -> str:
     if page.pk == item.pk:
         return "page"
     return "true" if page.path.startswith(item.path) else ""
+def print_plan(context):
+    """The plan a printout names in its header: the page's own plan (a chapter's, the start page's),
+    else the plan in the menu of the reader's language; None where there is none. No query of its own:
+    a chapter finds its plan in the page tree, the menu's pages come from it too."""
+    from portal.plan.models import ChapterPage, PlanPage
+
+    page = context.get("page")
+    if isinstance(page, PlanPage):
+        return page
+    if isinstance(page, ChapterPage):
+        return page.plan
+    plan = context.get("plan")
+    if isinstance(plan, PlanPage):
+        return plan
+    return next((p for p in context.get("nav_pages") or () if isinstance(p, PlanPage) and p.live), None)
