@@ -67,6 +67,9 @@ def nav_current(context, item) -> str:
     if page.pk == item.pk:
         return "page"
     return "true" if page.path.startswith(item.path) else ""
+
+
+@register.simple_tag(takes_context=True)
 def print_plan(context):
     """The plan a printout names in its header: the page's own plan (a chapter's, the start page's),
     else the plan in the menu of the reader's language; None where there is none. No query of its own:
