@@ -29,7 +29,7 @@ chapter = next(p for p in ChapterPage.objects.live().filter(locale__language_cod
                if any(b.block_type == "goals" for b in p.body))
 form = BeautifulSoup(c.get(reverse("dialogue:comment", args=[chapter.pk])).content, "html.parser")
 privacy = next(p for p in LegalPage.objects.live().filter(locale__language_code="de") if "{MEP_DIALOGUE_" in p.body)
-privacy_text = BeautifulSoup(c.get(privacy.url).content, "html.parser").get_text(" ")
+privacy_text = " ".join(BeautifulSoup(c.get(privacy.url).content, "html.parser").get_text(" ").split())
 statuses = [c.post(reverse("dialogue:comment", args=[chapter.pk]), {"text": ""}).status_code for _ in range(3)]
 cycle = Cycle.objects.filter(is_current=True).first() or Cycle.objects.first()
 Comment.objects.create(page=chapter, cycle=cycle, status=Comment.Status.QUEUED, text="Wartet.", role="eltern",
