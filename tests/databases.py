@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 MARKER = "test-database.json"
@@ -179,3 +180,30 @@ def drop_template(folder: Path) -> None:
             with connection.creation._nodb_cursor() as cursor:
                 cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(info['name'])}")
         (folder / MARKER).unlink()
+
+
+@contextlib.contextmanager
+def database_copy_url(tmp_path: Path, tmp_path_factory, django_db_blocker, label: str) -> Iterator[str]:
+    """A copy of the run's template for a portal started in another process, as its ``DATABASE_URL``.
+
+    SQLite: a file in ``tmp_path``; PostgreSQL: a database ``mep_<label>_<pid>``, dropped at the end.
+    """
+    from django.db import connection
+
+    name = None
+    with django_db_blocker.unblock():
+        if connection.vendor == "sqlite":
+            target = tmp_path / f"{label}.sqlite3"
+            assert copy_template(shared_folder(tmp_path_factory), sqlite_target=target)
+            url = f"sqlite:///{target}"
+        else:
+            name = f"mep_{label}_{os.getpid()}"
+            assert copy_template(shared_folder(tmp_path_factory), pg_name=name)
+            db = connection.settings_dict
+            url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
+    try:
+        yield url
+    finally:
+        if name:
+            with django_db_blocker.unblock(), connection.creation._nodb_cursor() as cursor:
+                cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)} WITH (FORCE)")

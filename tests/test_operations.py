@@ -254,26 +254,12 @@ def test_log_format_json_is_the_documented_setting():
 def test_the_documented_operations_settings_take_effect_in_a_started_portal(tmp_path, tmp_path_factory, django_db_blocker):
     """MEP_METRICS_ALLOWED_IPS, MEP_METRICS_TOKEN, MEP_READY_MAX_TASK_AGE, MEP_TASK_RESULTS_KEEP_DAYS, MEP_TASK_QUEUE and LOG_LEVEL
     from the environment."""
-    from django.db import connection
+    from tests.databases import database_copy_url
 
-    from tests.databases import copy_template, shared_folder
-
-    if connection.vendor != "sqlite":
-        name = f"mep_ops_{os.getpid()}"
-        with django_db_blocker.unblock():
-            assert copy_template(shared_folder(tmp_path_factory), pg_name=name)
-        db = connection.settings_dict
-        url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
-    else:
-        name = None
-        with django_db_blocker.unblock():
-            assert copy_template(shared_folder(tmp_path_factory), sqlite_target=tmp_path / "ops.sqlite3")
-        url = f"sqlite:///{tmp_path / 'ops.sqlite3'}"
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-            "DATABASE_URL": url,
             "MEP_METRICS_ALLOWED_IPS": "10.0.0.0/8",
             "MEP_METRICS_TOKEN": "documented-token-123",
             "MEP_READY_MAX_TASK_AGE": "5",
@@ -304,12 +290,9 @@ def test_the_documented_operations_settings_take_effect_in_a_started_portal(tmp_
         "answers.append(sorted((timezone.now() - r.finished_at).days for r in DBTaskResult.objects.exclude(finished_at=None)))\n"
         "print(json.dumps(answers))\n"
     )
-    try:
+    with database_copy_url(tmp_path, tmp_path_factory, django_db_blocker, "ops") as url:
+        env["DATABASE_URL"] = url
         result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
-    finally:
-        if name:
-            with django_db_blocker.unblock(), connection.creation._nodb_cursor() as cursor:
-                cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)} WITH (FORCE)")
     assert result.returncode == 0, result.stderr[-2000:]
     network, loopback, token, tasks, finished_days = json.loads(result.stdout.strip().splitlines()[-1])
     assert (network, loopback, token) == (200, 403, 200)

@@ -45,26 +45,12 @@ print(json.dumps({
 
 
 def test_the_dialogue_settings_from_the_environment_take_effect(tmp_path, tmp_path_factory, django_db_blocker):
-    from django.db import connection
+    from tests.databases import database_copy_url
 
-    from tests.databases import copy_template, shared_folder
-
-    if connection.vendor != "sqlite":
-        name = f"mep_dialogue_{os.getpid()}"
-        with django_db_blocker.unblock():
-            assert copy_template(shared_folder(tmp_path_factory), pg_name=name)
-        db = connection.settings_dict
-        url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
-    else:
-        name = None
-        with django_db_blocker.unblock():
-            assert copy_template(shared_folder(tmp_path_factory), sqlite_target=tmp_path / "dialogue.sqlite3")
-        url = f"sqlite:///{tmp_path / 'dialogue.sqlite3'}"
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-            "DATABASE_URL": url,
             "MEP_DIALOGUE_MAX_LENGTH": "321",
             "MEP_DIALOGUE_CONFIRM_HOURS": "7",
             "MEP_DIALOGUE_ERASURE_DAYS": "9",
@@ -74,12 +60,9 @@ def test_the_dialogue_settings_from_the_environment_take_effect(tmp_path, tmp_pa
             "MEP_DIALOGUE_DIGEST": "false",
         }
     )
-    try:
+    with database_copy_url(tmp_path, tmp_path_factory, django_db_blocker, "dialogue") as url:
+        env["DATABASE_URL"] = url
         result = subprocess.run([sys.executable, "-c", CODE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
-    finally:
-        if name:
-            with django_db_blocker.unblock(), connection.creation._nodb_cursor() as cursor:
-                cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)} WITH (FORCE)")
     assert result.returncode == 0, result.stderr[-3000:]
     found = json.loads(result.stdout.strip().splitlines()[-1])
     assert found["maxlength"] == "321"
