@@ -72,7 +72,7 @@ def test_every_figure_that_presupposes_what_the_plan_only_aims_for_has_a_demo_ca
 
 def test_abb_6_shows_the_published_shares_apart_from_the_chart(client, published):
     html = body(client, chapter("5.3"))
-    table = re.search(r'<div class="table-scroll plan-values">.*?</table>', html, re.S).group(0)
+    table = re.search(r'<div class="table-scroll plan-values"[^>]*>.*?</table>', html, re.S).group(0)
     assert "Anteile laut Fortschreibung 2025–2026" in table
     assert "<th scope=\"row\">iPads Schülerinnen &amp; Schüler</th><td>48,31 %</td>" in table
     assert table.count("<tr>") == 15  # header + 14 product groups

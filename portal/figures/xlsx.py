@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from portal.engine.i18n import engine_translator
+from portal.plan.identity import site_identity
 
 from .blocks import is_year_column
 
@@ -57,7 +58,8 @@ def figure_workbook(snapshot, cycle, language: str) -> bytes:
     sheet.title = (snapshot.key.split(".", 1)[-1] or "Daten")[:SHEET_NAME_LENGTH]
 
     stand = formats.date_format(regeneration.finished, _("j. F Y")) if regeneration.finished else "–"
-    source = _("Quelle: Medienentwicklungsplan der Stadt Bochum, Zyklus %(cycle)s, Datensatz Version %(version)s") % {
+    source = _("Quelle: %(plan)s, Zyklus %(cycle)s, Datensatz Version %(version)s") % {
+        "plan": site_identity(language).name,
         "cycle": cycle.name,
         "version": regeneration.dataset_version.pk,
     }
@@ -101,7 +103,7 @@ def figure_workbook(snapshot, cycle, language: str) -> bytes:
         sheet.column_dimensions[get_column_letter(index)].width = min(max(longest, 10), 50)
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     workbook.properties.title = snapshot.title
-    workbook.properties.creator = _("Medienentwicklungsplan Bochum")
+    workbook.properties.creator = site_identity(language).name
     workbook.properties.language = language
     out = io.BytesIO()
     workbook.save(out)

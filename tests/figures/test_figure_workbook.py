@@ -35,7 +35,7 @@ def test_forecast_workbook_has_german_headings_formats_caption_source_and_stand(
     assert sheet["A1"].value == snapshot.title and sheet["A1"].font.bold
     assert sheet["A2"].value == snapshot.summary
     assert sheet["A3"].value == (
-        "Quelle: Medienentwicklungsplan der Stadt Bochum, Zyklus 2025–2026, "
+        "Quelle: Medienentwicklungsplan Bochum, Zyklus 2025–2026, "  # the content pack's site name
         f"Datensatz Version {published.dataset_version.pk}"
     )
     assert sheet["A4"].value.startswith("Stand: ") and str(published.finished.year) in sheet["A4"].value
