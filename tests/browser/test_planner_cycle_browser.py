@@ -1,4 +1,5 @@
-"""The planner's path in a real browser: template download, help, the cycle's settings, a refusal that helps, an upload."""
+"""The planner's path in a real browser: template download, help, the cycle's settings, a refusal that helps, an upload,
+the preview and the publication."""
 
 import csv
 import io
@@ -19,6 +20,10 @@ PLANNER = (
 
 
 def assert_no_axe_violations(axe, page):
+    # Wagtail's messages fade in over half a second: check the colours they end with, not a blend on the way
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.messages > ul')].every(list => getComputedStyle(list).opacity === '1')"
+    )
     results = axe.run(page, options=WCAG_21_AA)
     assert results.violations_count == 0, results.generate_report()
 
@@ -41,7 +46,7 @@ def fill_template(template: bytes, folder, target):
     return target
 
 
-def test_planner_goes_from_template_to_upload(live_portal, portal_env, page, axe, tmp_path):
+def test_planner_goes_from_template_to_publication(live_portal, portal_env, page, axe, tmp_path):
     from content.demodata import generate
 
     manage(portal_env, "shell", "-c", PLANNER)
@@ -99,3 +104,16 @@ def test_planner_goes_from_template_to_upload(live_portal, portal_env, page, axe
     with page.expect_navigation():
         page.get_by_role("button", name="Hochladen und prüfen").click()
     assert "Datensatz geprüft und als Version" in page.content()
+
+    # regenerate, look at the preview, confirm, publish
+    with page.expect_navigation(timeout=120_000):  # the regeneration runs inline in this portal
+        page.locator('section[data-cycle="2027-2028"] tr.version').first.get_by_role("button", name="Neu berechnen").click(
+            timeout=120_000
+        )
+    assert "/vorschau/" in page.url and "Prüfen Sie die Vorschau" in page.content()
+    assert_no_axe_violations(axe, page)
+    page.get_by_label("Ich habe die Vorschau geprüft").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Veröffentlichen").click()
+    assert "sind veröffentlicht" in page.content()
+    assert "zyklusplanerin" in page.locator('section[data-cycle="2027-2028"] .planning-log').inner_text()
