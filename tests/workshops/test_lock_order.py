@@ -99,6 +99,34 @@ def test_a_school_cancelling_while_staff_call_the_date_off_never_deadlocks(commi
             assert waiting.status == Booking.Status.SESSION_CANCELLED
 
 
+def test_giving_back_some_seats_while_staff_call_the_date_off_never_deadlocks(committed_workshop, django_db_blocker):
+    """The partial cancel takes the date's lock first too: racing the call-off, it neither deadlocks nor leaves a seat."""
+    with django_db_blocker.unblock():
+        for round_ in range(ROUNDS):
+            session = WorkshopSession.objects.create(
+                workshop=committed_workshop, start=timezone.now() + timedelta(days=7), capacity=2, max_seats_per_school=2
+            )
+            confirmed = Booking.objects.create(
+                session=session, school_id="S001", school_name="Schule A", email="a@schule.example", seats=2,
+                status=Booking.Status.CONFIRMED,
+            )
+            waiting = Booking.objects.create(
+                session=session, school_id="S002", school_name="Schule B", email="b@schule.example", seats=1,
+                status=Booking.Status.WAITING,
+            )
+            errors = _run_at_once(
+                lambda booking=confirmed: service.cancel_booking(booking.pk, booking.token_nonce, seats=1),
+                lambda date=session: service.cancel_session(date.pk),
+            )
+            assert errors == [], f"Runde {round_}"
+            session.refresh_from_db()
+            confirmed.refresh_from_db()
+            waiting.refresh_from_db()
+            assert session.is_cancelled
+            assert confirmed.status == Booking.Status.SESSION_CANCELLED
+            assert waiting.status == Booking.Status.SESSION_CANCELLED
+
+
 def _short_busy_timeout():
     """SQLite waits its busy timeout (20 s) for the write lock; this thread's connection gives up sooner."""
     connection = connections["default"]
