@@ -93,7 +93,8 @@ def test_booking_form_script_runs_under_the_policy(live_portal, watched, session
     page.get_by_label("Name der Ansprechperson").fill("Ada Lovelace")
     page.reload()  # the local script keeps the input in sessionStorage
     assert page.get_by_label("Name der Ansprechperson").input_value() == "Ada Lovelace"
-    page.get_by_role("button", name="Verbindlich buchen").click()
+    with page.expect_navigation():  # count() does not wait for the answer
+        page.get_by_role("button", name="Verbindlich buchen").click()
     assert page.locator(".error-summary li").count() >= 1
     assert_no_violations(page, console)
 

@@ -75,7 +75,8 @@ def test_a_reader_comments_on_a_paragraph_and_sees_it_after_the_release(live_por
 def test_the_form_with_errors_has_no_axe_violations(live_portal, page, axe, chapter):
     _url, pk = chapter
     page.goto(f"{live_portal}/dialog/kapitel/{pk}/kommentieren/")
-    page.get_by_role("button", name="Kommentar absenden").click()
+    with page.expect_navigation():  # count() does not wait for the answer
+        page.get_by_role("button", name="Kommentar absenden").click()
     assert page.locator(".error-summary li").count() == 3
     assert page.locator("#id_email_error").inner_text().startswith("Bitte geben Sie Ihre E-Mail-Adresse an")
     results = axe.run(page, options=WCAG_21_AA)

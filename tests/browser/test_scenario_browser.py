@@ -32,12 +32,14 @@ def test_scenario_page_and_its_answer_have_no_axe_violations(live_portal, scenar
     # the plain GET form, sent by the browser itself: no script involved
     page.fill("#id_life_ipad_pupils", "7")
     page.fill("#id_price_increase_pct", "13")
-    page.click(".whatif__form button[type=submit]")
+    with page.expect_navigation():  # content() read mid-navigation is empty
+        page.click(".whatif__form button[type=submit]")
     assert "Die Preissteigerung darf höchstens 10 % betragen." in page.content()
     results = axe.run(page, options=WCAG_21_AA)
     assert results.violations_count == 0, results.generate_report()
     page.fill("#id_price_increase_pct", "2,5")
-    page.click(".whatif__form button[type=submit]")
+    with page.expect_navigation():
+        page.click(".whatif__form button[type=submit]")
     assert page.locator(".whatif__result tbody tr").count() == 10
     results = axe.run(page, options=WCAG_21_AA)
     assert results.violations_count == 0, results.generate_report()

@@ -135,7 +135,8 @@ def test_workshop_pages_have_no_axe_violations(live_portal, page, axe, small_dat
     if name == "list":
         assert page.locator(".session-list li").count() >= 3
     if name == "booking form with errors":
-        page.get_by_role("button", name="Verbindlich buchen").click()
+        with page.expect_navigation():  # count() does not wait for the answer
+            page.get_by_role("button", name="Verbindlich buchen").click()
         assert page.locator(".error-summary li").count() == 5
     results = axe.run(page, options=WCAG_21_AA)
     assert results.response["passes"], "axe hat nichts geprüft"
