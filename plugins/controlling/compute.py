@@ -68,6 +68,7 @@ REVIEW_COVERAGE = FigureInfo(
     "chart",
     {"year": N_("Jahr"), "school_type": N_("Schulform"), "schools": N_("Schulen"), "reviews_held": N_("Gespräche geführt"),
      "coverage_pct": N_("Abdeckung (%)")},
+    headline="coverage_pct",
 )
 MEDIA_CONCEPTS = FigureInfo(
     "controlling.media_concepts",
@@ -75,12 +76,14 @@ MEDIA_CONCEPTS = FigureInfo(
     "table",
     {"year": N_("Jahr"), "school_type": N_("Schulform"), "schools": N_("Schulen"), "submitted": N_("Eingereicht"),
      "missing": N_("Fehlend"), "submitted_pct": N_("Eingereicht (%)")},
+    headline="submitted_pct",
 )
 LICENCE_UTILISATION = FigureInfo(
     "controlling.licence_utilisation",
     N_("Auslastung der Lizenzen"),
     "chart",
     {"licence": N_("Lizenz"), "seats": N_("Lizenzen"), "active_users": N_("Aktive Nutzende"), "utilisation_pct": N_("Auslastung (%)")},
+    headline="utilisation_pct",
 )
 CATALOG = (REVIEW_COVERAGE, MEDIA_CONCEPTS, LICENCE_UTILISATION)
 

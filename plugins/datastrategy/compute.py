@@ -60,6 +60,7 @@ PRINCIPLE_COVERAGE = FigureInfo(
     N_("Verarbeitungsverzeichnis nach Grundprinzipien"),
     "chart",
     {"principle": N_("Grundprinzip (Schlüssel)"), "label": N_("Grundprinzip"), "entries": N_("Einträge"), "systems": N_("Systeme")},
+    headline="entries",
 )
 PAST_RETENTION = FigureInfo(
     "datastrategy.past_retention",
@@ -68,6 +69,7 @@ PAST_RETENTION = FigureInfo(
     {"data_category": N_("Datenkategorie"), "purpose": N_("Zweck"), "system": N_("System"), "principle": N_("Grundprinzip"),
      "recorded_on": N_("Erfasst am"), "retention_months": N_("Aufbewahrung (Monate)"), "retention_end": N_("Frist endete am"),
      "days_overdue": N_("Tage überschritten")},
+    headline="days_overdue",
 )
 CATALOG = (PRINCIPLE_COVERAGE, PAST_RETENTION)
 

@@ -34,6 +34,7 @@ FORECAST = FigureInfo(
     "chart",
     {"year": N_("Jahr"), "investment_eur": N_("Investitionen (€)"), "recurring_eur": N_("Laufende Kosten (€)"),
      "total_eur": N_("Gesamt (€)")},
+    headline="total_eur",
 )
 PRODUCT_GROUPS = FigureInfo(
     "finance.product_groups",
@@ -41,6 +42,7 @@ PRODUCT_GROUPS = FigureInfo(
     "chart",
     {"product_group": N_("Produktgruppe (Schlüssel)"), "label": N_("Produktgruppe"), "cost_eur": N_("Kosten (€)"),
      "share_pct": N_("Anteil (%)")},
+    headline="cost_eur",
 )
 TOTAL = FigureInfo(
     "finance.total",
@@ -49,6 +51,7 @@ TOTAL = FigureInfo(
     {"first_year": N_("Erstes Jahr"), "last_year": N_("Letztes Jahr"), "total_eur": N_("Gesamt (€)"),
      "investment_eur": N_("Investitionen (€)"), "recurring_eur": N_("Laufende Kosten (€)"),
      "annual_average_eur": N_("Jahresdurchschnitt (€)")},
+    headline="total_eur",
 )
 PEAK_YEARS = FigureInfo(
     "finance.peak_years",
@@ -57,6 +60,7 @@ PEAK_YEARS = FigureInfo(
     {"rank": N_("Rang"), "year": N_("Jahr"), "year_investment_eur": N_("Investitionen im Jahr (€)"),
      "product_group": N_("Produktgruppe (Schlüssel)"), "label": N_("Produktgruppe"),
      "group_investment_eur": N_("Investitionen der Gruppe (€)"), "share_of_year_pct": N_("Anteil am Jahr (%)")},
+    headline="group_investment_eur",
 )
 PRICE_SCENARIOS = FigureInfo(
     "finance.price_scenarios",
@@ -64,6 +68,7 @@ PRICE_SCENARIOS = FigureInfo(
     "chart",
     {"year": N_("Jahr"), "configured_eur": N_("Eingestellte Preissteigerung (€)"),
      "no_increase_eur": N_("Ohne Preissteigerung (€)"), "plus_2_pct_eur": N_("2 Prozentpunkte mehr (€)")},
+    headline="configured_eur",
 )
 CATALOG = (FORECAST, PRODUCT_GROUPS, TOTAL, PEAK_YEARS, PRICE_SCENARIOS)
 

@@ -34,6 +34,7 @@ DEVICE_RATIO = FigureInfo(
     {"school_type": N_("Schulform"), "schools": N_("Schulen"), "pupils": N_("Schülerinnen und Schüler"),
      "pupil_devices": N_("Schüler-Endgeräte"), "ratio_pct": N_("Ausstattungsquote (%)"), "target_pct": N_("Zielquote (%)"),
      "missing_devices": N_("Fehlende Geräte")},
+    headline="ratio_pct",
 )
 OVERALL_RATIO = FigureInfo(
     "infrastructure.overall_ratio",
@@ -41,6 +42,7 @@ OVERALL_RATIO = FigureInfo(
     "key_figure",
     {"schools": N_("Schulen"), "pupils": N_("Schülerinnen und Schüler"), "pupil_devices": N_("Schüler-Endgeräte"),
      "ratio_pct": N_("Ausstattungsquote (%)")},
+    headline="ratio_pct",
 )
 SCHOOL_RATIOS = FigureInfo(
     "infrastructure.school_ratios",
@@ -49,6 +51,7 @@ SCHOOL_RATIOS = FigureInfo(
     {"school_id": N_("Schulnummer"), "name": N_("Schule"), "school_type": N_("Schulform"), "pupils": N_("Schülerinnen und Schüler"),
      "pupil_devices": N_("Schüler-Endgeräte"), "ratio_pct": N_("Ausstattungsquote (%)"), "target_pct": N_("Zielquote (%)"),
      "devices_vs_target": N_("Geräte über/unter Ziel")},
+    headline="ratio_pct",
 )
 REDISTRIBUTION = FigureInfo(
     "infrastructure.redistribution",
@@ -57,6 +60,7 @@ REDISTRIBUTION = FigureInfo(
     {"from_school_id": N_("Von (Schulnummer)"), "from_name": N_("Von Schule"), "from_school_type": N_("Von Schulform"),
      "to_school_id": N_("An (Schulnummer)"), "to_name": N_("An Schule"), "to_school_type": N_("An Schulform"),
      "devices": N_("Geräte")},
+    headline="devices",
 )
 EQUIPMENT = FigureInfo(
     "infrastructure.equipment",
@@ -64,6 +68,7 @@ EQUIPMENT = FigureInfo(
     "table",
     {"category": N_("Kategorie (Schlüssel)"), "category_label": N_("Kategorie"), "product_group": N_("Produktgruppe (Schlüssel)"),
      "label": N_("Produktgruppe"), "quantity": N_("Anzahl"), "schools": N_("Schulen"), "value_eur": N_("Wert (€)")},
+    headline="quantity",
 )
 CATALOG = (DEVICE_RATIO, OVERALL_RATIO, SCHOOL_RATIOS, REDISTRIBUTION, EQUIPMENT)
 

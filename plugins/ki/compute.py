@@ -64,6 +64,7 @@ PILOTS_BY_STATUS = FigureInfo(
     "chart",
     {"school_type": N_("Schulform"), "geplant": N_("Geplant"), "laufend": N_("Laufend"), "abgeschlossen": N_("Abgeschlossen"),
      "abgebrochen": N_("Abgebrochen"), "pilots": N_("Pilotprojekte")},
+    headline="pilots",
 )
 TRAINING_REACH = FigureInfo(
     "ki.training_reach",
@@ -71,6 +72,7 @@ TRAINING_REACH = FigureInfo(
     "chart",
     {"school_type": N_("Schulform"), "pilot_schools": N_("Pilotschulen"), "teachers": N_("Lehrkräfte"),
      "teachers_trained": N_("Geschulte Lehrkräfte"), "reach_pct": N_("Anteil geschult (%)")},
+    headline="reach_pct",
 )
 CATALOG = (PILOTS_BY_STATUS, TRAINING_REACH)
 

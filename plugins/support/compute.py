@@ -75,6 +75,7 @@ TICKETS_BY_TOPIC = FigureInfo(
     N_("Support-Tickets nach Ebene und Thema"),
     "chart",
     {"topic": N_("Thema"), "level_1": N_("1st Level"), "level_2": N_("2nd Level"), "level_3": N_("3rd Level"), "tickets": N_("Tickets")},
+    headline="tickets",
 )
 TIME_TO_CLOSE = FigureInfo(
     "support.time_to_close",
@@ -82,6 +83,7 @@ TIME_TO_CLOSE = FigureInfo(
     "table",
     {"level": N_("Ebene"), "level_label": N_("Supportebene"), "tickets": N_("Tickets"), "closed": N_("Geschlossen"), "open": N_("Offen"),
      "median_days": N_("Median (Tage)")},
+    headline="median_days",
 )
 TICKETS_PER_DEVICES = FigureInfo(
     "support.tickets_per_devices",
@@ -89,6 +91,7 @@ TICKETS_PER_DEVICES = FigureInfo(
     "chart",
     {"school_type": N_("Schulform"), "schools": N_("Schulen"), "devices": N_("Geräte"), "tickets": N_("Tickets"),
      "tickets_per_100_devices": N_("Tickets je 100 Geräte")},
+    headline="tickets_per_100_devices",
 )
 STAFF_2ND_LEVEL = FigureInfo(
     "support.staff_2nd_level",
@@ -96,6 +99,7 @@ STAFF_2ND_LEVEL = FigureInfo(
     "key_figure",
     {"devices": N_("Geräte"), "devices_per_staff": N_("Geräte je Stelle"), "staff_needed": N_("Stellen benötigt"),
      "staff_in_post": N_("Stellen besetzt"), "staff_gap": N_("Fehlende Stellen")},
+    headline="staff_gap",
 )
 CATALOG = (TICKETS_BY_TOPIC, TIME_TO_CLOSE, TICKETS_PER_DEVICES, STAFF_2ND_LEVEL)
 

@@ -81,11 +81,21 @@ def totals(rows: Sequence[dict], columns: Sequence[str]) -> dict[str, float]:
     return sums
 
 
-def chart_column(numbers: Sequence[str]) -> str | None:
-    """The number a chart of both cycles shows: the total if there is one, else the first sum of money, else the first number."""
+def chart_column(numbers: Sequence[str], headline: str | None = None) -> str | None:
+    """The number a chart of both cycles shows.
+
+    The figure's declared ``headline`` if it has that column; otherwise the total
+    if there is one, else the first sum of money, else the first rate or share
+    that is not a target, else the first number.
+    """
+    if headline in numbers:
+        return headline
     for preferred in ("total_eur", *(c for c in numbers if c.endswith("_eur"))):
         if preferred in numbers:
             return preferred
+    rates = [c for c in numbers if c.endswith("_pct") and not c.startswith("target")]
+    if rates:
+        return rates[0]
     return numbers[0] if numbers else None
 
 

@@ -87,6 +87,9 @@ class FigureInfo:
     #: German header for each data column, e.g. {"investment_eur": "Investitionen (€)"};
     #: the data itself (CSV, JSON) keeps the contract's column names
     columns: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    #: the column that stands for a row's value: what the figure's chart shows, and what a chart
+    #: comparing two cycles plots ("ratio_pct", not the school count); None: the portal picks one
+    headline: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
-def installed_figures() -> dict[str, tuple[str, str]]:
-    """key -> (plugin, title) for every figure an installed plugin offers."""
+def _installed_infos() -> dict[str, tuple[str, object]]:
+    """key -> (plugin, FigureInfo) for every figure an installed plugin offers."""
     # Imported here: the engine's computing modules bring pandas, which a portal process needs
     # only to compute figures, not to start or to serve pages (every gunicorn worker, every manage.py).
     from portal.engine.compute import figure_catalog
@@ -27,7 +27,18 @@ def installed_figures() -> dict[str, tuple[str, str]]:
     except PluginError as exc:
         log.error("Abbildungskatalog nicht lesbar: %s", exc)
         return {}
-    return {info.key: (plugin, info.title) for plugin, infos in catalog for info in infos}
+    return {info.key: (plugin, info) for plugin, infos in catalog for info in infos}
+
+
+def installed_figures() -> dict[str, tuple[str, str]]:
+    """key -> (plugin, title) for every figure an installed plugin offers."""
+    return {key: (plugin, info.title) for key, (plugin, info) in _installed_infos().items()}
+
+
+def headline_column(key: str) -> str | None:
+    """The column a figure declares as its value (``FigureInfo.headline``); None if it declares none or is not installed."""
+    entry = _installed_infos().get(key)
+    return getattr(entry[1], "headline", None) if entry else None
 
 
 def installed_plugins() -> set[str]:

@@ -16,6 +16,7 @@ from portal.engine.cycle_comparison import YEAR, YearSplit, additive, chart_colu
 from portal.engine.i18n import SOURCE_LANGUAGE, engine_translator
 
 from .blocks import Cell, format_cell, is_year_column, text_cell
+from .catalog import headline_column
 from .models import FigureSnapshot
 
 
@@ -229,7 +230,7 @@ def compare_cycles(
                 "abdecken, vergleicht die Prognose Jahr für Jahr."
             ) % {"a": name_a, "b": name_b, "period_a": period_a, "period_b": period_b}
     result.sentence = _sentence(result, name_a, name_b, split)
-    column = chart_column(numbers)
+    column = chart_column(numbers, headline_column(a.key))
     if column is not None and pairs:
         result.chart_label = labels[column]
         result.bars = _bars(pairs, ident, column, a, language, tr)

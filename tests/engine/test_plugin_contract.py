@@ -22,6 +22,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from portal.engine.dataset import load_dataset
@@ -79,6 +80,17 @@ def test_catalogue_is_exactly_what_the_plugin_computes(demo, name):
         # a computed title may name the horizon after the catalogue's title, nothing else
         assert figure.title.startswith(info.title), (figure.title, info.title)
         assert dict(figure.columns) == dict(info.columns), figure.key
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_declared_headline_is_a_numeric_column_of_the_figure(demo, name):
+    catalog, figures = demo[name]
+    for info, figure in zip(catalog, figures, strict=True):
+        if info.headline is None:
+            assert name not in OWN_PLUGINS, f"{info.key}: die eigenen Plugins nennen ihre Hauptspalte"
+            continue
+        assert info.headline in info.columns, (info.key, info.headline)
+        assert pd.api.types.is_numeric_dtype(figure.data[info.headline]), (info.key, info.headline)
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -50,6 +50,12 @@ def test_span_and_chart_column():
     assert cc.chart_column(["investment_eur", "total_eur"]) == "total_eur"
     assert cc.chart_column(["share_pct", "cost_eur"]) == "cost_eur"
     assert cc.chart_column(["ratio_pct"]) == "ratio_pct" and cc.chart_column([]) is None
+    # without money, a rate or share before a count, but never the target
+    assert cc.chart_column(["schools", "pupils", "target_pct", "ratio_pct"]) == "ratio_pct"
+    assert cc.chart_column(["schools", "tickets"]) == "schools"
+    # the figure's own headline wins over every rule, if it is a number of the figure
+    assert cc.chart_column(["schools", "tickets", "total_eur"], headline="tickets") == "tickets"
+    assert cc.chart_column(["schools", "total_eur"], headline="missing") == "total_eur"
 
 
 # --- the portal's comparison ---------------------------------------------------------------
@@ -103,6 +109,22 @@ def test_key_figures_over_different_periods_say_so():
 @pytest.fixture
 def two_cycles(db, demo_cache):
     return publish_demo(demo_cache, "2025-2026"), publish_demo(demo_cache, "2027-2028")
+
+
+@pytest.mark.parametrize(
+    ("key", "label"),
+    [
+        ("infrastructure.device_ratio", "Ausstattungsquote (%)"),  # not the number of schools
+        ("support.tickets_per_devices", "Tickets je 100 Geräte"),
+        ("ki.pilots_by_status", "Pilotprojekte"),  # the total, not the first status
+        ("finance.forecast", "Gesamt (€)"),
+    ],
+)
+def test_chart_of_two_cycles_shows_the_figures_headline(two_cycles, key, label):
+    first, later = two_cycles
+    result = compare_cycles(first.snapshots.get(key=key), later.snapshots.get(key=key), "2025–2026", "2027–2028")
+    assert result.chart_label == label
+    assert result.bars
 
 
 def test_page_tells_what_changed_on_the_common_years(client, two_cycles):
