@@ -46,13 +46,16 @@ class DemoData:
         return self._figures[variant]
 
 
-def publish_demo(demo: DemoData, slug: str = "2025-2026"):
-    """Import a cycle's demo data set for real, then publish the figures computed once; the regeneration."""
+def publish_demo(demo: DemoData, slug: str = "2025-2026", folder: Path | None = None):
+    """Import a cycle's demo data set for real, then publish the figures computed once; the regeneration.
+
+    ``folder``: import this data set instead (a changed copy of the demo data), still with the demo's figures.
+    """
     from portal.figures import services
     from portal.figures.models import Cycle, FigureSnapshot, Regeneration
 
     variant = CYCLE_VARIANTS[slug]
-    version = services.import_dataset(Cycle.objects.get(slug=slug), demo.folder(variant))
+    version = services.import_dataset(Cycle.objects.get(slug=slug), folder or demo.folder(variant))
     results, versions = demo.figures(variant)
     regeneration = services.create_regeneration(version)
     FigureSnapshot.objects.bulk_create(

@@ -66,12 +66,18 @@ def extracted_messages() -> set[tuple[str | None, str]]:
         source = templatize(path.read_text(encoding="utf-8"), origin=str(path))
         # templatize writes Python-like gettext calls among "X" placeholders; read them one per line
         for line in source.splitlines():
-            for call in re.findall(r"(?:n?p?gettext|_)\(.*\)", line):
+            for call in TEMPLATE_CALL.findall(line):
                 try:
                     found |= calls_in(call)
                 except SyntaxError:
                     pass
     return found
+
+
+#: one gettext call of templatize's output: string literals (and a count's name), never two calls at once
+TEMPLATE_CALL = re.compile(
+    r"""\b(?:n?p?gettext|_)\((?:\s*(?:u?'(?:[^'\\]|\\.)*'|u?"(?:[^"\\]|\\.)*"|[A-Za-z_][\w.]*)\s*,?)+\)"""
+)
 
 
 def calls_in(source: str) -> set[tuple[str | None, str]]:

@@ -11,6 +11,7 @@ class FiguresConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from .catalog import connect
+        from . import catalog, scenario_upkeep
 
-        connect()
+        catalog.connect()
+        scenario_upkeep.connect()

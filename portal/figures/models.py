@@ -369,9 +369,20 @@ class Scenario(models.Model):
         return format_html('<a href="{}">{}</a>', reverse("figures_admin:scenario", args=[self.pk]), _("Berechnen und veröffentlichen"))
 
 
+def shown_scenarios():
+    """The scenarios readers see: published and computed, also while newer data have them computed again.
+
+    A published scenario keeps its last result on show while it waits or runs
+    again (its page says the result is older than the published data); one
+    whose new run failed is withdrawn until the planner fixes it.
+    """
+    computed_before = models.Q(status__in=(Scenario.QUEUED, Scenario.RUNNING), dataset_version__isnull=False)
+    return Scenario.objects.filter(models.Q(status=Scenario.SUCCEEDED) | computed_before, published=True)
+
+
 def published_scenarios(cycles=None):
     """The published, computed scenarios (newest cycle first): light enough for a chapter page to ask."""
-    queryset = Scenario.objects.filter(published=True, status=Scenario.SUCCEEDED).select_related("cycle")
+    queryset = shown_scenarios().select_related("cycle")
     if cycles is not None:
         queryset = queryset.filter(cycle__in=list(cycles))
     return queryset.order_by("-cycle__start_year", "name")

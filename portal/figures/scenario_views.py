@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.engine.numbers import format_number
 
-from .models import Scenario, published_snapshot
+from .models import Scenario, published_snapshot, shown_scenarios
 from .svg import inline_svg
 
 LIFE_MIN, LIFE_MAX = 1, 12
@@ -39,10 +39,7 @@ COLUMN_WORDS = {
 
 
 def published_scenario(cycle: str, slug: str) -> Scenario:
-    return get_object_or_404(
-        Scenario.objects.select_related("cycle", "dataset_version"),
-        cycle__slug=cycle, slug=slug, published=True, status=Scenario.SUCCEEDED,
-    )
+    return get_object_or_404(shown_scenarios().select_related("cycle", "dataset_version"), cycle__slug=cycle, slug=slug)
 
 
 class WhatIfForm(forms.Form):
@@ -90,7 +87,11 @@ def scenario_page(request, cycle: str, slug: str):
 
     scenario = published_scenario(cycle, slug)
     result = scenario.result
-    base = {key: published_snapshot(scenario.cycle, key) for key in scenarios.CHARTS}
+    current = scenarios.published_version(scenario.cycle)
+    # computed on data no longer published (it is being computed again): the numbers are the old
+    # result's, the plan's charts today's; the page says so and does not set them side by side
+    stale = current is not None and scenario.dataset_version_id != current.pk
+    base = {} if stale else {key: published_snapshot(scenario.cycle, key) for key in scenarios.CHARTS}
     charts = [
         {
             "key": key,
@@ -98,10 +99,17 @@ def scenario_page(request, cycle: str, slug: str):
             "base": inline_svg(base[key].svg, f"basis-{n}") if base[key] and base[key].svg else "",
             "scenario": inline_svg(result.get("charts", {}).get(key, ""), f"szenario-{n}") if result.get("charts", {}).get(key) else "",
         }
-        for n, key in enumerate(scenarios.CHARTS)
+        for n, key in enumerate(base)
     ]
+    context = {"scenario": scenario, "result": result, "charts": charts, "stale": stale, "differences": _differences(result)}
+    context.update(_whatif(request, scenario))
+    return TemplateResponse(request, "figures/scenario.html", context)
+
+
+def _differences(result: dict) -> list[dict]:
+    """The rows of the stored comparison whose scenario value differs from the plan's, in words and formatted numbers."""
     label = result.get("label", "")
-    differences = [
+    return [
         {
             "title": row["title"],
             "row": row["row"],
@@ -114,9 +122,6 @@ def scenario_page(request, cycle: str, slug: str):
         for row in result.get("rows", [])
         if row.get(f"{label}_diff") not in (0, 0.0, None)
     ]
-    context = {"scenario": scenario, "result": result, "charts": charts, "differences": differences}
-    context.update(_whatif(request, scenario))
-    return TemplateResponse(request, "figures/scenario.html", context)
 
 
 def _number(value, signed: bool = False, decimals: int = 2) -> str:

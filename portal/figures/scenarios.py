@@ -206,14 +206,11 @@ def run(scenario: Scenario) -> Scenario:
         }
         step("Diagramme des Szenarios gezeichnet")
     except DataSetError as exc:
-        _update(scenario, status=Scenario.FAILED, error="\n".join(str(p) for p in exc.problems))
-        return scenario
+        return _failed(scenario, "\n".join(str(p) for p in exc.problems))
     except PluginError as exc:
-        _update(scenario, status=Scenario.FAILED, error=str(exc))
-        return scenario
+        return _failed(scenario, str(exc))
     except Exception as exc:  # noqa: BLE001 – the planner learns what went wrong
-        _update(scenario, status=Scenario.FAILED, error=f"{type(exc).__name__}: {exc}")
-        return scenario
+        return _failed(scenario, f"{type(exc).__name__}: {exc}")
     buffer = io.StringIO()
     table.to_csv(buffer, index=False, lineterminator="\n")
     shown = table[table["key"].isin(SHOWN_FIGURES)]
@@ -232,6 +229,14 @@ def run(scenario: Scenario) -> Scenario:
         scenario, status=Scenario.SUCCEEDED, result=scenario.result, computed_at=timezone.now(),
         dataset_version=version, progress="\n".join([*done, "Fertig"]),
     )
+    if scenario.published:
+        _changed(scenario)
+    return scenario
+
+
+def _failed(scenario: Scenario, error: str) -> Scenario:
+    """Keep the planner's error; a published scenario leaves the public pages until it computes again."""
+    _update(scenario, status=Scenario.FAILED, error=error)
     if scenario.published:
         _changed(scenario)
     return scenario

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
@@ -9,8 +11,9 @@ from django.core.cache import cache
 from django.utils.html import escape
 
 from portal.figures import scenarios
-from portal.figures.models import Cycle, Scenario
+from portal.figures.models import Cycle, Scenario, published_scenarios
 from portal.plan.models import ChapterPage
+from tests.demo import publish_demo
 
 ADD_URL = "/admin/snippets/figures/scenario/add/"
 
@@ -216,3 +219,49 @@ def test_changed_assumptions_withdraw_the_computed_result(client, planner, scena
     scenario.refresh_from_db()
     assert not scenario.published and scenario.status == Scenario.DRAFT and scenario.result == {}
     assert client.get(scenario.get_absolute_url()).status_code == 404
+
+
+# --- new data for the cycle ----------------------------------------------------------
+
+
+def newer_data(demo_cache, tmp_path):
+    """The demo data set with a price increase of 3 % a year: another data set for the same cycle."""
+    folder = shutil.copytree(demo_cache.folder("2025"), tmp_path / "neu")
+    plan = folder / "plan.toml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("price_increase_pct = 0.0", "price_increase_pct = 3.0"), encoding="utf-8")
+    return folder
+
+
+def test_new_data_have_the_cycles_scenarios_computed_again(client, published, demo_cache, tmp_path, django_capture_on_commit_callbacks):
+    cycle = Cycle.objects.get(slug="2025-2026")
+    shown = scenarios.run(Scenario.objects.create(cycle=cycle, name="Sechs Jahre", useful_life_years="ipad_pupils = 6"))
+    scenarios.set_published(shown, True)
+    draft = Scenario.objects.create(cycle=cycle, name="Noch nicht berechnet", price_increase_pct=1)
+    old, old_csv = shown.dataset_version, shown.result["csv"]
+    assert shown.status == Scenario.SUCCEEDED and old == published.dataset_version
+
+    with django_capture_on_commit_callbacks(execute=True):
+        newer = publish_demo(demo_cache, "2025-2026", newer_data(demo_cache, tmp_path))
+    shown.refresh_from_db()
+    draft.refresh_from_db()
+    assert newer.dataset_version != old
+    assert shown.status == Scenario.SUCCEEDED, shown.error
+    assert shown.dataset_version == newer.dataset_version
+    assert shown.result["fingerprint"] == newer.dataset_version.fingerprint
+    assert shown.result["csv"] != old_csv  # the plan's numbers now rise by 3 % a year, the scenario's with them
+    assert draft.status == Scenario.DRAFT  # never computed: nothing to renew
+    page = client.get(shown.get_absolute_url()).content.decode()
+    assert "Neue Planungsdaten" not in page and "compare__side" in page
+
+
+def test_a_scenario_on_older_data_says_so_while_it_is_computed_again(client, scenario, demo_cache, tmp_path):
+    publish_demo(demo_cache, "2025-2026", newer_data(demo_cache, tmp_path))  # on-commit work never runs in this test
+    page = client.get(scenario.get_absolute_url()).content.decode()
+    assert "mit dem vorherigen Datenstand berechnet" in page
+    assert "compare__side" not in page  # no chart of today's plan beside the old result
+    Scenario.objects.filter(pk=scenario.pk).update(status=Scenario.QUEUED)
+    assert client.get(scenario.get_absolute_url()).status_code == 200
+    assert list(published_scenarios()) == [scenario]  # chapter 5.3 keeps its link meanwhile
+    scenarios._failed(scenario, "Produktgruppe ipad_pupils fehlt")  # as a failed new run ends
+    assert client.get(scenario.get_absolute_url()).status_code == 404
+    assert list(published_scenarios()) == []
