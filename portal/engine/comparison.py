@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 import pluggy
 
 from portal.engine.compute import compute_figures
-from portal.engine.figures import Figure, german_join
-from portal.engine.numbers import format_eur, format_number, format_pct, round_half_up
+from portal.engine.figures import Figure
+from portal.engine.i18n import N_, SOURCE_LANGUAGE, Translator, engine_translator
+from portal.engine.numbers import round_half_up
 from portal.engine.rendering import without_charts
 from portal.engine.scenario import Scenario, apply_scenario
 from portal.engine.specs import DataSet
@@ -30,7 +31,11 @@ if TYPE_CHECKING:  # pandas only where a comparison is made: a portal process st
 KEY_COLUMNS = frozenset({"year", "first_year", "last_year"})
 TOTAL_KEY, FORECAST_KEY = "finance.total", "finance.forecast"
 
-_SMALL_NUMBERS = ("null", "einem", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "elf", "zwölf")
+#: number words of a sentence, German; the engine's catalogue translates each ("einem" is "statt einem", dative)
+_SMALL_NUMBERS = (
+    N_("null"), N_("einem"), N_("zwei"), N_("drei"), N_("vier"), N_("fünf"), N_("sechs"),
+    N_("sieben"), N_("acht"), N_("neun"), N_("zehn"), N_("elf"), N_("zwölf"),
+)
 
 
 @dataclass
@@ -136,41 +141,56 @@ def compare(base: Side, scenarios: Sequence[Side]) -> pd.DataFrame:
 # --- the sentence ------------------------------------------------------------
 
 
-def _count_word(value: int) -> str:
-    return _SMALL_NUMBERS[value] if value < len(_SMALL_NUMBERS) else format_number(value)
+def _count_word(value: int, tr: Translator) -> str:
+    return tr(_SMALL_NUMBERS[value]) if value < len(_SMALL_NUMBERS) else tr.number(value)
 
 
-def _years_pair(new: int, old: int) -> str:
+def _years_pair(new: int, old: int, tr: Translator) -> str:
     """``sechs statt fünf Jahre``, ``ein Jahr statt zwei``, ``zwei Jahre statt einem``"""
     if new == 1:
-        return f"ein Jahr statt {_count_word(old)}"
+        return tr("ein Jahr statt %(old)s", old=_count_word(old, tr))
     if old == 1:
-        return f"{_count_word(new)} Jahre statt einem"
-    return f"{_count_word(new)} statt {_count_word(old)} Jahre"
+        return tr("%(new)s Jahre statt einem", new=_count_word(new, tr))
+    return tr("%(new)s statt %(old)s Jahre", new=_count_word(new, tr), old=_count_word(old, tr))
 
 
-def assumptions(dataset: DataSet, scenario: Scenario) -> list[str]:
-    """Each change of ``scenario`` in words, against ``dataset``'s value: ``„iPads …“ sechs statt fünf Jahre genutzt werden``."""
+def assumptions(dataset: DataSet, scenario: Scenario, tr: Translator | None = None) -> list[str]:
+    """Each change of ``scenario`` in words, against ``dataset``'s value: ``„iPads …“ sechs statt fünf Jahre genutzt werden``.
+
+    In German, or in ``tr``'s language; a product group's label is the planner's and stays as it is.
+    """
+    tr = tr or engine_translator(SOURCE_LANGUAGE)
     catalog = dataset.tables["catalog"].set_index("product_group")
     cycle = dataset.plan["cycle"]
     clauses = []
     for group, life in scenario.useful_life_years.items():
         old = int(catalog.loc[group, "useful_life_years"])
-        clauses.append(f"„{catalog.loc[group, 'label']}“ {_years_pair(life, old)} genutzt werden")
+        clauses.append(tr("„%(label)s“ %(years)s genutzt werden", label=catalog.loc[group, "label"], years=_years_pair(life, old, tr)))
     for group, cost in scenario.unit_cost_eur.items():
         old = float(catalog.loc[group, "unit_cost_eur"])
-        clauses.append(f"„{catalog.loc[group, 'label']}“ {format_eur(cost)} statt {format_eur(old)} je Stück kosten")
+        clauses.append(
+            tr("„%(label)s“ %(new)s statt %(old)s je Stück kosten", label=catalog.loc[group, "label"], new=tr.eur(cost), old=tr.eur(old))
+        )
     if "price_increase_pct" in scenario.plan:
         new, old = float(scenario.plan["price_increase_pct"]), float(cycle["price_increase_pct"])
-        clauses.append(f"die Preise jährlich um {format_pct(new)} statt {format_pct(old)} steigen")
+        clauses.append(tr("die Preise jährlich um %(new)s statt %(old)s steigen", new=tr.pct(new), old=tr.pct(old)))
     if "price_base_year" in scenario.plan:
-        clauses.append(f"die Katalogpreise für {scenario.plan['price_base_year']} statt {cycle['price_base_year']} gelten")
+        clauses.append(
+            tr("die Katalogpreise für %(new)s statt %(old)s gelten", new=scenario.plan["price_base_year"], old=cycle["price_base_year"])
+        )
     targets = dataset.plan.get("targets", {}).get("device_ratio_pct", {})
     for school_type, target in scenario.targets.items():
         old = targets.get(school_type, targets.get("default"))
-        where = "übrigen Schulformen" if school_type == "default" else school_type
-        was = f" statt {format_number(float(old))}" if old is not None else ""
-        clauses.append(f"das Ziel für {where} {format_number(target)}{was} Schülergeräte je 100 Schülerinnen und Schüler ist")
+        where = tr("die übrigen Schulformen") if school_type == "default" else tr(school_type)
+        if old is None:
+            clauses.append(tr("das Ziel für %(where)s %(new)s Schülergeräte je 100 Schülerinnen und Schüler ist", where=where, new=tr.number(target)))
+        else:
+            clauses.append(
+                tr(
+                    "das Ziel für %(where)s %(new)s statt %(old)s Schülergeräte je 100 Schülerinnen und Schüler ist",
+                    where=where, new=tr.number(target), old=tr.number(float(old)),
+                )
+            )
     return clauses
 
 
@@ -181,32 +201,43 @@ def _peak(figure: Figure) -> int | None:
     return int(data.loc[data["total_eur"].idxmax(), "year"])
 
 
-def summary_sentence(base: Side, side: Side, table: pd.DataFrame) -> str:
-    """The sentence a planner pastes into a council paper; its sums are ``table``'s (``finance.total``'s ``total_eur``)."""
+def summary_sentence(base: Side, side: Side, table: pd.DataFrame, tr: Translator | None = None) -> str:
+    """The sentence a planner pastes into a council paper; its sums are ``table``'s (``finance.total``'s ``total_eur``).
+
+    In German, or in ``tr``'s language.
+    """
     import pandas as pd
 
+    tr = tr or engine_translator(SOURCE_LANGUAGE)
     first, last = base.dataset.horizon
     span = f"{first}–{last}"
-    clauses = assumptions(base.dataset, side.scenario) if side.scenario is not None else []
-    condition = f"Wenn {german_join(clauses)}, " if clauses else f"Im Szenario „{side.label}“ "
+    clauses = assumptions(base.dataset, side.scenario, tr) if side.scenario is not None else []
+    condition = tr("Wenn %(clauses)s, ", clauses=tr.join(clauses)) if clauses else tr("Im Szenario „%(label)s“ ", label=side.label)
     row = table[(table["key"] == TOTAL_KEY) & (table["column"] == "total_eur")]
     if row.empty:
-        return condition + "ändert sich am Finanzbedarf nichts, was sich beziffern ließe."
+        return _capitalised(condition + tr("ändert sich am Finanzbedarf nichts, was sich beziffern ließe."))
     before, after = float(row["base"].iloc[0]), float(row[side.label].iloc[0])
     diff, pct = float(row[f"{side.label}_diff"].iloc[0]), row[f"{side.label}_diff_pct"].iloc[0]
     if diff == 0:
-        money = f"bleibt der Finanzbedarf {span} bei {format_eur(before)}"
+        money = tr("bleibt der Finanzbedarf %(span)s bei %(before)s", span=span, before=tr.eur(before))
     else:
-        verb = "steigt" if diff > 0 else "sinkt"
-        share = "" if pd.isna(pct) else f" oder {format_pct(abs(float(pct)), 2)}"
-        money = f"{verb} der Finanzbedarf {span} um {format_eur(abs(diff))}{share} (von {format_eur(before)} auf {format_eur(after)})"
+        share = "" if pd.isna(pct) else tr(" oder %(pct)s", pct=tr.pct(abs(float(pct)), 2))
+        template = (
+            N_("steigt der Finanzbedarf %(span)s um %(diff)s%(share)s (von %(before)s auf %(after)s)")
+            if diff > 0
+            else N_("sinkt der Finanzbedarf %(span)s um %(diff)s%(share)s (von %(before)s auf %(after)s)")
+        )
+        money = tr(template, span=span, diff=tr.eur(abs(diff)), share=share, before=tr.eur(before), after=tr.eur(after))
     base_peak = _peak(base.figures[FORECAST_KEY]) if FORECAST_KEY in base.figures else None
     side_peak = _peak(side.figures[FORECAST_KEY]) if FORECAST_KEY in side.figures else None
     if base_peak is None or side_peak is None:
         peak = ""
     elif base_peak == side_peak:
-        peak = f", der Spitzenwert bleibt im Jahr {base_peak}"
+        peak = tr(", der Spitzenwert bleibt im Jahr %(year)s", year=base_peak)
     else:
-        peak = f", der Spitzenwert verschiebt sich von {base_peak} nach {side_peak}"
-    sentence = condition + money + peak + "."
+        peak = tr(", der Spitzenwert verschiebt sich von %(before)s nach %(after)s", before=base_peak, after=side_peak)
+    return _capitalised(condition + money + peak + ".")
+
+
+def _capitalised(sentence: str) -> str:
     return sentence[0].upper() + sentence[1:]

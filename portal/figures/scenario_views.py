@@ -13,6 +13,7 @@ from django import forms
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.engine.numbers import format_number
@@ -101,7 +102,11 @@ def scenario_page(request, cycle: str, slug: str):
         }
         for n, key in enumerate(base)
     ]
-    context = {"scenario": scenario, "result": result, "charts": charts, "stale": stale, "differences": _differences(result)}
+    words = result.get("translations", {}).get(get_language(), {})  # German where the engine writes no other language
+    context = {
+        "scenario": scenario, "result": result, "charts": charts, "stale": stale, "differences": _differences(result),
+        "sentence": words.get("sentence", result.get("sentence", "")), "assumptions": words.get("assumptions", result.get("assumptions", [])),
+    }
     context.update(_whatif(request, scenario))
     return TemplateResponse(request, "figures/scenario.html", context)
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from portal.engine.comparison import FORECAST_KEY, assumptions, compare, sides, summary_sentence
 from portal.engine.compute import compute_figures
 from portal.engine.dataset import DataSet, DataSetError, load_dataset
+from portal.engine.i18n import TRANSLATIONS, engine_translator
 from portal.engine.plugins import PluginError, get_plugin_manager
 from portal.engine.scenario import Scenario as EngineScenario
 from portal.engine.scenario import ScenarioProblem, apply_scenario, parse_scenario
@@ -199,6 +200,10 @@ def run(scenario: Scenario) -> Scenario:
         step("Basis und Szenario berechnet")
         table = compare(base, [side])
         sentence = summary_sentence(base, side, table)
+        translated = {}
+        for language in TRANSLATIONS:  # the page's words in each language the engine writes
+            tr = engine_translator(language)
+            translated[language] = {"sentence": summary_sentence(base, side, table, tr), "assumptions": assumptions(dataset, parsed, tr)}
         charts = {
             figure.key: csp_ready(figure.svg)
             for _plugin, figure in compute_figures(side.dataset, get_plugin_manager(only={"finance"}))
@@ -218,6 +223,7 @@ def run(scenario: Scenario) -> Scenario:
         "label": side.label,
         "sentence": sentence,
         "assumptions": assumptions(dataset, parsed),
+        "translations": translated,
         "changes": parsed.changes(),
         "charts": charts,
         "csv": buffer.getvalue(),

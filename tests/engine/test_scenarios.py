@@ -11,7 +11,8 @@ from plugins.finance import compute as finance
 from plugins.infrastructure import compute as infrastructure
 from portal.engine import rendering
 from portal.engine.cli import EXIT_OK, EXIT_PROBLEMS, main
-from portal.engine.comparison import compare, sides, summary_sentence
+from portal.engine.comparison import assumptions, compare, sides, summary_sentence
+from portal.engine.i18n import engine_translator
 from portal.engine.numbers import format_eur, format_pct
 from portal.engine.scenario import apply_scenario, read_scenario
 from portal.engine.specs import DataSetError
@@ -266,6 +267,29 @@ def test_summary_sentence_of_an_unchanged_total_and_peak(dataset):
         "Wenn das Ziel für Grundschule 50 statt 25 Schülergeräte je 100 Schülerinnen und Schüler ist, "
         "bleibt der Finanzbedarf 2025–2027 bei 21.300,00 €, der Spitzenwert bleibt im Jahr 2025."
     )
+
+
+def test_summary_sentence_and_assumptions_in_english(dataset):
+    scenario = scenario_of(
+        dataset,
+        "[useful_life_years]\nipad = 3\n[targets.device_ratio_pct]\nGrundschule = 50\ndefault = 80\n[plan]\nprice_increase_pct = 2\n",
+    )
+    base, [side] = sides(dataset, [scenario])
+    table = compare(base, [side])
+    en = engine_translator("en")
+    assert assumptions(dataset, scenario, en) == [
+        "“iPads” are used for three instead of two years",
+        "prices rise by 2.0% instead of 0.0% a year",
+        "the target for Primary school is 50 instead of 25 pupil devices per 100 pupils",
+        "the target for the other school types is 80 instead of 100 pupil devices per 100 pupils",
+    ]
+    english = summary_sentence(base, side, table, en)
+    assert english.startswith("If “iPads” are used for three instead of two years, prices rise by 2.0% instead of 0.0% a year, ")
+    assert "the funding need for 2025–2027 " in english and english.endswith(".")
+    assert not set(english.split()) & {"Wenn", "der", "statt", "und", "Finanzbedarf"}
+    # the German sentence is the one the German tests above pin, word for word
+    assert summary_sentence(base, side, table).startswith("Wenn „iPads“ drei statt zwei Jahre genutzt werden, die Preise jährlich um 2,0 % statt 0,0 % steigen,")
+    assert "das Ziel für die übrigen Schulformen 80 statt 100 Schülergeräte" in summary_sentence(base, side, table)
 
 
 def test_compare_draws_no_chart(dataset, monkeypatch):

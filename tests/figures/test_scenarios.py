@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.utils import translation
 from django.utils.html import escape
 
 from portal.figures import scenarios
@@ -79,6 +80,13 @@ def test_planner_creates_computes_and_publishes_a_scenario(client, planner, publ
     data = client.get(f"/szenarien/2025-2026/{scenario.slug}.json").json()
     assert data["summary"] == sentence
     assert data["changes"] == {"useful_life_years.ipad_pupils": 6, "targets.device_ratio_pct.Förderschule": 90.0}
+
+    # English readers get the sentence and the assumptions in English, with English numbers
+    english = client.get("/en" + scenario.get_absolute_url()).content.decode()
+    assert "If “iPads Schülerinnen &amp; Schüler” are used for six instead of five years and the target for" in english
+    assert "if “iPads Schülerinnen &amp; Schüler” are used for six instead of five years</li>" in english
+    assert "Wenn " not in english and "genutzt werden" not in english
+    translation.activate("de")  # the English request left English active in this thread
 
     chapter = ChapterPage.objects.get(number="5.3", locale__language_code="de")
     assert scenario.get_absolute_url() in client.get(chapter.url).content.decode()
