@@ -23,6 +23,7 @@ Every path locks the date first, then its bookings.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -225,8 +226,13 @@ def lapse_expired_bookings(now=None) -> int:
     return sum(_lapse_session(session_id, now) for session_id in session_ids)
 
 
-def cancel_booking(booking_id: int, nonce: str, *, seats: int | None = None, base_url: str | None = None) -> Booking:
-    """Cancel once, or give back only ``seats`` of a booking's seats; freed seats go to the waiting list in order."""
+def cancel_booking(
+    booking_id: int, nonce: str, *, seats: int | None = None, absent: Sequence[str] = (), base_url: str | None = None
+) -> Booking:
+    """Cancel once, or give back only ``seats`` of a booking's seats; freed seats go to the waiting list in order.
+
+    ``absent``: participants' names that go with the seats given back; the booking never keeps more names than seats.
+    """
     # The date is locked before the booking (one lock order everywhere), so find it without locking.
     session_id = Booking.objects.filter(pk=booking_id).values_list("session_id", flat=True).first()
     if session_id is None:
@@ -242,8 +248,19 @@ def cancel_booking(booking_id: int, nonce: str, *, seats: int | None = None, bas
             )
         if seats is not None and seats < booking.seats:
             # Fewer seats: the booking stays, with its place in the waiting list if it is waiting.
+            names = booking.participant_list
+            for name in absent:
+                if name in names:
+                    names.remove(name)
+            if len(names) > booking.seats - seats:
+                raise BookingRefused(
+                    _("Für %(left)s sind %(kept)s Namen zu viele. Bitte kreuzen Sie an, wer nicht kommt.")
+                    % {"left": seats_text(booking.seats - seats), "kept": len(names)},
+                    field="absent",
+                )
             booking.seats -= seats
-            booking.save(update_fields=["seats"])
+            booking.participant_names = "\n".join(names)
+            booking.save(update_fields=["seats", "participant_names"])
             transaction.on_commit(lambda: emails.send_reduced(booking, seats, base_url=base_url))
             promote_locked_session(session, base_url=base_url)
             return booking

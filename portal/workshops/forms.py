@@ -157,8 +157,23 @@ class CancelForm(forms.Form):
         field.error_messages["invalid_choice"] = _("Bitte wählen Sie, wie viele Ihrer %(seats)s Sie stornieren möchten.") % {
             "seats": seats_text(booking.seats)
         }
+        names = booking.participant_list
+        if booking.seats > 1 and names:
+            # giving back seats of named participants: whose names go with them (kept names never outnumber the seats)
+            self.fields["absent"] = forms.MultipleChoiceField(
+                label=_("Wer kommt nicht?"),
+                help_text=_("Die angekreuzten Namen werden aus der Buchung gelöscht."),
+                choices=[(str(n), name) for n, name in enumerate(names)],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+            )
 
     def clean_seats(self) -> int | None:
         """None (all) when the form sent no number, as a link from an older mail or a one-seat booking does."""
         seats = self.cleaned_data["seats"]
         return None if seats is None or seats >= self.booking.seats else seats
+
+    def absent_names(self) -> list[str]:
+        """The names ticked as not coming, as the booking holds them."""
+        names = self.booking.participant_list
+        return [names[int(n)] for n in self.cleaned_data.get("absent") or ()]

@@ -202,15 +202,19 @@ def cancel(request, token):
             return render(request, "workshops/cancel_confirm.html", context, status=422)
         seats = form.cleaned_data["seats"]
         try:
-            booking = service.cancel_booking(booking.pk, found[1], seats=seats, base_url=request.build_absolute_uri("/"))
+            booking = service.cancel_booking(
+                booking.pk, found[1], seats=seats, absent=form.absent_names(), base_url=request.build_absolute_uri("/")
+            )
         except service.CancellationRefused:
             return render(request, "workshops/cancel_invalid.html", status=410)
         except service.DateBusy as busy:
             context = {"booking": booking, "session": booking.session, "message": busy.message, "form": form}
             return render(request, "workshops/cancel_confirm.html", context, status=503)
-        except service.BookingRefused as refused:  # the booking shrank meanwhile (another tab)
-            form.add_error("seats", refused.message)
+        except service.BookingRefused as refused:  # the booking changed meanwhile (another tab)
             booking.refresh_from_db()
+            form = CancelForm(request.POST, booking=booking)
+            form.is_valid()
+            form.add_error(refused.field if refused.field in form.fields else "seats", refused.message)
             context = {"booking": booking, "session": booking.session, "form": form}
             return render(request, "workshops/cancel_confirm.html", context, status=422)
         return render(request, "workshops/cancel_done.html", {"booking": booking, "session": booking.session, "freed": seats})

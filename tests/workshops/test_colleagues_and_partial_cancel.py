@@ -107,6 +107,48 @@ def test_the_cancel_link_offers_fewer_seats_and_cancels_only_those(client, make_
     assert post(link).status_code == 200 and Booking.objects.get().status == Booking.Status.CANCELLED
 
 
+def test_names_go_with_the_seats_given_back_and_never_outnumber_the_seats(make_session):
+    session = make_session(capacity=3, per_school=3)
+    pending = service.book(session.pk, service.BookingRequest(
+        school_id="S001", school_name="Schule S001", contact_name="Anna", email="s001@schule.example", seats=3,
+        participant_names=["Anna Beispiel", "Ben Kollege", "Cem Kollegin"],
+    ))
+    booking = service.confirm_booking(pending.pk, pending.token_nonce)
+    service.cancel_booking(booking.pk, booking.token_nonce, seats=1, absent=["Ben Kollege"])
+    booking.refresh_from_db()
+    assert (booking.seats, booking.participant_list) == (2, ["Anna Beispiel", "Cem Kollegin"])
+    # one more seat back without saying whose: two names for one seat is refused, nothing changes
+    with pytest.raises(service.BookingRefused) as refused:
+        service.cancel_booking(booking.pk, booking.token_nonce, seats=1)
+    assert refused.value.message == "Für 1 Platz sind 2 Namen zu viele. Bitte kreuzen Sie an, wer nicht kommt."
+    assert refused.value.field == "absent"
+    booking.refresh_from_db()
+    assert (booking.seats, booking.participant_list) == (2, ["Anna Beispiel", "Cem Kollegin"])
+
+
+def test_the_cancel_link_asks_whose_seats_go_back(client, make_session, post):
+    session = make_session(capacity=4, per_school=3)
+    names = {**VALID, "seats": "3", "participant_names": "Anna Beispiel\nBen Kollege\nCem Kollegin"}
+    post(f"/workshops/termine/{session.pk}/buchen/", names)
+    confirm_last_request(post, "anna@schule.example")
+    link = CANCEL_LINK.search(mail.outbox[-1].body).group(1)
+    group = html(client.get(link)).find("fieldset")
+    assert group.find("legend").get_text() == "Wer kommt nicht?"
+    assert [group.find("label", attrs={"for": box["id"]}).get_text() for box in group.select("input[type=checkbox]")] == [
+        "Anna Beispiel", "Ben Kollege", "Cem Kollegin"
+    ]
+    unsaid = post(link, {"seats": "1"})
+    assert unsaid.status_code == 422
+    assert html(unsaid).find(class_="field__error").get_text() == "Für 2 Plätze sind 3 Namen zu viele. Bitte kreuzen Sie an, wer nicht kommt."
+    assert Booking.objects.get().seats == 3
+    done = post(link, {"seats": "1", "absent": ["1"]})
+    assert done.status_code == 200
+    booking = Booking.objects.get()
+    assert (booking.seats, booking.participant_list) == (2, ["Anna Beispiel", "Cem Kollegin"])
+    # giving back every seat asks no names: the whole booking goes
+    assert post(link, {"seats": "2"}).status_code == 200 and Booking.objects.get().status == Booking.Status.CANCELLED
+
+
 # -- booking for colleagues ---------------------------------------------------------------------
 
 
