@@ -9,6 +9,7 @@ import socket
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
@@ -34,6 +35,7 @@ class Edition:
     page_texts: list[str]
     labels: list[str]  # parts and chapters in reading order
     figure_titles: list[str]
+    all_figure_titles: list[str]
     table_captions: list[str]
     goals: list[dict]
     goal_statuses: set
@@ -78,7 +80,13 @@ def edition(django_db_setup, django_db_blocker, demo_cache, tmp_path_factory) ->
             data, pages = pdf.write_pdf(pdf.edition_html(plan))
         finally:
             socket.socket.connect = real_connect
+        # every figure of a field: those its chapter shows and those listed under "Weitere Abbildungen"
+        fields = set(django_settings.MEP_FIELD_CHAPTERS)
+        all_figures = list(
+            FigureSnapshot.objects.filter(regeneration__published=True, plugin__in=fields).values_list("title", flat=True)
+        )
         result = dict(
+            all_figure_titles=all_figures,
             labels=[e["page"].label for e in entries],
             figure_titles=[f["title"] for f in figures],
             table_captions=captions,
@@ -147,6 +155,15 @@ def test_every_chapter_title_figure_caption_and_data_table_is_in_the_text(editio
     assert edition.table_captions
     for caption in edition.table_captions:
         assert normalized(caption) in edition.text, caption
+
+
+def test_every_published_figure_of_a_field_is_printed_and_no_download_link(edition):
+    assert len(edition.all_figure_titles) >= 20
+    missing = [title for title in edition.all_figure_titles if normalized(title) not in edition.text]
+    assert missing == []
+    assert "Weitere Abbildungen zu diesem Feld" in edition.text
+    # the web's download links lead nowhere on paper
+    assert "Daten herunterladen" not in edition.text and "Mit anderem Zyklus vergleichen" not in edition.text
 
 
 def test_figures_are_vector_graphics_not_pictures(edition):

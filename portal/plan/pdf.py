@@ -146,6 +146,7 @@ def edition_html(page, decided_on=None) -> str:
     """The whole plan (a PlanPage) or one chapter with its sections (a ChapterPage) as one HTML document:
     title page, contents, chapters in reading order, endnotes."""
     from .models import ChapterPage, PlanPage
+    from .more_figures import more_figures
 
     page = page.specific
     if isinstance(page, PlanPage):
@@ -155,6 +156,10 @@ def edition_html(page, decided_on=None) -> str:
         plan, chapter = page.plan, page
         entries = [{"page": page, "depth": 1, "part": False}, *_entries(page.sections(), 2)]
     chapters = [e["page"] for e in entries if isinstance(e["page"], ChapterPage)]
+    for entry in entries:
+        # as on the web: a field's chapter ends with the field's published figures its text does not show
+        entry["more_figures"] = more_figures(entry["page"], None) if isinstance(entry["page"], ChapterPage) else []
+        entry["more_level"] = min(entry["depth"] + 2, 6)
     language = page.locale.language_code
     with translation.override(language):
         html = render_to_string(
