@@ -25,8 +25,7 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from portal.engine.i18n import format_number_with
-from portal.engine.numbers import format_number
+from portal.engine.numbers import format_number, format_number_with
 from portal.engine.svg import ensure_accessible_svg
 
 if TYPE_CHECKING:

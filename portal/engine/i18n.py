@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import gettext
 import io
-import math
 import re
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+
+from portal.engine.numbers import format_number_with
 
 #: the source language: every string is written in it, and it is what a missing translation shows
 SOURCE_LANGUAGE = "de"
@@ -128,28 +129,6 @@ def number_symbols(language: str) -> tuple[str, str]:
 
     locale = Locale.parse(BABEL_LOCALES.get(language, language))
     return get_decimal_symbol(locale), get_group_symbol(locale)
-
-
-def round_half_up(value: float, decimals: int = 0) -> float:
-    """Commercial rounding of one number (0,125 → 0,13); see :func:`portal.engine.figures.round_half_up`."""
-    factor = 10.0**decimals
-    scaled = abs(value) * factor
-    return math.copysign(math.floor(scaled + 0.5 + 1e-9 + scaled * 1e-12) / factor, value)
-
-
-def format_number_with(value: float | None, decimals: int, decimal: str, group: str) -> str:
-    """``value`` with ``decimals`` places, commercially rounded, in the given decimal and grouping symbols.
-
-    What :meth:`Translator.number` writes; a module-level function of plain
-    values, so that a chart worker process (:mod:`portal.engine.charts`)
-    formats its tick labels the same way from :attr:`Translator.number_format`.
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{round_half_up(float(value), decimals):,.{decimals}f}"
-    if (decimal, group) == (".", ","):
-        return text
-    return text.replace(",", "\0").replace(".", decimal).replace("\0", group)
 
 
 class Translator:

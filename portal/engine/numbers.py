@@ -12,13 +12,22 @@ import math
 import sys
 
 
+def round_one(value: float, decimals: int = 0) -> float:
+    """Commercial rounding of one number in pure Python, as :func:`round_half_up` rounds (0,125 → 0,13)."""
+    factor = 10.0**decimals
+    scaled = abs(value) * factor
+    return math.copysign(math.floor(scaled + 0.5 + 1e-9 + scaled * 1e-12) / factor, value)
+
+
 def round_half_up(values, decimals: int = 2):
     """Commercial rounding (0,125 → 0,13), for a scalar, an array or a Series.
 
     The tiny nudge, far below a cent but above float noise, keeps binary
     fractions such as 2.675 (stored as 2.67499999…) rounding the way a
-    person with a calculator expects.
+    person with a calculator expects. A plain number is rounded without NumPy.
     """
+    if isinstance(values, int | float):
+        return round_one(values, decimals)
     import numpy as np  # here, not at import: a portal process formats numbers without loading numpy
 
     factor = 10.0**decimals
@@ -32,12 +41,25 @@ def round_half_up(values, decimals: int = 2):
     return rounded
 
 
-def format_number(value: float, decimals: int = 0) -> str:
-    """German number format: ``format_number(1234.5, 2)`` is ``1.234,50``."""
+def format_number_with(value: float | None, decimals: int, decimal: str, group: str) -> str:
+    """``value`` with ``decimals`` places, commercially rounded, in the given decimal and grouping symbols.
+
+    What :meth:`portal.engine.i18n.Translator.number` writes; a module-level
+    function of plain values, so that a chart worker process
+    (:mod:`portal.engine.charts`) formats its tick labels the same way from
+    :attr:`~portal.engine.i18n.Translator.number_format`.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    text = f"{round_half_up(float(value), decimals):,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    text = f"{round_one(float(value), decimals):,.{decimals}f}"
+    if (decimal, group) == (".", ","):
+        return text
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", group)
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """German number format: ``format_number(1234.5, 2)`` is ``1.234,50``."""
+    return format_number_with(value, decimals, ",", ".")
 
 
 def format_count(count: int, singular: str, plural: str) -> str:
