@@ -182,6 +182,27 @@ def test_an_invalid_pack_is_refused_with_every_problem_located_and_nothing_chang
 
 
 @pytest.mark.django_db
+def test_a_second_schooltraegers_pack_is_refused_by_a_database_that_holds_another(tmp_path):
+    from wagtail.models import Page
+
+    from portal.plan.models import LoadedContentPack
+
+    assert LoadedContentPack.objects.get().name == "Medienentwicklungsplan Bochum"  # the test database's pack
+    titles = list(Page.objects.order_by("pk").values_list("title", flat=True))
+    with pytest.raises(CommandError) as refused:
+        call_command("load_content", path=MUSTERSTADT, verbosity=0)
+    message = str(refused.value)
+    assert "„Medienentwicklungsplan Musterstadt“" in message and "nichts wurde geändert" in message
+    assert "enthält das Inhaltspaket „Medienentwicklungsplan Bochum“" in message and "DATABASE_URL" in message
+    assert list(Page.objects.order_by("pk").values_list("title", flat=True)) == titles
+    assert LoadedContentPack.objects.get().name == "Medienentwicklungsplan Bochum"
+    # a copy of the same pack (another folder, same name) is the same Schulträger's and loads
+    copy = shutil.copytree(ROOT / "content", tmp_path / "content", ignore=shutil.ignore_patterns("examples", "demodata"))
+    call_command("load_content", path=copy, update=True, verbosity=0)
+    assert LoadedContentPack.objects.get().path == str(copy)
+
+
+@pytest.mark.django_db
 def test_load_content_loads_the_pack_the_setting_names(settings, tmp_path):
     """MEP_CONTENT_PACK chooses the pack: load_content without --path checks (and here refuses) that one."""
     settings.MEP_CONTENT_PACK = broken_copy(tmp_path)

@@ -31,6 +31,7 @@ from .models import (
     EasyLanguagePage,
     HomePage,
     LegalPage,
+    LoadedContentPack,
     PartnerOfferIndexPage,
     PartnerOfferPage,
     PartPage,
@@ -171,13 +172,28 @@ class ContentPackLoader:
                 f"Das Inhaltspaket {self.pack} wurde nicht geladen, nichts wurde geändert. "
                 f"{len(problems)} Problem(e):\n" + "\n".join(problems)
             )
+        name = self._refuse_another_schooltraeger()
         try:
-            return self._load()
+            report = self._load()
         except (KeyError, TypeError) as exc:
             # A file read fine as YAML but lacks a required key or has the wrong shape.
             raise ContentPackError(
                 f"{self.current_file}: Pflichtangabe {exc} fehlt oder hat nicht die erwartete Form."
             ) from exc
+        LoadedContentPack.objects.update_or_create(pk=1, defaults={"name": name, "path": str(self.pack)})
+        return report
+
+    def _refuse_another_schooltraeger(self) -> str:
+        """The pack's name (``site.yaml``); refused if the database holds another Schulträger's pack."""
+        name = str(self._read(self.pack / "site.yaml")["name"]).strip()
+        loaded = LoadedContentPack.objects.filter(pk=1).first()
+        if loaded is not None and loaded.name != name:
+            raise ContentPackError(
+                f"Das Inhaltspaket {self.pack} („{name}“) wurde nicht geladen, nichts wurde geändert: Diese Datenbank "
+                f"enthält das Inhaltspaket „{loaded.name}“ ({loaded.path}). Ein Portal gehört einem Schulträger; "
+                "für einen anderen richten Sie eine eigene Datenbank ein (DATABASE_URL) und setzen MEP_CONTENT_PACK."
+            )
+        return name
 
     def _load(self) -> LoadReport:
         self.locale = self._ensure_locales()

@@ -329,6 +329,24 @@ class LegalPage(Page):
         verbose_name = _("Rechtliche Seite")
 
 
+class LoadedContentPack(models.Model):
+    """Which Schulträger's content pack this database holds (its ``site.yaml`` name): one per database.
+
+    ``load_content`` writes it on its first run and refuses a pack of another
+    name afterwards, so two cities' pages never mix in one portal.
+    """
+
+    name = models.CharField(_("Name"), max_length=200)
+    path = models.CharField(_("Ordner"), max_length=1000, blank=True)
+    loaded_at = models.DateTimeField(_("zuletzt geladen"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("geladenes Inhaltspaket")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ContentPackState(models.Model):
     """What the content pack last wrote into one page or snippet, field by field (a digest per field).
 
