@@ -213,3 +213,55 @@ def test_open_data_page_links_the_goals(client):
     doc = BeautifulSoup(client.get("/offene-daten/").content, "html.parser")
     for href in ("/ziele/", "/ziele/ziele.csv", "/ziele/verlauf.json", "/api/v1/goals/"):
         assert doc.select_one(f'a[href="{href}"]') is not None, href
+
+
+def _goal_items(chapter):
+    raw = list(chapter.body.raw_data)
+    return raw, next(block for block in raw if block["type"] == "goals")["value"]["goals"]
+
+
+def test_a_goal_the_chapter_drops_stays_on_record_and_the_others_keep_their_own_history(client):
+    chapter = _chapter("5.3")
+    first, second, third = Goal.objects.filter(chapter=chapter).order_by("position")
+    _publish(second, status="deferred", evidence="Zurückgestellt bis 2027.")
+    _publish(third, status="in_progress", progress=40)
+    raw, items = _goal_items(chapter)
+    del items[1]  # the chapter no longer names the second goal: the third moves up
+    chapter.body = raw
+    chapter.save_revision().publish()
+
+    second.refresh_from_db()
+    third.refresh_from_db()
+    assert second.retired_on == timezone.localdate() and second.status == "deferred"
+    assert [c.status for c in second.history.all()] == ["open", "deferred"]  # its history is kept
+    assert (third.position, third.status, third.progress) == (2, "in_progress", 40)  # moved, still itself
+    assert [c.status for c in third.history.all()] == ["open", "in_progress"]
+    assert Goal.objects.filter(chapter=chapter, retired_on__isnull=True).count() == 2
+
+    # the chapter shows the moved goal's status at its new place
+    doc = BeautifulSoup(client.get(chapter.url).content, "html.parser")
+    assert [" ".join(g["class"]) for g in doc.select(".goals .goal")][1].count("goal--in_progress") == 1
+    # "Stand der Ziele": counted no more, but listed as no longer in the plan, with its history
+    page = BeautifulSoup(client.get(reverse("goals_overview")).content, "html.parser")
+    retired = page.select_one(".goals-retired")
+    assert retired.select_one(f"#{second.anchor}") is not None
+    assert "Nicht mehr im Plan seit" in retired.get_text() and "Zurückgestellt bis 2027." in retired.get_text()
+    assert page.select_one(f".goals-field #{second.anchor}") is None
+    rows = list(csv.DictReader(io.StringIO(client.get("/ziele/ziele.csv").content.decode())))
+    assert len(rows) == 14 and next(r for r in rows if r["id"] == str(second.pk))["retired_on"] == timezone.localdate().isoformat()
+    assert next(r for r in rows if r["id"] == str(third.pk))["retired_on"] == ""
+    api = next(g for g in client.get("/api/v1/goals/").json() if g["id"] == second.pk)
+    assert api["retired_on"] == timezone.localdate().isoformat() and [h["status"] for h in api["history"]] == ["open", "deferred"]
+
+    # a later release of the moved goal keeps the place the chapter gave it
+    latest = third.get_latest_revision_as_object()
+    assert (latest.position, latest.text) == (third.position, third.text)
+    _publish(latest, status="achieved", progress=100)
+    assert (Goal.objects.get(pk=third.pk).position, Goal.objects.get(pk=third.pk).status) == (2, "achieved")
+
+    # the same wording back in the chapter is a new goal; the record of the old one stays
+    raw, items = _goal_items(chapter)
+    items.append({"type": "item", "value": {"text": second.text}, "id": "zurueck"})
+    chapter.body = raw
+    chapter.save_revision().publish()
+    assert Goal.objects.filter(chapter=chapter, text=second.text).count() == 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from portal.figures.api import api
 
@@ -32,6 +32,7 @@ class GoalOut(Schema):
     evidence_date: date | None
     link: str
     responsible: str
+    retired_on: date | None = Field(None, description="Tag, seit dem der Plan das Ziel nicht mehr nennt; sonst null")
     history: list[GoalChangeOut]
 
 
@@ -40,7 +41,10 @@ class GoalOut(Schema):
     response=list[GoalOut],
     url_name="goals",
     summary="Alle Ziele des Plans mit Stand, Nachweis und Verlauf",
-    description="Stand: offen (open), in Arbeit (in_progress), erreicht (achieved), zurückgestellt (deferred).",
+    description=(
+        "Stand: offen (open), in Arbeit (in_progress), erreicht (achieved), zurückgestellt (deferred). "
+        "Ziele, die der Plan nicht mehr nennt, folgen am Ende mit retired_on und ihrem Verlauf."
+    ),
 )
 def goals(request):
     return goal_records()

@@ -43,14 +43,15 @@ def _translation(chapter, locale):
     return chapter.get_translation_or_none(locale) or chapter
 
 
+def _reader_locale() -> Locale | None:
+    return Locale.objects.filter(language_code=get_language() or settings.LANGUAGE_CODE).first()
+
+
 def fields_of_goals() -> list[FieldOfGoals]:
     """Every published goal, grouped by its chapter (field of action), in the reader's language."""
-    try:
-        locale = Locale.objects.get(language_code=get_language() or settings.LANGUAGE_CODE)
-    except Locale.DoesNotExist:
-        locale = None
+    locale = _reader_locale()
     goals = list(
-        Goal.objects.filter(live=True, chapter__live=True)
+        Goal.objects.filter(live=True, chapter__live=True, retired_on__isnull=True)
         .select_related("chapter")
         .prefetch_related("history")
         .order_by("chapter__path", "position")
@@ -68,6 +69,25 @@ def fields_of_goals() -> list[FieldOfGoals]:
         goal.field_label = entry.label
         entry.goals.append(goal)
     return list(fields.values())
+
+
+def retired_goals() -> list[Goal]:
+    """The goals the plan no longer names, newest first, with their history: what was promised stays on record.
+
+    Their wording is the German one they last had (the chapter's translation no longer holds them).
+    """
+    goals = list(
+        Goal.objects.filter(live=True, retired_on__isnull=False)
+        .select_related("chapter")
+        .prefetch_related("history")
+        .order_by("-retired_on", "chapter__path", "position")
+    )
+    locale = _reader_locale() if goals else None
+    for goal in goals:
+        goal.display_text = goal.text
+        goal.field_key = goal.chapter.slug
+        goal.field_label = _translation(goal.chapter, locale).label
+    return goals
 
 
 def _chart(fields: list[FieldOfGoals]) -> list[dict]:
@@ -118,6 +138,7 @@ def overview(request):
         "total": len(all_goals),
         "shown_total": sum(len(f.goals) for f in shown),
         "chart": _chart(fields),
+        "retired": retired_goals(),
         "chart_width": LABEL_WIDTH + CHART_WIDTH + 20,
         "chart_height": max(len(fields), 1) * 32,
     }
@@ -128,32 +149,34 @@ def overview(request):
 
 GOAL_COLUMNS = [
     "id", "field", "field_title", "position", "goal", "status", "progress_percent",
-    "evidence", "evidence_date", "link", "responsible",
+    "evidence", "evidence_date", "link", "responsible", "retired_on",
 ]
 HISTORY_COLUMNS = ["goal_id", "cycle", "date", "status", "previous_status", "progress_percent", "evidence"]
 
 
 def goal_records() -> list[dict]:
-    """Every published goal with its history, as plain data (the CSV, the JSON and the API)."""
+    """Every published goal with its history, as plain data (the CSV, the JSON and the API); the goals the plan
+    no longer names come last, with the day they left it (``retired_on``)."""
     records = []
-    for entry in fields_of_goals():
-        for goal in entry.goals:
-            records.append(
-                {
-                    "id": goal.pk,
-                    "field": entry.key,
-                    "field_title": entry.label,
-                    "position": goal.position,
-                    "goal": goal.display_text,
-                    "status": goal.status,
-                    "progress_percent": goal.progress,
-                    "evidence": goal.evidence,
-                    "evidence_date": goal.evidence_date.isoformat() if goal.evidence_date else None,
-                    "link": goal.link,
-                    "responsible": goal.responsible,
-                    "history": [_history_record(change) for change in goal.history.all()],
-                }
-            )
+    current = [goal for entry in fields_of_goals() for goal in entry.goals]
+    for goal in [*current, *retired_goals()]:
+        records.append(
+            {
+                "id": goal.pk,
+                "field": goal.field_key,
+                "field_title": goal.field_label,
+                "position": goal.position,
+                "goal": goal.display_text,
+                "status": goal.status,
+                "progress_percent": goal.progress,
+                "evidence": goal.evidence,
+                "evidence_date": goal.evidence_date.isoformat() if goal.evidence_date else None,
+                "link": goal.link,
+                "responsible": goal.responsible,
+                "retired_on": goal.retired_on.isoformat() if goal.retired_on else None,
+                "history": [_history_record(change) for change in goal.history.all()],
+            }
+        )
     return records
 
 

@@ -41,6 +41,8 @@ class Goal(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.I
     evidence_date = models.DateField(_("Stand vom"), null=True, blank=True)
     link = models.URLField(_("Link"), max_length=1000, blank=True)
     responsible = models.CharField(_("Zuständig"), max_length=200, blank=True, help_text=_("z. B. Schulverwaltungsamt"))
+    #: the day the chapter stopped naming the goal; it stays, with its history, as a goal no longer in the plan
+    retired_on = models.DateField(_("nicht mehr im Plan seit"), null=True, blank=True, editable=False)
 
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="goal")
     workflow_states = GenericRelation(
@@ -66,10 +68,15 @@ class Goal(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.I
         ordering = ["chapter__path", "position"]
         verbose_name = _("Ziel")
         verbose_name_plural = _("Stand der Ziele")
-        constraints = [models.UniqueConstraint(fields=["chapter", "position"], name="unique_goal_position_per_chapter")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chapter", "position"], condition=models.Q(retired_on__isnull=True), name="unique_goal_position_per_chapter"
+            )
+        ]
 
     def __str__(self):
-        return self.text if len(self.text) <= 90 else self.text[:89] + "…"
+        text = self.text if len(self.text) <= 90 else self.text[:89] + "…"
+        return text if self.retired_on is None else _("%(goal)s (nicht mehr im Plan)") % {"goal": text}
 
     @property
     def revisions(self):
@@ -119,26 +126,56 @@ def goal_texts(chapter) -> list[str]:
 
 
 def sync_chapter_goals(chapter) -> None:
-    """Give each goal of a (German) chapter its tracking snippet; take over changed wording.
+    """Give each goal of a (German) chapter its tracking snippet; take over changed and moved wording.
 
-    New goals start published as "offen" with a first history entry; goals the chapter no longer
-    has are removed with their history (the chapter's revisions keep the wording).
+    A goal is the same goal if its wording is unchanged (wherever it moved in the chapter) or, failing
+    that, if it stands at the same place (its wording was edited). New goals start published as
+    "offen" with a first history entry. A goal the chapter no longer names is kept, with its history,
+    as no longer in the plan (``retired_on``): the record of what was promised stays.
     """
     from django.utils import timezone
 
     texts = goal_texts(chapter)
-    existing = {goal.position: goal for goal in Goal.objects.filter(chapter=chapter)}
+    free = list(Goal.objects.filter(chapter=chapter, retired_on__isnull=True).order_by("position"))
+    matched: dict[int, Goal] = {}
+    for position, text in enumerate(texts, start=1):  # the same wording, wherever it moved
+        goal = next((g for g in free if g.text == text), None)
+        if goal is not None:
+            matched[position] = goal
+            free.remove(goal)
+    for position in range(1, len(texts) + 1):  # edited wording at the same place
+        goal = next((g for g in free if g.position == position), None) if position not in matched else None
+        if goal is not None:
+            matched[position] = goal
+            free.remove(goal)
+    today = timezone.localdate()
+    for goal in free:
+        _amend(goal, retired_on=today)
+    moving = [goal for position, goal in matched.items() if goal.position != position]
+    for n, goal in enumerate(moving):  # out of the way first: places are unique among the plan's goals
+        Goal.objects.filter(pk=goal.pk).update(position=30000 + n)
+    for position, goal in matched.items():
+        changes = {name: value for name, value in (("position", position), ("text", texts[position - 1])) if getattr(goal, name) != value}
+        if changes:
+            _amend(goal, **changes)  # wording and place only: no new revision, no history
     cycle = current_cycle_name()
     for position, text in enumerate(texts, start=1):
-        goal = existing.get(position)
-        if goal is None:
+        if position not in matched:
             goal = Goal.objects.create(chapter=chapter, position=position, text=text, live=True)
             GoalStatusChange.objects.create(
                 goal=goal, cycle=cycle, date=timezone.localdate(), status=goal.status, progress=goal.progress
             )
-        elif goal.text != text:
-            Goal.objects.filter(pk=goal.pk).update(text=text)  # wording only: no new revision, no history
-    Goal.objects.filter(chapter=chapter, position__gt=len(texts)).delete()
+
+
+def _amend(goal: Goal, **values) -> None:
+    """Set fields the chapter decides on the goal and on its latest revision, which the admin edits and publishes."""
+    Goal.objects.filter(pk=goal.pk).update(**values)
+    revision = goal.latest_revision
+    if revision is not None:
+        from wagtail.models import Revision
+
+        content = {**revision.content, **{k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items()}}
+        Revision.objects.filter(pk=revision.pk).update(content=content)
 
 
 def record_change(goal, user=None) -> GoalStatusChange | None:
@@ -202,5 +239,7 @@ def tracked_goals(page, list_value) -> dict[int, Goal]:
     chapter = german_chapter(page)
     if chapter is None:
         return {}
-    goals = Goal.objects.filter(chapter_id=chapter.pk, live=True, position__gt=offset, position__lte=offset + len(list_value["goals"]))
+    goals = Goal.objects.filter(
+        chapter_id=chapter.pk, live=True, retired_on__isnull=True, position__gt=offset, position__lte=offset + len(list_value["goals"])
+    )
     return {goal.position - offset - 1: goal for goal in goals}
