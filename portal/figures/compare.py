@@ -86,7 +86,7 @@ def _difference(cells, label, column, value_a, value_b, tr) -> Difference:
         a=format_cell(column, value_a, tr),
         b=format_cell(column, value_b, tr),
         difference=_signed_difference(value_a, value_b, tr),
-        change=_change(value_a, value_b, tr),
+        change=relative_change(value_a, value_b, tr),
         changed=value_a != value_b and _signed_difference(value_a, value_b, tr) != "±0",
     )
 
@@ -291,7 +291,8 @@ def _signed_difference(a, b, tr) -> str:
     return "±0" if text.strip("0,.") == "" else ("+" if delta > 0 else "−") + text
 
 
-def _change(a, b, tr) -> str:
+def relative_change(a, b, tr) -> str:
+    """The change from ``a`` to ``b`` in percent of ``a``, signed (``+14,3 %``, ``±0,0 %``); ``–`` without a base."""
     if a is None or b is None or a == 0:
         return "–"
     pct = (b - a) / abs(a) * 100

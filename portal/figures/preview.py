@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from portal.engine.i18n import SOURCE_LANGUAGE, engine_translator
 
 from .blocks import format_cell
-from .compare import numeric_columns
+from .compare import numeric_columns, relative_change
 from .models import FigureSnapshot, Regeneration
 from .provenance import changes_between, changes_text
 from .svg import inline_svg
@@ -75,16 +75,6 @@ def _money(column: str, value, tr) -> str:
     return format_cell(column, value, tr)
 
 
-def _change(before, after, tr) -> str:
-    if before is None or after is None or before == 0:
-        return "–"
-    pct = (after - before) / abs(before) * 100
-    text = tr.pct(abs(pct), 1)
-    if text == tr.pct(0, 1):
-        return "±" + text
-    return ("+" if pct > 0 else "−") + text
-
-
 def key_numbers(new: FigureSnapshot, old: FigureSnapshot | None, tr) -> list[KeyNumber]:
     """Every number of a one-row figure, before and after; a period that moved is named on both sides."""
     row = new.data[0]
@@ -107,7 +97,7 @@ def key_numbers(new: FigureSnapshot, old: FigureSnapshot | None, tr) -> list[Key
                 label=label,
                 before=before_text if before_row is not None else "–",
                 after=after_text,
-                change=_change(before, after, tr),
+                change=relative_change(before, after, tr),
                 changed=before_row is None or before != after,
             )
         )
