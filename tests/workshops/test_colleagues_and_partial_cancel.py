@@ -159,8 +159,10 @@ def test_colleagues_names_and_addresses_get_the_confirmation_and_calendar_file_w
     assert booking.participant_list == ["Anna Beispiel", "Ben Kollege"] and booking.extra_email_list == ["ben@schule.example"]
     assert [m.to for m in mail.outbox] == [["anna@schule.example"]]  # only the booker confirms the booking
     mail.outbox.clear()
-    post(f"/workshops/bestaetigen/{confirm_token(booking)}/")
+    receipt = post(f"/workshops/bestaetigen/{confirm_token(booking)}/", follow=True)
+    assert "Eine Kopie mit Kalenderdatei, ohne den Link zum Stornieren, geht an ben@schule.example." in html(receipt).get_text(" ")
     own, copy = sorted(mail.outbox, key=lambda m: m.to != ["anna@schule.example"])
+    assert "Kopie an: ben@schule.example" in own.body  # the booker sees who got the copy
     assert own.to == ["anna@schule.example"] and CANCEL_LINK.search(own.body)
     assert copy.to == ["ben@schule.example"] and copy.subject == own.subject == "Buchung bestätigt: Lernroboter im Test"
     assert not CANCEL_LINK.search(copy.body)
