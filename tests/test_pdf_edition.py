@@ -9,10 +9,12 @@ import socket
 from dataclasses import dataclass
 
 import pytest
+from bs4 import BeautifulSoup
 from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 from pypdf import PdfReader
 
 from portal.plan import pdf
@@ -431,3 +433,43 @@ def test_freezing_needs_a_date_and_a_published_plan(db):
     with pytest.raises(CommandError, match="keinen veröffentlichten Plan in der Sprache „fr“"):
         call_command("freeze_council_edition", "--decided-on", "2026-11-20", "--language", "fr")
     assert not CouncilEdition.objects.exists()
+
+
+def _member(django_user_model, group: str):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(f"{group.lower()}-person", password="x-not-used")
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def test_the_freigabe_keeps_the_council_edition_in_the_admin(client, writes, django_user_model):
+    url = "/admin/beschlussfassungen/"
+    client.force_login(_member(django_user_model, "Redaktion"))
+    denied = client.post(url, {"decided_on": "20.11.2026"})
+    assert denied.status_code == 302 and denied["Location"] == "/admin/"  # Wagtail's answer to a denied view
+    assert not CouncilEdition.objects.exists()
+    assert url not in client.get("/admin/").content.decode()  # no menu item either
+
+    client.force_login(_member(django_user_model, "Freigabe"))
+    assert url in client.get("/admin/").content.decode()
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    assert "Noch keine Beschlussfassung festgehalten." in page.get_text()
+    plan = PlanPage.objects.get(locale__language_code="de")
+    for day, message in [
+        ("31.02.2026", "Bitte ein Datum der Form TT.MM.JJJJ angeben, z. B. 12.03.2026."),
+        ("", "Bitte geben Sie das Datum des Ratsbeschlusses an."),
+        ((timezone.localdate() + datetime.timedelta(days=1)).strftime("%d.%m.%Y"), "Der Ratsbeschluss kann nicht in der Zukunft liegen."),
+    ]:
+        refused = client.post(url, {"decided_on": day, "plan": plan.pk})
+        assert refused.status_code == 422
+        assert BeautifulSoup(refused.content, "html.parser").select_one("#id_decided_on_errors").get_text() == message
+    assert not CouncilEdition.objects.exists() and writes == []
+
+    response = client.post(url, {"decided_on": "20.11.2026", "plan": plan.pk}, follow=True)
+    edition = CouncilEdition.objects.get()
+    assert (edition.decided_on, edition.language, edition.cycle) == (datetime.date(2026, 11, 20), "de", plan.cycle)
+    assert "20. November 2026" in writes[-1]  # the date on the title page
+    text = BeautifulSoup(response.content, "html.parser").get_text(" ")
+    assert "Beschlussfassung vom 20.11.2026 festgehalten" in text
+    assert f'href="/pdf/beschluss/{edition.pk}/"' in response.content.decode()

@@ -1,8 +1,11 @@
-"""Admin screens for the plan's snippets, declared rather than written."""
+"""Admin screens for the plan's snippets, declared rather than written; the council's editions."""
 
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -102,3 +105,25 @@ register_snippet(PlanSnippetGroup)
 def admin_contrast_css():
     """Wagtail's error messages in a red dark enough for white text (WCAG AA), on every admin screen."""
     return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
+
+
+@hooks.register("register_admin_urls")
+def register_council_urls():
+    from django.urls import include, path
+
+    from . import council_views
+
+    urls = [path("", council_views.council_editions, name="council_editions")]
+    return [path("beschlussfassungen/", include((urls, "plan_admin"), namespace="plan_admin"))]
+
+
+class CouncilEditionsMenuItem(MenuItem):
+    def is_shown(self, request):
+        from .council_views import PERMISSION
+
+        return request.user.has_perm(PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def register_council_menu_item():
+    return CouncilEditionsMenuItem(_("Beschlussfassungen"), reverse("plan_admin:council_editions"), icon_name="doc-full", order=230)
