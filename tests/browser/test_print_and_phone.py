@@ -54,6 +54,16 @@ def test_chapter_5_3_prints_its_tables_a_header_and_no_links_or_forms(live_porta
     assert not header.is_visible()
 
 
+def test_an_arabic_page_prints_its_address_left_to_right(live_portal, page):
+    page.goto(live_portal + "/ar/")
+    page.emulate_media(media="print")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    address = page.locator(".print-header__address")
+    style = "el => [getComputedStyle(el, '::after').direction, getComputedStyle(el, '::after').unicodeBidi]"
+    assert address.evaluate(style) == ["ltr", "isolate"]  # the URL is an isolated left-to-right run in the RTL line
+    assert address.evaluate("el => getComputedStyle(el).direction") == "rtl"
+
+
 def test_print_events_open_and_close_the_tables(live_portal, page):
     """What the print dialog sends (beforeprint/afterprint), without emulated print media."""
     page.goto(live_portal + PAGES["chapter 5.3"])
