@@ -103,6 +103,17 @@ def editor(db, django_user_model):
     return user
 
 
+@pytest.fixture
+def post(client, django_capture_on_commit_callbacks):
+    """POST as the client does, then run the on-commit callbacks (the emails) as a real commit would."""
+
+    def post(url, data=None, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data or {}, **kwargs)
+
+    return post
+
+
 @pytest.fixture(autouse=True)
 def german_by_default():
     """Each test starts in German: a request to /en/ leaves English active in its thread (LocaleMiddleware)."""

@@ -7,10 +7,12 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from portal.honeypot import HoneypotMixin
+
 from .models import RejectReason, Role
 
 
-class CommentForm(forms.Form):
+class CommentForm(HoneypotMixin, forms.Form):
     anchor = forms.ChoiceField(
         label=_("Worauf bezieht sich Ihr Kommentar?"),
         required=False,
@@ -42,8 +44,6 @@ class CommentForm(forms.Form):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    # A honeypot: people never see it (hidden by the stylesheet), simple bots fill it in.
-    website = forms.CharField(label=_("Bitte dieses Feld leer lassen"), required=False)
 
     def __init__(self, *args, targets, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,10 +59,6 @@ class CommentForm(forms.Form):
         text.error_messages["max_length"] = _(
             "Ihr Kommentar ist zu lang: höchstens %(limit_value)d Zeichen, jetzt %(show_value)d. Bitte kürzen Sie ihn."
         )
-        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
-
-    def is_bot(self) -> bool:
-        return bool(self.data.get(self.add_prefix("website"), "").strip())
 
     @property
     def anchor_label(self) -> str:

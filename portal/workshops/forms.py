@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator, validate_email
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from portal.honeypot import HoneypotMixin
+
 from .domains import address_allowed, allowed_domains, domain_message
 from .models import lines, per_school_message, seats_text
 from .schools import available_schools
@@ -22,7 +24,7 @@ class SchoolSelect(forms.Select):
         return option
 
 
-class BookingForm(forms.Form):
+class BookingForm(HoneypotMixin, forms.Form):
     school = forms.ChoiceField(
         label=_("Schule"),
         widget=SchoolSelect,
@@ -77,8 +79,6 @@ class BookingForm(forms.Form):
         label=_("Ich habe die Datenschutzhinweise gelesen und bin mit der Verarbeitung meiner Angaben für diese Buchung einverstanden."),
         error_messages={"required": _("Bitte bestätigen Sie, dass Sie die Datenschutzhinweise gelesen haben.")},
     )
-    # A honeypot: people never see it (hidden by the stylesheet), simple bots fill it in.
-    website = forms.CharField(label=_("Bitte dieses Feld leer lassen"), required=False)
 
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,7 +92,6 @@ class BookingForm(forms.Form):
         seats.help_text = _("Höchstens %(seats)s je Schule für diesen Termin.") % {"seats": seats_text(session.max_seats_per_school)}
         # Django fills in %(limit_value)s.
         seats.error_messages["max_value"] = per_school_message(session.max_seats_per_school).replace("%(n)s", "%(limit_value)s")
-        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
 
     def clean_participant_names(self) -> list[str]:
         names = lines(self.cleaned_data["participant_names"])
@@ -134,9 +133,6 @@ class BookingForm(forms.Form):
             if len(extra) > seats:
                 self.add_error("extra_emails", _("Sie haben mehr weitere Adressen angegeben, als Sie Plätze buchen (%(seats)s).") % {"seats": seats_text(seats)})
         return data
-
-    def is_bot(self) -> bool:
-        return bool(self.data.get(self.add_prefix("website"), "").strip())
 
     @property
     def school_name(self) -> str:

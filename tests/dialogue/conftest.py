@@ -33,17 +33,6 @@ def chapter(cycle):
 
 
 @pytest.fixture
-def post(client, django_capture_on_commit_callbacks):
-    """POST as the client does, then run the on-commit callbacks (the emails) as a real commit would."""
-
-    def post(url, data=None, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(url, data or {}, **kwargs)
-
-    return post
-
-
-@pytest.fixture
 def moderator(django_user_model):
     user = django_user_model.objects.create_user("moderation", email="moderation@stadt.example", password="x-not-used")
     user.groups.add(Group.objects.get(name="Dialog-Moderation"))

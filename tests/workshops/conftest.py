@@ -44,17 +44,6 @@ def make_session(robotics):
 
 
 @pytest.fixture
-def post(client, django_capture_on_commit_callbacks):
-    """POST as the client does, then run the on-commit callbacks (the emails) as a real commit would."""
-
-    def post(url, data=None, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return client.post(url, data or {}, **kwargs)
-
-    return post
-
-
-@pytest.fixture
 def staff(django_user_model):
     """A member of the Medienzentrum's staff group."""
     from django.contrib.auth.models import Group

@@ -6,6 +6,8 @@ planning data or workshops (least privilege, as portal/plan/migrations/0009_role
 
 from django.db import migrations
 
+from portal import groups
+
 GROUP = "Dialog-Moderation"
 RIGHTS = [
     ("dialogue", "view_comment"),
@@ -19,20 +21,13 @@ RIGHTS = [
 
 
 def moderation_group(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
+    group = groups.staff_group(apps, GROUP)
     Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=GROUP)
     group.permissions.set([Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in RIGHTS])
 
 
 def remove_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=GROUP).delete()
+    groups.remove_group(apps, GROUP)
 
 
 class Migration(migrations.Migration):

@@ -2,20 +2,15 @@
 
 from django.db import migrations
 
+from portal import groups
+
 GROUP = "Medienzentrum (Workshops)"
 MODELS = ["workshoptopic", "workshop", "workshopsession", "booking"]
 
 
 def create_group(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
+    group = groups.staff_group(apps, GROUP)
     Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=GROUP)
     # No "add booking": a booking made in the admin would bypass capacity and the waiting list.
     perms = Permission.objects.filter(content_type__app_label="workshops", content_type__model__in=MODELS).exclude(
         codename="add_booking"
@@ -25,7 +20,7 @@ def create_group(apps, schema_editor):
 
 
 def remove_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=GROUP).delete()
+    groups.remove_group(apps, GROUP)
 
 
 class Migration(migrations.Migration):

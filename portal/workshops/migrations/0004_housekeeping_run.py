@@ -3,16 +3,13 @@
 import django.utils.timezone
 from django.db import migrations, models
 
+from portal import groups
+
 GROUP = "Medienzentrum (Workshops)"
 
 
 def allow_group_to_view_runs(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    groups.create_all_permissions(apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     view = Permission.objects.filter(content_type__app_label="workshops", codename="view_housekeepingrun")
