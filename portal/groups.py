@@ -1,6 +1,7 @@
 """Staff groups for data migrations: the permissions they hand out, the group itself, and its removal.
 
-Used by portal/dialogue/migrations/0002_moderation_group.py and portal/workshops/migrations/0002 and 0004.
+Used by portal/dialogue/migrations/0002_moderation_group.py, portal/workshops/migrations/0002 and 0004 and
+portal/plan/migrations/0009_roles_and_release.py.
 Everything takes the migration's historical ``apps``: nothing here imports a model, so the migrations
 keep running on a fresh database whatever the models become.
 """

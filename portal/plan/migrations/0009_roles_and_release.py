@@ -55,12 +55,9 @@ def _group(Group, name: str, old: str):
 
 
 def roles_and_release(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
+    from portal.groups import create_all_permissions
 
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+    create_all_permissions(apps)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     ContentType = apps.get_model("contenttypes", "ContentType")
