@@ -104,6 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--scenario", metavar="FILE", action="append", required=True, help="Szenario (TOML); mehrfach möglich"
     )
     compare.add_argument("--out", metavar="OUT", required=True, help="Zielordner (wird als Ganzes ersetzt)")
+    compare.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default=SOURCE_LANGUAGE,
+        help="Sprache des Satzes für die Vorlage (Standard: de); die Tabelle ist in jeder Sprache gleich",
+    )
 
     assets = commands.add_parser(
         "import-assets",
@@ -292,6 +298,7 @@ def _compute_with(args, out: Console, err: Console, started: float, pool) -> int
 
 def _compare(args, out: Console, err: Console) -> int:
     from portal.engine.comparison import compare, sides, summary_sentence
+    from portal.engine.i18n import engine_translator
     from portal.engine.compute import write_comparison
     from portal.engine.plugins import get_plugin_manager
 
@@ -304,7 +311,8 @@ def _compare(args, out: Console, err: Console) -> int:
         return EXIT_PROBLEMS
     base, others = sides(dataset, scenarios, pm)
     table = compare(base, others)
-    sentences = [summary_sentence(base, side, table) for side in others]
+    tr = engine_translator(args.language)
+    sentences = [summary_sentence(base, side, table, tr) for side in others]
     written = write_comparison(args.out, table, sentences, [side.scenario.manifest() for side in others], dataset)
     for sentence in sentences:
         out.print(escape(sentence))

@@ -259,6 +259,15 @@ def test_summary_sentence_numbers_match_the_table(data, cli_plugins, tmp_path):
     assert max(forecast, key=lambda y: forecast[y][1]) == 2026
 
 
+def test_compare_writes_the_sentence_in_the_language_asked_for(data, cli_plugins, tmp_path):
+    longer = write(tmp_path, "longer.toml", scenario_text("[useful_life_years]\nipad = 3\n"))
+    out = tmp_path / "cmp"
+    assert main(["compare", str(data), "--scenario", str(longer), "--out", str(out), "--language", "en"]) == EXIT_OK
+    sentence = (out / "summary.txt").read_text(encoding="utf-8").strip()
+    assert sentence.startswith("If “iPads” are used for three instead of two years, the funding need for 2025–2027 falls by €")
+    assert main(["compare", str(data), "--scenario", str(longer), "--out", str(out), "--language", "fr"]) != EXIT_OK
+
+
 def test_summary_sentence_of_an_unchanged_total_and_peak(dataset):
     scenario = scenario_of(dataset, "[targets.device_ratio_pct]\nGrundschule = 50\n")
     base, [side] = sides(dataset, [scenario])
