@@ -298,8 +298,8 @@ def _compute_with(args, out: Console, err: Console, started: float, pool) -> int
 
 def _compare(args, out: Console, err: Console) -> int:
     from portal.engine.comparison import compare, sides, summary_sentence
-    from portal.engine.i18n import engine_translator
     from portal.engine.compute import write_comparison
+    from portal.engine.i18n import engine_translator
     from portal.engine.plugins import get_plugin_manager
 
     started = time.perf_counter()
