@@ -11,7 +11,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.plan.goals import Goal, GoalStatusChange, goal_texts, sync_chapter_goals
 from portal.plan.models import ChapterPage
@@ -247,6 +247,10 @@ def test_a_goal_the_chapter_drops_stays_on_record_and_the_others_keep_their_own_
     assert retired.select_one(f"#{second.anchor}") is not None
     assert "Nicht mehr im Plan seit" in retired.get_text() and "Zurückgestellt bis 2027." in retired.get_text()
     assert page.select_one(f".goals-field #{second.anchor}") is None
+    english = BeautifulSoup(client.get("/en/ziele/").content, "html.parser")
+    assert english.select_one(f"#{second.anchor} .goal-report__text")["lang"] == "de"  # its last wording, German
+    assert "No longer in the plan since" in english.select_one(".goals-retired").get_text()
+    translation.activate("de")
     rows = list(csv.DictReader(io.StringIO(client.get("/ziele/ziele.csv").content.decode())))
     assert len(rows) == 14 and next(r for r in rows if r["id"] == str(second.pk))["retired_on"] == timezone.localdate().isoformat()
     assert next(r for r in rows if r["id"] == str(third.pk))["retired_on"] == ""
