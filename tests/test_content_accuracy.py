@@ -9,6 +9,7 @@ import pytest
 import yaml
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils.timezone import localdate
 
 from portal.figures.models import DataSetVersion
 from portal.plan.legal import unfilled_placeholders
@@ -157,7 +158,8 @@ def test_stand_is_the_date_of_the_last_publication(client):
     page = LegalPage.objects.get(locale__language_code="de", slug="datenschutz")
     html = body(client, page)
     assert "26. November 2026" not in (PACK / "legal.yaml").read_text(encoding="utf-8")
-    assert f'<time datetime="{page.last_published_at:%Y-%m-%d}">' in html
+    # the reader's date (Europe/Berlin): just before midnight UTC it is already the next day there
+    assert f'<time datetime="{localdate(page.last_published_at):%Y-%m-%d}">' in html
 
 
 # -- 7. terms -----------------------------------------------------------------------------------

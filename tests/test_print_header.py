@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
+from django.utils.timezone import localdate
 
 from portal.plan.models import ChapterPage, PlanPage
 
@@ -22,7 +23,7 @@ def test_a_chapter_prints_plan_edition_stand_and_address(client):
     found = header(client, chapter.url)
     assert found.select_one(".print-header__plan").get_text() == f"{plan.title} · Fortschreibung {plan.cycle}"
     stand = found.select_one(".print-header__stand time")
-    assert stand["datetime"] == chapter.last_published_at.date().isoformat()
+    assert stand["datetime"] == localdate(chapter.last_published_at).isoformat()  # Berlin's date, not UTC's
     assert found.select_one(".print-header__address")["data-url"] == "http://testserver" + chapter.url
 
 
