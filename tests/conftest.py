@@ -137,20 +137,39 @@ def empty_page_cache():
     navigation.drop()
 
 
+#: session fixtures that take seconds to build: the tests using one share an xdist worker,
+#: so it is built once per run, not once in each worker that happens to get one of them
+SHARED_SESSION_FIXTURES = {"musterstadt_site": "musterstadt", "edition": "pdf-edition"}
+
+
+def _needs_database(item) -> bool:
+    return item.get_closest_marker("django_db") is not None or "django_db_setup" in item.fixturenames
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Make ``--dist loadgroup`` group by ``xdist_group`` again.
+    """With ``--dist loadgroup`` (``make test``): group by ``xdist_group`` again, and order the run.
 
     pytest-xdist 3.8 (the newest) marks a group by appending ``@name`` to
     ``Node._nodeid``, which pytest 9 no longer reads (node ids live in
     ``Node._id``), so every group was spread over all workers and each worker
-    built its own live portal. Remove this once pytest-xdist supports pytest 9.
+    built its own live portal. Remove that part once pytest-xdist supports pytest 9.
+
+    The order (pyproject.toml turns off xdist's own reordering by group size):
+    tests without a database first, so the workers have work while the run's
+    process builds the template database (tests/databases.py, some 20 s); then
+    the groups, each in one worker (the browser tests and the production site
+    take minutes); then the other tests, which fill the gaps at the end.
     """
     if not getattr(config.option, "loadgroup", False):
         return
     from _pytest.nodeid import coerce_node_id
 
     for item in items:
+        for fixture, group in SHARED_SESSION_FIXTURES.items():
+            if fixture in item.fixturenames:
+                item.add_marker(pytest.mark.xdist_group(group))
         names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in item.iter_markers("xdist_group")})
         if names and "@" not in item.nodeid:
             item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(names)}")
+    items.sort(key=lambda item: (_needs_database(item), "@" not in item.nodeid))  # stable: collection order within

@@ -348,8 +348,10 @@ page.title = "Wiederbeschaffung und Ersatz"
 page.save_revision().publish()  # what the admin's "Veröffentlichen" does
 queued = DBTaskResult.objects.filter(task_path="portal.search.tasks.index_documents")
 print(json.dumps({"live": ChapterPage.objects.get(pk=page.pk).live, "title": ChapterPage.objects.get(pk=page.pk).title,
-                  "queued": [r.args_kwargs["args"][0][0]["key"] for r in queued], "page": page.pk}))
+                  "queued": [r.args_kwargs["args"][0][0]["key"] for r in queued], "page": page.pk,
+                  "tasks": sorted(set(DBTaskResult.objects.values_list("task_path", flat=True)))}))
 """
+PDF_TASK = "portal.plan.tasks.build_plan_pdfs_task"
 
 TASKS_AFTER_WORKER = """
 from django_tasks_db.models import DBTaskResult
@@ -363,10 +365,15 @@ print(json.dumps([[r.status, r.return_value if r.status == "SUCCESSFUL" else Non
 
 def test_with_elasticsearch_unreachable_publishing_works_and_search_falls_back(site):
     env, _ = site
-    env = {**env, "ELASTICSEARCH_URL": f"http://127.0.0.1:{_free_port()}"}  # nothing listens there
+    env = {
+        **env,
+        "ELASTICSEARCH_URL": f"http://127.0.0.1:{_free_port()}",  # nothing listens there
+        "MEP_PDF_BUILD_AFTER_PUBLISH": "0",  # the worker below runs the search update, not a PDF build of the plan
+    }
     published = _python(env, PUBLISH)
     assert published["live"] and published["title"] == "Wiederbeschaffung und Ersatz"
     assert published["queued"] == [f"page:{published['page']}"]
+    assert PDF_TASK not in published["tasks"]
 
     # The task worker tries, cannot connect, and queues the update again for later, without failing.
     worker = _manage(env, "db_worker", "--batch", "--no-startup-delay")
@@ -381,6 +388,13 @@ def test_with_elasticsearch_unreachable_publishing_works_and_search_falls_back(s
     assert status == 200, content[-2000:]
     assert "data-search-fallback" in content
     assert "Wiederbeschaffung und Ersatz" in content  # the embedded search answers, with the published title
+
+
+def test_by_default_a_publish_queues_the_pdf_build_of_the_plan(site):
+    env, _ = site
+    assert "MEP_PDF_BUILD_AFTER_PUBLISH" not in env
+    published = _python(env, PUBLISH)
+    assert published["live"] and PDF_TASK in published["tasks"]
 
 
 ES_SETTINGS = """
