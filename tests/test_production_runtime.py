@@ -92,6 +92,15 @@ def site(prepared_site, tmp_path):
     return {**production, "DATABASE_URL": f"sqlite:///{copy}"}, copy
 
 
+def test_collectstatic_compresses_what_browsers_load_and_leaves_the_pdf_fonts(prepared_site):
+    _database, production = prepared_site
+    static = Path(production["STATIC_ROOT"])
+    assert list(static.glob("css/*.css.br")) and list(static.glob("css/*.css.gz"))
+    fonts = sorted(p.name for p in (static / "fonts").iterdir())
+    assert any(name.endswith(".ttf") for name in fonts)
+    assert not [name for name in fonts if ".ttf." in name and name.endswith((".br", ".gz"))]  # read from disk by the PDF builder only
+
+
 READER = """
 import sys
 from bs4 import BeautifulSoup
