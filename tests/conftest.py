@@ -50,9 +50,12 @@ def django_db_setup(django_test_environment, django_db_blocker, tmp_path_factory
     yield
     with django_db_blocker.unblock():
         try:
-            teardown_test_database(old_name)
+            left_open = teardown_test_database(old_name)
         except Exception as exc:  # as pytest-django's own fixture: a leftover database is no test failure
             warnings.warn(f"Testdatenbank nicht entfernt: {exc!r}", pytest.PytestWarning, stacklevel=1)
+        else:
+            for session in left_open:
+                warnings.warn(f"Verbindung zur Testdatenbank am Ende noch offen: {session}", pytest.PytestWarning, stacklevel=1)
 
 
 def pytest_sessionfinish(session):

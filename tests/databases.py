@@ -100,10 +100,32 @@ def setup_test_database(folder: Path) -> tuple[str, str]:
     return old_name, copy
 
 
-def teardown_test_database(old_name: str) -> None:
+def teardown_test_database(old_name: str) -> list[str]:
+    """Drop this process's copy; on PostgreSQL also while another session still holds it.
+
+    Returns what those sessions last ran (empty when none): a connection the tests
+    left open, for the run's warnings; the copy is dropped all the same (``FORCE``),
+    so no run leaves a database behind on the server.
+    """
     from django.db import connection
 
-    connection.creation.destroy_test_db(old_name, verbosity=0)
+    if connection.vendor != "postgresql":
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        return []
+    name = connection.settings_dict["NAME"]
+    connection.close()
+    with connection.creation._nodb_cursor() as cursor:
+        cursor.execute(
+            "SELECT application_name, state, left(query, 300) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
+        )
+        others = [f"{application or '?'} ({state}): {query}" for application, state, query in cursor.fetchall()]
+        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)} WITH (FORCE)")
+    connection.settings_dict["NAME"] = old_name
+    from django.conf import settings
+
+    settings.DATABASES[connection.alias]["NAME"] = old_name
+    return others
 
 
 def copy_template(folder: Path, sqlite_target: Path | None = None, pg_name: str | None = None) -> bool:
