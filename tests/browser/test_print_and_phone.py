@@ -17,6 +17,14 @@ def visible(page, selector) -> list[bool]:
     return [page.locator(selector).nth(i).is_visible() for i in range(page.locator(selector).count())]
 
 
+def _wait_until_print_js_has(page, *, opened: bool) -> None:
+    """Until print.js has opened (or closed again) every data table's <details>; fails after 5 s."""
+    page.wait_for_function(
+        "opened => [...document.querySelectorAll('details.figure-block__data')].every(d => d.open === opened)",
+        arg=opened, timeout=5000,
+    )
+
+
 def test_chapter_5_3_prints_its_tables_a_header_and_no_links_or_forms(live_portal, page):
     page.goto(live_portal + PAGES["chapter 5.3"])
     tables = "details.figure-block__data table"
@@ -24,6 +32,7 @@ def test_chapter_5_3_prints_its_tables_a_header_and_no_links_or_forms(live_porta
     assert not page.locator(".print-header").is_visible()
 
     page.emulate_media(media="print")
+    _wait_until_print_js_has(page, opened=True)  # print.js reacts to the media change in an event, not at once
     assert all(visible(page, tables)), "Datentabellen fehlen im Druck"
     assert not any(visible(page, ".figure-block__data > summary"))
     assert not any(visible(page, ".figure-block__downloads")) and not any(visible(page, 'a[href*=".csv"]'))
@@ -50,6 +59,7 @@ def test_chapter_5_3_prints_its_tables_a_header_and_no_links_or_forms(live_porta
     assert styles == {"figure": "auto", "chart": "avoid", "title": "avoid", "scroll": "visible"}
 
     page.emulate_media(media="screen")
+    _wait_until_print_js_has(page, opened=False)
     assert not any(visible(page, tables)), "nach dem Druck wieder zugeklappt"
     assert not header.is_visible()
 
