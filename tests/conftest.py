@@ -175,4 +175,4 @@ def pytest_collection_modifyitems(config, items):
         names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in item.iter_markers("xdist_group")})
         if names and "@" not in item.nodeid:
             item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(names)}")
-    items.sort(key=lambda item: (_needs_database(item), "@" not in item.nodeid))  # stable: collection order within
+    items.sort(key=lambda item: (_needs_database(item), item.get_closest_marker("xdist_group") is None))  # stable sort

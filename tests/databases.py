@@ -107,6 +107,7 @@ def teardown_test_database(old_name: str) -> list[str]:
     left open, for the run's warnings; the copy is dropped all the same (``FORCE``),
     so no run leaves a database behind on the server.
     """
+    from django.conf import settings
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -122,8 +123,6 @@ def teardown_test_database(old_name: str) -> list[str]:
         others = [f"{application or '?'} ({state}): {query}" for application, state, query in cursor.fetchall()]
         cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)} WITH (FORCE)")
     connection.settings_dict["NAME"] = old_name
-    from django.conf import settings
-
     settings.DATABASES[connection.alias]["NAME"] = old_name
     return others
 
